@@ -1,0 +1,1 @@
+"""The FlashForge 3D printer integration."""

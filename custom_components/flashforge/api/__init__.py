@@ -1,0 +1,54 @@
+"""Async client for the HTTP API of FlashForge 3D printers.
+
+Nothing here imports Home Assistant: the package depends on aiohttp alone.
+"""
+
+from .client import FlashForgeClient
+from .const import DEFAULT_PORT, MODEL_NAMES
+from .errors import (
+    FlashForgeAuthenticationError,
+    FlashForgeBusyError,
+    FlashForgeCommandError,
+    FlashForgeConnectionError,
+    FlashForgeError,
+    FlashForgeFileError,
+    FlashForgeNotFoundError,
+    FlashForgeResponseError,
+    FlashForgeTimeoutError,
+)
+from .models import (
+    FileTool,
+    MachineStatus,
+    MaterialMapping,
+    MaterialSlot,
+    MaterialStation,
+    PrinterDetail,
+    PrinterFile,
+    ProductInfo,
+)
+from .upload import ProgressCallback, validate_file_name
+
+__all__ = [
+    "DEFAULT_PORT",
+    "MODEL_NAMES",
+    "FileTool",
+    "FlashForgeAuthenticationError",
+    "FlashForgeBusyError",
+    "FlashForgeClient",
+    "FlashForgeCommandError",
+    "FlashForgeConnectionError",
+    "FlashForgeError",
+    "FlashForgeFileError",
+    "FlashForgeNotFoundError",
+    "FlashForgeResponseError",
+    "FlashForgeTimeoutError",
+    "MachineStatus",
+    "MaterialMapping",
+    "MaterialSlot",
+    "MaterialStation",
+    "PrinterDetail",
+    "PrinterFile",
+    "ProductInfo",
+    "ProgressCallback",
+    "validate_file_name",
+]

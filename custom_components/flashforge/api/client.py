@@ -1,0 +1,424 @@
+"""Async client for the FlashForge HTTP API (port 8898)."""
+
+import asyncio
+import base64
+import binascii
+from collections.abc import Mapping, Sequence
+import json
+import logging
+from pathlib import Path
+from types import TracebackType
+from typing import Any, Self
+
+import aiohttp
+
+from .const import (
+    CODE_BUSY,
+    CODE_NOT_FOUND,
+    CODE_OK,
+    CODE_UNAUTHORIZED,
+    DEFAULT_PORT,
+    DEFAULT_REQUEST_TIMEOUT,
+)
+from .errors import (
+    FlashForgeAuthenticationError,
+    FlashForgeBusyError,
+    FlashForgeCommandError,
+    FlashForgeConnectionError,
+    FlashForgeError,
+    FlashForgeNotFoundError,
+    FlashForgeResponseError,
+    FlashForgeTimeoutError,
+)
+from .models import (
+    MaterialMapping,
+    PrinterDetail,
+    PrinterFile,
+    ProductInfo,
+    mappings_as_json,
+    parse_file_list,
+)
+from .upload import MultipartFile, ProgressCallback
+
+_LOGGER = logging.getLogger(__name__)
+
+_COMMAND_ERRORS: dict[int, type[FlashForgeCommandError]] = {
+    CODE_NOT_FOUND: FlashForgeNotFoundError,
+    CODE_BUSY: FlashForgeBusyError,
+}
+
+
+def _open_close(on: bool) -> str:
+    """Return the firmware's word for on or off."""
+    return "open" if on else "close"
+
+
+def _header_bool(value: bool) -> str:
+    """Return a boolean as the lowercase string upload headers carry."""
+    return "true" if value else "false"
+
+
+class FlashForgeClient:
+    """Talk to one printer over its HTTP API.
+
+    Commands are sent one at a time, because the firmware handles one at a
+    time and answers Busy to the rest; reads such as ``detail()`` do not wait
+    for commands, so polling goes on during a long upload.
+    """
+
+    def __init__(
+        self,
+        host: str,
+        serial_number: str,
+        check_code: str,
+        *,
+        port: int = DEFAULT_PORT,
+        session: aiohttp.ClientSession | None = None,
+        request_timeout: float = DEFAULT_REQUEST_TIMEOUT,
+    ) -> None:
+        """Store where the printer is and how to authenticate."""
+        self.host = host
+        self.port = port
+        self.serial_number = serial_number
+        self._check_code = check_code
+        self._session = session
+        self._owns_session = False
+        self._request_timeout = request_timeout
+        self._command_lock = asyncio.Lock()
+
+    def __repr__(self) -> str:
+        """Describe the client without its check code."""
+        return f"FlashForgeClient({self.host}:{self.port}, {self.serial_number})"
+
+    async def __aenter__(self) -> Self:
+        """Enter the context; the session is made on the first request."""
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        """Close the session if the client made it."""
+        await self.close()
+
+    async def close(self) -> None:
+        """Close the session if the client made it; an injected one stays open."""
+        if self._owns_session and self._session is not None:
+            await self._session.close()
+            self._session = None
+            self._owns_session = False
+
+    # Reads
+
+    async def detail(self) -> PrinterDetail:
+        """Return the printer's state and configuration."""
+        data = await self._request("/detail")
+        return PrinterDetail.from_dict(self._object(data, "detail"))
+
+    async def product(self) -> ProductInfo:
+        """Return which features the printer lets a client control."""
+        data = await self._request("/product")
+        return ProductInfo.from_dict(self._object(data, "product"))
+
+    async def recent_files(self) -> list[PrinterFile]:
+        """Return the most recent files on the printer (up to 10)."""
+        return parse_file_list(await self._request("/gcodeList"))
+
+    async def thumbnail(self, file_name: str) -> bytes:
+        """Return the preview image of a file on the printer."""
+        data = await self._request("/gcodeThumb", {"fileName": file_name})
+        image = data.get("imageData")
+        if not isinstance(image, str):
+            raise FlashForgeResponseError("/gcodeThumb: the answer has no image")
+        try:
+            return base64.b64decode(
+                image.partition("base64,")[2] or image, validate=True
+            )
+        except binascii.Error as err:
+            raise FlashForgeResponseError(
+                "/gcodeThumb: the image is not Base64"
+            ) from err
+
+    # Jobs and files
+
+    async def print_file(
+        self,
+        file_name: str,
+        *,
+        leveling_before_print: bool = True,
+        flow_calibration: bool = False,
+        material_mappings: Sequence[MaterialMapping] = (),
+    ) -> None:
+        """Start printing a file stored on the printer (firmware >= 3.1.3 form)."""
+        await self._command(
+            "/printGcode",
+            {
+                "fileName": file_name,
+                "levelingBeforePrint": leveling_before_print,
+                "flowCalibration": flow_calibration,
+                "useMatlStation": bool(material_mappings),
+                "gcodeToolCnt": len(material_mappings),
+                "materialMappings": mappings_as_json(material_mappings),
+            },
+        )
+
+    async def upload(
+        self,
+        path: Path,
+        *,
+        file_name: str | None = None,
+        print_now: bool = False,
+        leveling_before_print: bool = True,
+        flow_calibration: bool = False,
+        material_mappings: Sequence[MaterialMapping] = (),
+        progress: ProgressCallback | None = None,
+    ) -> None:
+        """Stream a file to the printer, optionally starting the print.
+
+        The file is read in chunks, so memory stays flat whatever its size. A
+        printer that stops taking data for ``request_timeout`` seconds fails
+        the upload.
+        """
+        body = await MultipartFile.open(path, file_name or path.name)
+        try:
+            mappings = json.dumps(mappings_as_json(material_mappings)).encode()
+            headers = {
+                "serialNumber": self.serial_number,
+                "checkCode": self._check_code,
+                "fileSize": str(body.file_size),
+                "printNow": _header_bool(print_now),
+                "levelingBeforePrint": _header_bool(leveling_before_print),
+                "flowCalibration": _header_bool(flow_calibration),
+                "useMatlStation": _header_bool(bool(material_mappings)),
+                "gcodeToolCnt": str(len(material_mappings)),
+                "materialMappings": base64.b64encode(mappings).decode(),
+                "Content-Type": body.content_type,
+                "Content-Length": str(body.size),
+            }
+            async with self._command_lock:
+                await self._send(
+                    "/uploadGcode", upload=body, headers=headers, progress=progress
+                )
+        finally:
+            await body.close()
+
+    # Controls (/control)
+
+    async def set_light(self, on: bool) -> None:
+        """Turn the light on or off."""
+        await self._control("lightControl_cmd", {"status": _open_close(on)})
+
+    async def set_filtration(self, *, internal: bool, external: bool) -> None:
+        """Set both filtration fans (the firmware always takes both)."""
+        await self._control(
+            "circulateCtl_cmd",
+            {"internal": _open_close(internal), "external": _open_close(external)},
+        )
+
+    async def pause_print(self) -> None:
+        """Pause the running print."""
+        await self._job_control("pause")
+
+    async def resume_print(self) -> None:
+        """Resume the paused print."""
+        await self._job_control("continue")
+
+    async def cancel_print(self) -> None:
+        """Cancel the current print."""
+        await self._job_control("cancel")
+
+    async def set_camera_stream(self, on: bool) -> None:
+        """Start or stop the camera stream."""
+        await self._control("streamCtrl_cmd", {"action": _open_close(on)})
+
+    async def clear_platform(self) -> None:
+        """Acknowledge a finished or cancelled print so the printer is ready."""
+        await self._control("stateCtrl_cmd", {"action": "setClearPlatform"})
+
+    async def set_printer_controls(
+        self,
+        *,
+        speed: int | None = None,
+        z_offset: float | None = None,
+        chamber_fan: int | None = None,
+        cooling_fan: int | None = None,
+        cooling_left_fan: int | None = None,
+    ) -> None:
+        """Change speed (%), z offset (mm) or fan speeds (%).
+
+        Only the values given are sent: the firmware keeps omitted ones, while
+        sending a default would overwrite the user's setting.
+        """
+        args = {
+            "speed": speed,
+            "zAxisCompensation": z_offset,
+            "chamberFan": chamber_fan,
+            "coolingFan": cooling_fan,
+            "coolingLeftFan": cooling_left_fan,
+        }
+        await self._control("printerCtl_cmd", self._given(args))
+
+    async def set_temperatures(
+        self,
+        *,
+        nozzle: int | None = None,
+        left_nozzle: int | None = None,
+        bed: int | None = None,
+        chamber: int | None = None,
+    ) -> None:
+        """Set target temperatures (°C); 0 turns a heater off.
+
+        Only the values given are sent, like ``set_printer_controls``.
+        """
+        args = {
+            "rightNozzle": nozzle,
+            "leftNozzle": left_nozzle,
+            "platform": bed,
+            "chamber": chamber,
+        }
+        # The firmware reads -100 as "off"; a plain 0 is not documented.
+        targets = {key: -100 if value == 0 else value for key, value in args.items()}
+        await self._control("temperatureCtl_cmd", self._given(targets))
+
+    async def set_auto_shutdown(self, enabled: bool, minutes: int) -> None:
+        """Set whether the printer powers off after a print, and after how long."""
+        await self._control(
+            "delayClose_cmd",
+            {"automaticShutdown": _open_close(enabled), "shutdownAfterTime": minutes},
+        )
+
+    # Plumbing
+
+    @staticmethod
+    def _given(args: Mapping[str, object]) -> dict[str, object]:
+        """Drop arguments that were not given, refusing an empty command."""
+        given = {key: value for key, value in args.items() if value is not None}
+        if not given:
+            raise ValueError("Give at least one value to change")
+        return given
+
+    async def _job_control(self, action: str) -> None:
+        """Send a job control action."""
+        await self._control("jobCtl_cmd", {"jobID": "", "action": action})
+
+    async def _control(self, cmd: str, args: Mapping[str, object]) -> None:
+        """Send one ``/control`` command."""
+        await self._command("/control", {"payload": {"cmd": cmd, "args": args}})
+
+    async def _command(self, path: str, body: Mapping[str, object]) -> None:
+        """Send a command once no other command of this client is under way."""
+        async with self._command_lock:
+            await self._request(path, body)
+
+    async def _request(
+        self, path: str, body: Mapping[str, object] | None = None
+    ) -> dict[str, Any]:
+        """POST an authenticated JSON request."""
+        payload = {
+            "serialNumber": self.serial_number,
+            "checkCode": self._check_code,
+            **(body or {}),
+        }
+        return await self._send(path, json_body=payload)
+
+    async def _send(
+        self,
+        path: str,
+        *,
+        json_body: Mapping[str, object] | None = None,
+        upload: MultipartFile | None = None,
+        headers: Mapping[str, str] | None = None,
+        progress: ProgressCallback | None = None,
+    ) -> dict[str, Any]:
+        """POST to the printer and return the JSON answer; map every failure.
+
+        This is the one place where transport and protocol errors become the
+        client's own. A request gets ``request_timeout`` seconds; an upload
+        gets that long per chunk, so a large file is not cut off while a
+        stalled printer still is.
+        """
+        url = f"http://{self.host}:{self.port}{path}"
+        try:
+            async with asyncio.timeout(self._request_timeout) as deadline:
+                if upload is None:
+                    request = self._get_session().post(url, json=json_body)
+                else:
+                    chunks = upload.chunks(self._keep_alive(deadline, progress))
+                    request = self._get_session().post(
+                        url, data=chunks, headers=headers, expect100=True
+                    )
+                async with request as response:
+                    status = response.status
+                    content = await response.read()
+        except TimeoutError as err:
+            raise FlashForgeTimeoutError(
+                f"Timeout talking to the printer at {self.host}:{self.port}"
+            ) from err
+        except (aiohttp.ClientError, OSError) as err:
+            raise FlashForgeConnectionError(
+                f"Cannot talk to the printer at {self.host}:{self.port}: {type(err).__name__}"
+            ) from err
+        except ValueError:
+            # aiohttp refuses header values with line breaks; its message would
+            # quote them, and the check code travels in a header.
+            raise FlashForgeError(f"{path}: invalid request headers") from None
+        return self._parse(path, status, content)
+
+    def _keep_alive(
+        self, deadline: asyncio.Timeout, progress: ProgressCallback | None
+    ) -> ProgressCallback:
+        """Return a chunk callback that pushes the deadline and reports progress."""
+
+        def on_chunk(sent: int, total: int) -> None:
+            # Each chunk the printer takes shows it is alive.
+            deadline.reschedule(
+                asyncio.get_running_loop().time() + self._request_timeout
+            )
+            if progress is not None:
+                progress(sent, total)
+
+        return on_chunk
+
+    @staticmethod
+    def _parse(path: str, status: int, content: bytes) -> dict[str, Any]:
+        """Check an answer's HTTP status, JSON shape and code."""
+        if status in {401, 403}:
+            raise FlashForgeAuthenticationError(f"{path}: HTTP {status}")
+        if status != 200:
+            raise FlashForgeResponseError(f"{path}: HTTP {status}")
+        try:
+            data = json.loads(content)
+        except (ValueError, RecursionError) as err:
+            raise FlashForgeResponseError(f"{path}: the answer is not JSON") from err
+        if not isinstance(data, dict):
+            raise FlashForgeResponseError(f"{path}: the answer is not a JSON object")
+        code = data.get("code")
+        if not isinstance(code, int) or isinstance(code, bool):
+            raise FlashForgeResponseError(f"{path}: the answer has no code")
+        if code == CODE_OK:
+            return data
+        message = data.get("message")
+        message = message if isinstance(message, str) else ""
+        _LOGGER.debug("%s answered code %s: %s", path, code, message)
+        if code == CODE_UNAUTHORIZED:
+            raise FlashForgeAuthenticationError(
+                f"{path}: the printer rejected the serial number or check code"
+            )
+        raise _COMMAND_ERRORS.get(code, FlashForgeCommandError)(code, message)
+
+    @staticmethod
+    def _object(data: Mapping[str, Any], key: str) -> Mapping[str, Any]:
+        """Return a nested JSON object, which an answer must carry."""
+        value = data.get(key)
+        if not isinstance(value, Mapping):
+            raise FlashForgeResponseError(f"The answer has no {key!r} object")
+        return value
+
+    def _get_session(self) -> aiohttp.ClientSession:
+        """Return the injected session, or one of the client's own."""
+        if self._session is None:
+            self._session = aiohttp.ClientSession()
+            self._owns_session = True
+        return self._session

@@ -1,0 +1,24 @@
+"""Protocol constants of the FlashForge HTTP API."""
+
+from typing import Final
+
+DEFAULT_PORT: Final = 8898
+DEFAULT_REQUEST_TIMEOUT: Final = 10.0
+
+# Product ids (``pid``) of the printers that speak the HTTP API.
+MODEL_NAMES: Final[dict[int, str]] = {
+    35: "Adventurer 5M",
+    36: "Adventurer 5M Pro",
+    38: "AD5X",
+    40: "Creator 5",
+    41: "Creator 5 Pro",
+}
+
+# Response codes of the HTTP API.
+CODE_OK: Final = 0
+CODE_UNAUTHORIZED: Final = 3
+CODE_NOT_FOUND: Final = 4
+CODE_BUSY: Final = 5
+
+# Big enough to keep a fast link busy, small enough to keep memory flat.
+UPLOAD_CHUNK_SIZE: Final = 1024 * 1024

@@ -1,0 +1,433 @@
+"""Typed, leniently parsed views of the printer's JSON answers.
+
+Printers add, drop and mistype fields between firmware versions, so every
+parser here ignores unknown keys and turns a missing or mistyped value into
+``None`` rather than raising. Units follow ``http-api.md`` where firmware
+documents disagree (see the field comments).
+"""
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from enum import StrEnum
+import math
+from typing import Any, Self
+
+# Readings below this are sentinels for "no sensor" (-108, -109, ...).
+_LOWEST_REAL_TEMPERATURE = -50.0
+
+
+class MachineStatus(StrEnum):
+    """The printer's machine state, as reported in ``/detail``."""
+
+    READY = "ready"
+    BUSY = "busy"
+    CALIBRATE_DOING = "calibrate_doing"
+    ERROR = "error"
+    HEATING = "heating"
+    PRINTING = "printing"
+    PAUSING = "pausing"
+    PAUSED = "paused"
+    PAUSE = "pause"
+    CANCEL = "cancel"
+    CANCELING = "canceling"
+    COMPLETED = "completed"
+    UNKNOWN = "unknown"
+
+    @classmethod
+    def parse(cls, value: object) -> MachineStatus:
+        """Map a reported status to a member, UNKNOWN for anything unrecognised."""
+        if isinstance(value, str):
+            try:
+                return cls(value.strip().lower())
+            except ValueError:
+                pass
+        return cls.UNKNOWN
+
+
+def _number(value: object) -> float | None:
+    """Return a finite number, accepting numeric strings; None otherwise."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, str):
+        try:
+            value = float(value.strip())
+        except ValueError:
+            return None
+    if isinstance(value, int):
+        return float(value) if abs(value) < 2**63 else None
+    if isinstance(value, float) and math.isfinite(value):
+        return value
+    return None
+
+
+def _float(data: Mapping[str, Any], key: str) -> float | None:
+    """Read a finite number."""
+    return _number(data.get(key))
+
+
+def _int(data: Mapping[str, Any], key: str) -> int | None:
+    """Read a whole number (a float with a fraction is truncated)."""
+    number = _number(data.get(key))
+    return None if number is None else int(number)
+
+
+def _temperature_value(value: object) -> float | None:
+    """Return a temperature, None for the firmware's no-sensor sentinels."""
+    number = _number(value)
+    if number is None or number < _LOWEST_REAL_TEMPERATURE:
+        return None
+    return number
+
+
+def _temperature(data: Mapping[str, Any], key: str) -> float | None:
+    """Read a temperature."""
+    return _temperature_value(data.get(key))
+
+
+def _temperatures(data: Mapping[str, Any], key: str) -> tuple[float | None, ...]:
+    """Read a list of per-nozzle temperatures."""
+    values = data.get(key)
+    if not isinstance(values, list):
+        return ()
+    return tuple(_temperature_value(value) for value in values)
+
+
+def _str(data: Mapping[str, Any], key: str) -> str | None:
+    """Read a non-empty string."""
+    value = data.get(key)
+    if isinstance(value, str) and (stripped := value.strip()):
+        return stripped
+    return None
+
+
+def _flag(data: Mapping[str, Any], key: str) -> bool | None:
+    """Read an on/off flag sent as "open"/"close", a boolean or 0/1."""
+    value = data.get(key)
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, str):
+        return {"open": True, "close": False}.get(value.strip().lower())
+    if isinstance(value, int):
+        return {1: True, 0: False}.get(value)
+    return None
+
+
+def _mapping(data: Mapping[str, Any], key: str) -> Mapping[str, Any]:
+    """Read a nested object, empty when absent or mistyped."""
+    value = data.get(key)
+    return value if isinstance(value, Mapping) else {}
+
+
+def _mappings(data: Mapping[str, Any], key: str) -> list[Mapping[str, Any]]:
+    """Read a list of nested objects, skipping anything that is not one."""
+    values = data.get(key)
+    if not isinstance(values, list):
+        return []
+    return [value for value in values if isinstance(value, Mapping)]
+
+
+def _pid(value: object) -> int | None:
+    """Read the product id: an integer, or a hex string such as "0024"."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, str):
+        try:
+            return int(value.strip(), 16)
+        except ValueError:
+            return None
+    return None
+
+
+@dataclass(frozen=True, kw_only=True)
+class MaterialSlot:
+    """One slot of the AD5X material station."""
+
+    slot_id: int  # 1-based, as material mappings address slots
+    has_filament: bool
+    material_name: str | None
+    material_color: str | None
+
+
+@dataclass(frozen=True, kw_only=True)
+class MaterialStation:
+    """The AD5X material station (``matlStationInfo``)."""
+
+    slot_count: int | None
+    current_slot: int | None
+    current_load_slot: int | None
+    state_action: int | None
+    state_step: int | None
+    slots: tuple[MaterialSlot, ...]
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Self:
+        """Parse ``matlStationInfo``."""
+        infos = _mappings(data, "slotInfos")
+        ids = [_int(info, "slotId") for info in infos]
+        # Some captures number slots from 0, mappings always from 1.
+        offset = 1 if 0 in ids else 0
+        slots = tuple(
+            MaterialSlot(
+                slot_id=slot_id + offset,
+                has_filament=_flag(info, "hasFilament") is True,
+                material_name=_str(info, "materialName"),
+                material_color=_str(info, "materialColor"),
+            )
+            for info, slot_id in zip(infos, ids, strict=True)
+            if slot_id is not None
+        )
+        return cls(
+            slot_count=_int(data, "slotCnt"),
+            current_slot=_int(data, "currentSlot"),
+            current_load_slot=_int(data, "currentLoadSlot"),
+            state_action=_int(data, "stateAction"),
+            state_step=_int(data, "stateStep"),
+            slots=slots,
+        )
+
+
+@dataclass(frozen=True, kw_only=True)
+class PrinterDetail:
+    """The printer's state and configuration (``/detail``)."""
+
+    name: str | None
+    pid: int | None
+    firmware_version: str | None
+    mac_address: str | None
+    ip_address: str | None
+    location: str | None
+    status: MachineStatus
+    raw_status: str | None  # kept verbatim, also when status is UNKNOWN
+    error_code: str | None
+    nozzle_temperature: float | None
+    nozzle_target_temperature: float | None
+    left_nozzle_temperature: float | None
+    left_nozzle_target_temperature: float | None
+    nozzle_temperatures: tuple[float | None, ...]  # per tool, multi-nozzle printers
+    nozzle_target_temperatures: tuple[float | None, ...]
+    bed_temperature: float | None
+    bed_target_temperature: float | None
+    chamber_temperature: float | None
+    chamber_target_temperature: float | None
+    print_file_name: str | None
+    print_file_thumb_url: str | None
+    print_progress: float | None  # ratio, 0.0 to 1.0
+    print_layer: int | None
+    target_print_layer: int | None
+    print_duration: int | None  # seconds elapsed
+    estimated_time: int | None  # seconds remaining
+    estimated_length: float | None  # mm of filament for the job
+    estimated_weight: float | None  # g of filament for the job
+    estimated_left_length: float | None
+    estimated_left_weight: float | None
+    print_speed_adjust: float | None  # percent
+    current_print_speed: float | None
+    cooling_fan_speed: float | None  # percent per http-api.md (3.2.7 YAML: 0-255)
+    cooling_left_fan_speed: float | None
+    chamber_fan_speed: float | None  # percent per http-api.md (3.2.7 YAML: 0-255)
+    z_axis_compensation: float | None  # mm
+    nozzle_model: str | None
+    nozzle_count: int | None
+    filament_type: str | None
+    left_filament_type: str | None
+    fill_amount: float | None
+    tvoc: float | None
+    cumulative_filament: float | None  # m per http-api.md (others: mm)
+    cumulative_print_time: int | None  # s per http-api.md (others: min)
+    remaining_disk_space: float | None  # MB per http-api.md (others: GB)
+    door_open: bool | None
+    light_on: bool | None
+    internal_fan_on: bool | None
+    external_fan_on: bool | None
+    auto_shutdown: bool | None
+    auto_shutdown_time: int | None  # minutes
+    camera_stream_url: str | None
+    flash_register_code: str | None
+    polar_register_code: str | None
+    has_material_station: bool
+    material_station: MaterialStation | None
+    raw: Mapping[str, Any] = field(repr=False)
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Self:
+        """Parse the ``detail`` object."""
+        station = data.get("matlStationInfo")
+        return cls(
+            name=_str(data, "name"),
+            pid=_pid(data.get("pid")),
+            firmware_version=_str(data, "firmwareVersion"),
+            mac_address=_str(data, "macAddr"),
+            ip_address=_str(data, "ipAddr"),
+            location=_str(data, "location"),
+            status=MachineStatus.parse(data.get("status")),
+            raw_status=_str(data, "status"),
+            error_code=_str(data, "errorCode"),
+            nozzle_temperature=_temperature(data, "rightTemp"),
+            nozzle_target_temperature=_temperature(data, "rightTargetTemp"),
+            left_nozzle_temperature=_temperature(data, "leftTemp"),
+            left_nozzle_target_temperature=_temperature(data, "leftTargetTemp"),
+            nozzle_temperatures=_temperatures(data, "nozzleTemps"),
+            nozzle_target_temperatures=_temperatures(data, "nozzleTargetTemps"),
+            bed_temperature=_temperature(data, "platTemp"),
+            bed_target_temperature=_temperature(data, "platTargetTemp"),
+            chamber_temperature=_temperature(data, "chamberTemp"),
+            chamber_target_temperature=_temperature(data, "chamberTargetTemp"),
+            print_file_name=_str(data, "printFileName"),
+            print_file_thumb_url=_str(data, "printFileThumbUrl"),
+            print_progress=_float(data, "printProgress"),
+            print_layer=_int(data, "printLayer"),
+            target_print_layer=_int(data, "targetPrintLayer"),
+            print_duration=_int(data, "printDuration"),
+            estimated_time=_int(data, "estimatedTime"),
+            estimated_length=_float(data, "estimatedRightLen"),
+            estimated_weight=_float(data, "estimatedRightWeight"),
+            estimated_left_length=_float(data, "estimatedLeftLen"),
+            estimated_left_weight=_float(data, "estimatedLeftWeight"),
+            print_speed_adjust=_float(data, "printSpeedAdjust"),
+            current_print_speed=_float(data, "currentPrintSpeed"),
+            cooling_fan_speed=_float(data, "coolingFanSpeed"),
+            cooling_left_fan_speed=_float(data, "coolingFanLeftSpeed"),
+            chamber_fan_speed=_float(data, "chamberFanSpeed"),
+            z_axis_compensation=_float(data, "zAxisCompensation"),
+            nozzle_model=_str(data, "nozzleModel"),
+            nozzle_count=_int(data, "nozzleCnt"),
+            filament_type=_str(data, "rightFilamentType"),
+            left_filament_type=_str(data, "leftFilamentType"),
+            fill_amount=_float(data, "fillAmount"),
+            tvoc=_float(data, "tvoc"),
+            cumulative_filament=_float(data, "cumulativeFilament"),
+            cumulative_print_time=_int(data, "cumulativePrintTime"),
+            remaining_disk_space=_float(data, "remainingDiskSpace"),
+            door_open=_flag(data, "doorStatus"),
+            light_on=_flag(data, "lightStatus"),
+            internal_fan_on=_flag(data, "internalFanStatus"),
+            external_fan_on=_flag(data, "externalFanStatus"),
+            auto_shutdown=_flag(data, "autoShutdown"),
+            auto_shutdown_time=_int(data, "autoShutdownTime"),
+            camera_stream_url=_str(data, "cameraStreamUrl"),
+            flash_register_code=_str(data, "flashRegisterCode"),
+            polar_register_code=_str(data, "polarRegisterCode"),
+            has_material_station=_flag(data, "hasMatlStation") is True,
+            material_station=(
+                MaterialStation.from_dict(station)
+                if isinstance(station, Mapping)
+                else None
+            ),
+            raw=data,
+        )
+
+
+@dataclass(frozen=True, kw_only=True)
+class ProductInfo:
+    """Which features the printer lets a client control (``/product``)."""
+
+    nozzle_temperature_control: bool
+    bed_temperature_control: bool
+    chamber_temperature_control: bool
+    light_control: bool
+    internal_fan_control: bool
+    external_fan_control: bool
+    raw: Mapping[str, Any] = field(repr=False)
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Self:
+        """Parse the ``product`` object; an absent flag means not controllable."""
+        return cls(
+            nozzle_temperature_control=_flag(data, "nozzleTempCtrlState") is True,
+            bed_temperature_control=_flag(data, "platformTempCtrlState") is True,
+            chamber_temperature_control=_flag(data, "chamberTempCtrlState") is True,
+            light_control=_flag(data, "lightCtrlState") is True,
+            internal_fan_control=_flag(data, "internalFanCtrlState") is True,
+            external_fan_control=_flag(data, "externalFanCtrlState") is True,
+            raw=data,
+        )
+
+
+@dataclass(frozen=True, kw_only=True)
+class FileTool:
+    """One tool (filament) a file on an AD5X needs."""
+
+    tool_id: int
+    material_name: str | None
+    material_color: str | None
+    filament_weight: float | None  # g
+    slot_id: int | None  # 0 when unassigned
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Self | None:
+        """Parse one ``gcodeToolDatas`` entry; None without a tool id."""
+        if (tool_id := _int(data, "toolId")) is None:
+            return None
+        return cls(
+            tool_id=tool_id,
+            material_name=_str(data, "materialName"),
+            material_color=_str(data, "materialColor"),
+            filament_weight=_float(data, "filamentWeight"),
+            slot_id=_int(data, "slotId"),
+        )
+
+
+@dataclass(frozen=True, kw_only=True)
+class PrinterFile:
+    """A file stored on the printer, with its metadata where reported."""
+
+    name: str
+    printing_time: int | None = None  # s
+    total_filament_weight: float | None = None  # g
+    use_material_station: bool | None = None
+    tool_count: int | None = None
+    tools: tuple[FileTool, ...] = ()
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Self | None:
+        """Parse one ``gcodeListDetail`` entry; None without a file name."""
+        if (name := _str(data, "gcodeFileName")) is None:
+            return None
+        tools = (FileTool.from_dict(tool) for tool in _mappings(data, "gcodeToolDatas"))
+        return cls(
+            name=name,
+            printing_time=_int(data, "printingTime"),
+            total_filament_weight=_float(data, "totalFilamentWeight"),
+            use_material_station=_flag(data, "useMatlStation"),
+            tool_count=_int(data, "gcodeToolCnt"),
+            tools=tuple(tool for tool in tools if tool is not None),
+        )
+
+
+def parse_file_list(data: Mapping[str, Any]) -> list[PrinterFile]:
+    """Parse ``/gcodeList``: the detailed list where given, else the names."""
+    if details := _mappings(data, "gcodeListDetail"):
+        files = (PrinterFile.from_dict(entry) for entry in details)
+        return [file for file in files if file is not None]
+    names = data.get("gcodeList")
+    if not isinstance(names, list):
+        return []
+    return [PrinterFile(name=name) for name in names if isinstance(name, str) and name]
+
+
+@dataclass(frozen=True, kw_only=True)
+class MaterialMapping:
+    """Which material-station slot feeds which tool of a file (AD5X)."""
+
+    tool_id: int  # 0-based tool of the file
+    slot_id: int  # 1-based slot of the station
+    material_name: str
+    tool_material_color: str
+    slot_material_color: str
+
+    def as_dict(self) -> dict[str, Any]:
+        """Return the firmware's JSON form."""
+        return {
+            "toolId": self.tool_id,
+            "slotId": self.slot_id,
+            "materialName": self.material_name,
+            "toolMaterialColor": self.tool_material_color,
+            "slotMaterialColor": self.slot_material_color,
+        }
+
+
+def mappings_as_json(mappings: Sequence[MaterialMapping]) -> list[dict[str, Any]]:
+    """Return mappings in the firmware's JSON form."""
+    return [mapping.as_dict() for mapping in mappings]

@@ -1,0 +1,5 @@
+"""Constants for the FlashForge integration."""
+
+from typing import Final
+
+DOMAIN: Final = "flashforge"

@@ -1,0 +1,1 @@
+"""Tests for the FlashForge integration, its client and the printer emulator."""
