@@ -181,7 +181,9 @@ class FlashForgeClient:
         printer that stops taking data for ``request_timeout`` seconds fails
         the upload.
         """
-        body = await MultipartFile.open(path, file_name or path.name)
+        body = await MultipartFile.open(
+            path, path.name if file_name is None else file_name
+        )
         try:
             mappings = json.dumps(mappings_as_json(material_mappings)).encode()
             headers = {
@@ -282,7 +284,7 @@ class FlashForgeClient:
         targets = {key: -100 if value == 0 else value for key, value in args.items()}
         await self._control("temperatureCtl_cmd", self._given(targets))
 
-    async def set_auto_shutdown(self, enabled: bool, minutes: int) -> None:
+    async def set_auto_shutdown(self, *, enabled: bool, minutes: int) -> None:
         """Set whether the printer powers off after a print, and after how long."""
         await self._control(
             "delayClose_cmd",

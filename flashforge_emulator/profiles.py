@@ -1,0 +1,257 @@
+"""Facts about each emulated printer model.
+
+Everything that differs between models lives here, so that the state machine
+and the HTTP server stay model-agnostic and read these flags.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+# Units. The reference documents disagree on a few scales; the emulator follows
+# http-api.md and keeps each choice here, in one named place.
+FAN_SPEED_MAX = 100  # fan speeds are percent (http-api.md), not 0-255
+CUMULATIVE_FILAMENT_UNIT = "m"  # cumulativeFilament is in metres
+CUMULATIVE_PRINT_TIME_UNIT = "s"  # cumulativePrintTime is in seconds
+REMAINING_DISK_SPACE_UNIT = "MB"  # remainingDiskSpace is in megabytes
+ESTIMATED_LENGTH_UNIT = "mm"  # estimatedRightLen / estimatedLeftLen
+ESTIMATED_WEIGHT_UNIT = "g"  # estimatedRightWeight / estimatedLeftWeight
+
+# Sentinels shared by temperatureCtl_cmd and printerCtl_cmd.
+NO_CHANGE = -200
+HEATER_OFF = -100
+
+# UDP discovery constants (discovery.md).
+DISCOVERY_COMMAND_PORT = 8899
+DISCOVERY_VENDOR_ID = 0x2B71
+DISCOVERY_PRODUCT_TYPE = 0x5A02
+
+AMBIENT_TEMP = 25.0
+
+
+@dataclass(frozen=True, slots=True)
+class SeedTool:
+    """Describe one filament a seeded file uses."""
+
+    material: str
+    color: str
+    weight_g: float
+    length_mm: float
+
+
+@dataclass(frozen=True, slots=True)
+class SeedFile:
+    """Describe a file the printer holds out of the box."""
+
+    name: str
+    tools: tuple[SeedTool, ...]
+    printing_time_s: int
+    layers: int
+    infill_percent: int = 15
+    nozzle_temp: int = 220
+    bed_temp: int = 60
+
+
+@dataclass(frozen=True, slots=True)
+class Slot:
+    """Describe a material station slot as configured at power-on."""
+
+    material: str
+    color: str
+    has_filament: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Profile:
+    """Hold what one printer model reports and supports."""
+
+    key: str
+    model_name: str
+    default_name: str
+    pid: int
+    # How /detail spells the pid: firmware builds differ (integer or hex text).
+    pid_wire: int | str
+    firmware_version: str
+    measure: str
+    nozzle_count: int = 1
+    nozzle_model: str = "0.4mm"
+    nozzle_style: int = 1
+    has_camera: bool = False
+    has_factory_light: bool = True
+    internal_fan_ctrl: bool = False
+    external_fan_ctrl: bool = False
+    chamber_sensor: bool = False
+    chamber_ctrl: bool = False
+    # Reported as chamberTemp by printers without a chamber sensor.
+    chamber_sentinel: float = -108.0
+    has_door_sensor: bool = False
+    has_matl_station: bool = False
+    # /detail carries hasMatlStation and indepMatlInfo (AD5X only).
+    matl_station_flags: bool = False
+    has_gcode_thumb: bool = True
+    # /gcodeList carries gcodeListDetail (AD5X only).
+    gcode_list_detail: bool = False
+    ad5x_extras: bool = False
+    creator5_extras: bool = False
+    # AD5X-only /control commands (material station, manual moves).
+    material_commands: bool = False
+    speed_min: int = 50
+    speed_max: int = 150
+    nozzle_max_temp: int = 280
+    bed_max_temp: int = 110
+    chamber_max_temp: int = 0
+    disk_total_mb: float = 7456.0
+    # The Creator 5 firmware answers with this misspelt Content-Type.
+    json_content_type: str = "application/json"
+    slots: tuple[Slot, ...] = ()
+    seed_files: tuple[SeedFile, ...] = field(default_factory=tuple)
+
+    @property
+    def has_filtration(self) -> bool:
+        """Return whether either filtration fan can be switched."""
+        return self.internal_fan_ctrl or self.external_fan_ctrl
+
+
+_PLA_WHITE = SeedTool("PLA", "#FFFFFF", 12.4, 4150.0)
+
+_5M_SEEDS = (
+    SeedFile(
+        "3DBenchy_PLA.gcode", (SeedTool("PLA", "#F72224", 14.8, 4960.0),), 3120, 240
+    ),
+    SeedFile("Calibration_Cube.gcode", (_PLA_WHITE,), 1260, 100),
+    SeedFile(
+        "Vase_Spiral_PETG.gcode",
+        (SeedTool("PETG", "#2750E0", 31.5, 10200.0),),
+        5400,
+        450,
+        infill_percent=0,
+        nozzle_temp=240,
+        bed_temp=70,
+    ),
+)
+
+_AD5X_SEEDS = (
+    SeedFile("Cube_PLA.gcode", (_PLA_WHITE,), 1260, 100),
+    SeedFile(
+        "Keychain_2Color.gcode",
+        (
+            SeedTool("PLA", "#FFFFFF", 3.2, 1070.0),
+            SeedTool("PLA", "#161616", 1.1, 370.0),
+        ),
+        1980,
+        60,
+    ),
+    SeedFile(
+        "Fish_PETG.3mf",
+        (SeedTool("PETG", "#0ACC38", 9.7, 3140.0),),
+        2700,
+        180,
+        nozzle_temp=240,
+        bed_temp=70,
+    ),
+)
+
+_C5_SEEDS = (
+    SeedFile("Cube_PLA.gcode", (_PLA_WHITE,), 1260, 100),
+    SeedFile(
+        "ToolChanger_4Color.gcode",
+        (
+            SeedTool("PLA", "#FFFFFF", 6.0, 2000.0),
+            SeedTool("PLA", "#161616", 4.0, 1330.0),
+            SeedTool("PLA", "#F72224", 2.5, 830.0),
+            SeedTool("PLA", "#2750E0", 2.5, 830.0),
+        ),
+        6600,
+        320,
+    ),
+)
+
+PROFILES: dict[str, Profile] = {
+    "5m": Profile(
+        key="5m",
+        model_name="Adventurer 5M",
+        default_name="Adventurer 5M",
+        pid=35,
+        pid_wire="0023",
+        firmware_version="3.2.7",
+        measure="220X220X220",
+        chamber_sentinel=-108.0,
+        seed_files=_5M_SEEDS,
+    ),
+    "5m-pro": Profile(
+        key="5m-pro",
+        model_name="Adventurer 5M Pro",
+        default_name="Adventurer 5M Pro",
+        pid=36,
+        pid_wire=36,
+        firmware_version="3.2.7",
+        measure="220X220X220",
+        has_camera=True,
+        internal_fan_ctrl=True,
+        external_fan_ctrl=True,
+        chamber_sensor=True,
+        has_door_sensor=True,
+        seed_files=_5M_SEEDS,
+    ),
+    "ad5x": Profile(
+        key="ad5x",
+        model_name="AD5X",
+        default_name="AD5X",
+        pid=38,
+        pid_wire="0026",
+        firmware_version="1.2.1",
+        measure="220X220X220",
+        has_factory_light=False,
+        chamber_sentinel=-109.0,
+        has_matl_station=True,
+        matl_station_flags=True,
+        has_gcode_thumb=False,
+        gcode_list_detail=True,
+        ad5x_extras=True,
+        material_commands=True,
+        speed_max=500,
+        nozzle_max_temp=300,
+        slots=(
+            Slot("PLA", "#FFFFFF", has_filament=True),
+            Slot("PLA", "#161616", has_filament=True),
+            Slot("PETG", "#0ACC38", has_filament=True),
+            Slot("", "", has_filament=False),
+        ),
+        seed_files=_AD5X_SEEDS,
+    ),
+    "creator5": Profile(
+        key="creator5",
+        model_name="Creator 5",
+        default_name="Creator 5",
+        pid=40,
+        pid_wire=40,
+        firmware_version="1.9.2",
+        measure="256X256X256",
+        nozzle_count=4,
+        has_camera=True,
+        chamber_sensor=True,
+        chamber_ctrl=True,
+        chamber_max_temp=80,
+        has_door_sensor=True,
+        has_matl_station=True,
+        creator5_extras=True,
+        nozzle_max_temp=300,
+        json_content_type="appliation/json",
+        slots=(
+            Slot("PLA", "#FFFFFF", has_filament=True),
+            Slot("PLA", "#161616", has_filament=True),
+            Slot("PLA", "#F72224", has_filament=True),
+            Slot("PLA", "#2750E0", has_filament=True),
+        ),
+        seed_files=_C5_SEEDS,
+    ),
+}
+
+
+def get_profile(model: str) -> Profile:
+    """Return the profile for a model key such as "5m-pro"."""
+    try:
+        return PROFILES[model.lower()]
+    except KeyError:
+        known = ", ".join(PROFILES)
+        raise ValueError(f"unknown model {model!r}; known models: {known}") from None

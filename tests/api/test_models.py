@@ -1,0 +1,279 @@
+"""Tests for the lenient parsing of the printer's answers."""
+
+import json
+import math
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from custom_components.flashforge.api import (
+    MachineStatus,
+    MaterialMapping,
+    PrinterDetail,
+    ProductInfo,
+)
+from custom_components.flashforge.api.models import mappings_as_json, parse_file_list
+
+FIXTURES = Path(__file__).parent.parent / "fixtures"
+
+
+def load(name: str) -> dict[str, Any]:
+    """Return a JSON fixture."""
+    data: dict[str, Any] = json.loads((FIXTURES / name).read_text())
+    return data
+
+
+def test_detail_of_a_printing_5m_pro() -> None:
+    """Every documented field lands in its typed attribute."""
+    detail = PrinterDetail.from_dict(load("detail_5m_pro.json")["detail"])
+
+    assert detail.name == "Adventurer 5M Pro"
+    assert detail.pid == 36
+    assert detail.status is MachineStatus.PRINTING
+    assert detail.raw_status == "printing"
+    assert detail.firmware_version == "3.2.7"
+    assert detail.mac_address == "88:A9:A7:00:12:34"
+    assert detail.nozzle_temperature == 219.6
+    assert detail.nozzle_target_temperature == 220
+    assert detail.bed_temperature == 59.8
+    assert detail.chamber_temperature == 31.2
+    assert detail.print_progress == pytest.approx(0.4031)
+    assert (detail.print_layer, detail.target_print_layer) == (57, 142)
+    assert detail.print_file_name == "Benchy.gcode"
+    assert detail.estimated_time == 2710
+    assert detail.estimated_length == 4213.5
+    assert detail.z_axis_compensation == -0.025
+    assert detail.light_on is True
+    assert detail.door_open is False
+    assert detail.internal_fan_on is True
+    assert detail.external_fan_on is False
+    assert detail.auto_shutdown is False
+    assert detail.error_code is None
+    assert detail.camera_stream_url == "http://192.168.1.50:8080/?action=stream"
+    assert detail.has_material_station is False
+    assert detail.material_station is None
+    assert detail.nozzle_temperatures == ()
+
+
+def test_detail_of_an_ad5x() -> None:
+    """The AD5X's hex pid, sentinel chamber and material station are parsed."""
+    detail = PrinterDetail.from_dict(load("detail_ad5x.json")["detail"])
+
+    assert detail.pid == 38
+    assert detail.chamber_temperature is None
+    assert detail.camera_stream_url is None
+    assert detail.print_file_name is None
+    assert detail.has_material_station is True
+    station = detail.material_station
+    assert station is not None
+    assert station.slot_count == 4
+    assert [slot.slot_id for slot in station.slots] == [1, 2, 3, 4]
+    assert [slot.has_filament for slot in station.slots] == [True, True, False, True]
+    assert station.slots[3].material_name == "PETG"
+    assert station.slots[2].material_name is None
+
+
+def test_material_slots_numbered_from_zero_become_one_based() -> None:
+    """Mappings address slots 1-4, whatever numbering the station reports."""
+    detail = PrinterDetail.from_dict(
+        {
+            "matlStationInfo": {
+                "slotInfos": [
+                    {"slotId": 0, "hasFilament": True, "materialName": "PLA"},
+                    {"slotId": 1, "hasFilament": False},
+                ]
+            }
+        }
+    )
+
+    assert detail.material_station is not None
+    assert [slot.slot_id for slot in detail.material_station.slots] == [1, 2]
+
+
+def test_detail_of_a_creator_5_with_four_nozzles() -> None:
+    """Per-tool temperatures keep their positions; sentinels become None."""
+    detail = PrinterDetail.from_dict(load("detail_creator5.json")["detail"])
+
+    assert detail.pid == 40
+    assert detail.nozzle_count == 4
+    assert detail.nozzle_temperatures == (219.5, 26.0, None, 249.0)
+    assert detail.nozzle_target_temperatures == (220, 0, 0, 250)
+    assert detail.chamber_target_temperature == 45
+    assert detail.door_open is True
+
+
+def test_empty_detail_parses_to_unknowns() -> None:
+    """A printer that reports nothing gives None everywhere, never an error."""
+    detail = PrinterDetail.from_dict({})
+
+    assert detail.status is MachineStatus.UNKNOWN
+    assert detail.raw_status is None
+    assert detail.name is None
+    assert detail.nozzle_temperature is None
+    assert detail.light_on is None
+    assert detail.material_station is None
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "attribute", "expected"),
+    [
+        ("rightTemp", -108, "nozzle_temperature", None),
+        ("chamberTemp", -109, "chamber_temperature", None),
+        ("chamberTemp", -51, "chamber_temperature", None),
+        ("chamberTemp", -20, "chamber_temperature", -20.0),
+        ("platTemp", "61.5", "bed_temperature", 61.5),
+        ("platTemp", "hot", "bed_temperature", None),
+        ("platTemp", True, "bed_temperature", None),
+        ("platTemp", math.nan, "bed_temperature", None),
+        ("platTemp", math.inf, "bed_temperature", None),
+        ("platTemp", [60], "bed_temperature", None),
+        ("printLayer", 12.7, "print_layer", 12),
+        ("printLayer", 10**30, "print_layer", None),
+        ("printLayer", None, "print_layer", None),
+        ("pid", 36, "pid", 36),
+        ("pid", "0024", "pid", 36),
+        ("pid", "0026", "pid", 38),
+        ("pid", "nonsense", "pid", None),
+        ("pid", False, "pid", None),
+        ("pid", 3.5, "pid", None),
+        ("lightStatus", "open", "light_on", True),
+        ("lightStatus", "CLOSE", "light_on", False),
+        ("lightStatus", 1, "light_on", True),
+        ("lightStatus", "dim", "light_on", None),
+        ("doorStatus", {"open": True}, "door_open", None),
+        ("name", "  Printer  ", "name", "Printer"),
+        ("name", 42, "name", None),
+        ("name", "", "name", None),
+        ("errorCode", "E0088", "error_code", "E0088"),
+        ("hasMatlStation", True, "has_material_station", True),
+        ("hasMatlStation", "yes", "has_material_station", False),
+        ("nozzleTemps", "220,230", "nozzle_temperatures", ()),
+        ("nozzleTemps", [220, "x", None], "nozzle_temperatures", (220, None, None)),
+        ("matlStationInfo", [], "material_station", None),
+    ],
+)
+def test_mistyped_fields_become_none(
+    field: str, value: object, attribute: str, expected: object
+) -> None:
+    """A missing, mistyped or sentinel value never raises."""
+    detail = PrinterDetail.from_dict({field: value})
+
+    assert getattr(detail, attribute) == expected
+
+
+@pytest.mark.parametrize(
+    ("reported", "status"),
+    [
+        ("ready", MachineStatus.READY),
+        ("printing", MachineStatus.PRINTING),
+        ("calibrate_doing", MachineStatus.CALIBRATE_DOING),
+        ("pause", MachineStatus.PAUSE),
+        ("canceling", MachineStatus.CANCELING),
+        ("PAUSED", MachineStatus.PAUSED),
+        ("warming_up", MachineStatus.UNKNOWN),
+        (7, MachineStatus.UNKNOWN),
+    ],
+)
+def test_status_keeps_unknown_strings(reported: object, status: MachineStatus) -> None:
+    """Known states map to members; the raw string survives for the rest."""
+    detail = PrinterDetail.from_dict({"status": reported})
+
+    assert detail.status is status
+    assert detail.raw_status == (reported if isinstance(reported, str) else None)
+
+
+def test_material_station_skips_broken_slots() -> None:
+    """Slots without an id or that are not objects are left out."""
+    detail = PrinterDetail.from_dict(
+        {
+            "matlStationInfo": {
+                "slotCnt": "4",
+                "slotInfos": [
+                    {"slotId": 1, "hasFilament": 1, "materialColor": "#FFFFFF"},
+                    {"hasFilament": True},
+                    "slot",
+                    {"slotId": "x"},
+                ],
+            }
+        }
+    )
+
+    station = detail.material_station
+    assert station is not None
+    assert station.slot_count == 4
+    assert len(station.slots) == 1
+    assert station.slots[0].has_filament is True
+    assert station.slots[0].material_color == "#FFFFFF"
+
+
+def test_product_flags() -> None:
+    """Controllable features are True, the rest False."""
+    product = ProductInfo.from_dict(load("product_5m_pro.json")["product"])
+
+    assert product.light_control is True
+    assert product.internal_fan_control is True
+    assert product.external_fan_control is True
+    assert product.chamber_temperature_control is False
+    assert product.nozzle_temperature_control is True
+    assert product.bed_temperature_control is True
+
+
+def test_product_missing_flags_mean_not_controllable() -> None:
+    """An absent or odd flag is not a capability."""
+    product = ProductInfo.from_dict({"lightCtrlState": "1", "internalFanCtrlState": 2})
+
+    assert product.light_control is False
+    assert product.internal_fan_control is False
+
+
+def test_file_list_with_details() -> None:
+    """The AD5X's detailed list carries tool data per file."""
+    files = parse_file_list(load("gcode_list_ad5x.json"))
+
+    assert [file.name for file in files] == ["Dragon_2color.3mf", "Cube_PLA.gcode"]
+    dragon = files[0]
+    assert dragon.tool_count == 2
+    assert dragon.use_material_station is True
+    assert dragon.printing_time == 7260
+    assert [tool.material_color for tool in dragon.tools] == ["#FFFFFF", "#F72224"]
+    assert dragon.tools[1].filament_weight == 8.2
+
+
+@pytest.mark.parametrize(
+    ("answer", "names"),
+    [
+        ({"gcodeList": ["a.gcode", "b.3mf"]}, ["a.gcode", "b.3mf"]),
+        ({"gcodeList": ["a.gcode", 3, "", None]}, ["a.gcode"]),
+        ({"gcodeList": "a.gcode"}, []),
+        ({}, []),
+        (
+            {"gcodeListDetail": [{"printingTime": 3}, {"gcodeFileName": "x.gx"}]},
+            ["x.gx"],
+        ),
+    ],
+)
+def test_file_list_is_lenient(answer: dict[str, Any], names: list[str]) -> None:
+    """Odd entries are skipped rather than raising."""
+    assert [file.name for file in parse_file_list(answer)] == names
+
+
+def test_material_mapping_json() -> None:
+    """Mappings serialise to the firmware's field names."""
+    mapping = MaterialMapping(
+        tool_id=0,
+        slot_id=3,
+        material_name="PLA",
+        tool_material_color="#FF0000",
+        slot_material_color="#F72224",
+    )
+
+    assert mappings_as_json([mapping]) == [
+        {
+            "toolId": 0,
+            "slotId": 3,
+            "materialName": "PLA",
+            "toolMaterialColor": "#FF0000",
+            "slotMaterialColor": "#F72224",
+        }
+    ]
