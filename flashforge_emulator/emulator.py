@@ -28,7 +28,7 @@ class Emulator:
 
     def __init__(
         self,
-        model: str = "5m-pro",
+        model: str | Profile = "5m-pro",
         *,
         serial: str = "SNFFEMU00001",
         check_code: str = "12345678",
@@ -44,7 +44,10 @@ class Emulator:
         clock: Clock | None = None,
     ) -> None:
         """Configure the printer; nothing listens until start()."""
-        self.profile: Profile = get_profile(model)
+        # A Profile of one's own makes variants: other firmware, no chamber sensor.
+        self.profile: Profile = (
+            model if isinstance(model, Profile) else get_profile(model)
+        )
         self.host = host
         self._requested_port = port
         self._requested_camera_port = camera_port

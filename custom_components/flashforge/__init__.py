@@ -1,1 +1,54 @@
 """The FlashForge 3D printer integration."""
+
+from homeassistant.const import Platform
+from homeassistant.core import HomeAssistant
+from homeassistant.helpers import (
+    config_validation as cv,
+    device_registry as dr,
+    issue_registry as ir,
+)
+from homeassistant.helpers.typing import ConfigType
+
+from .const import DOMAIN
+from .coordinator import (
+    FlashForgeConfigEntry,
+    FlashForgeCoordinator,
+    firmware_issue_id,
+    unreachable_issue_id,
+)
+from .discovery import async_start_discovery
+from .entity import device_info
+
+PLATFORMS: list[Platform] = []
+
+CONFIG_SCHEMA = cv.config_entry_only_config_schema(DOMAIN)
+
+
+async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
+    """Look for printers on the network, now and every few minutes."""
+    async_start_discovery(hass)
+    return True
+
+
+async def async_setup_entry(hass: HomeAssistant, entry: FlashForgeConfigEntry) -> bool:
+    """Connect to the printer, register it as a device and set up its entities."""
+    coordinator = FlashForgeCoordinator(hass, entry)
+    await coordinator.async_config_entry_first_refresh()
+    entry.runtime_data = coordinator
+
+    dr.async_get(hass).async_get_or_create(
+        config_entry_id=entry.entry_id, **device_info(coordinator)
+    )
+    await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
+    return True
+
+
+async def async_unload_entry(hass: HomeAssistant, entry: FlashForgeConfigEntry) -> bool:
+    """Unload the entities; the shared session stays with Home Assistant."""
+    return await hass.config_entries.async_unload_platforms(entry, PLATFORMS)
+
+
+async def async_remove_entry(hass: HomeAssistant, entry: FlashForgeConfigEntry) -> None:
+    """Drop the repair issues of a printer that is gone."""
+    for issue_id in (unreachable_issue_id(entry), firmware_issue_id(entry)):
+        ir.async_delete_issue(hass, DOMAIN, issue_id)

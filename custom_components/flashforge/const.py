@@ -1,5 +1,42 @@
 """Constants for the FlashForge integration."""
 
+from datetime import timedelta
+import logging
 from typing import Final
 
+from .api import MachineStatus
+
 DOMAIN: Final = "flashforge"
+LOGGER = logging.getLogger(__package__)
+
+CONF_SERIAL_NUMBER: Final = "serial_number"
+CONF_CHECK_CODE: Final = "check_code"
+CONF_FAST_INTERVAL: Final = "fast_interval"
+CONF_SLOW_INTERVAL: Final = "slow_interval"
+
+DEFAULT_FAST_INTERVAL: Final = 5  # seconds, while the printer works
+DEFAULT_SLOW_INTERVAL: Final = 30  # seconds, while it idles
+MIN_INTERVAL: Final = 2
+MAX_INTERVAL: Final = 600
+
+# States in which values change quickly enough to poll at the fast interval.
+BUSY_STATES: Final = frozenset(
+    {
+        MachineStatus.HEATING,
+        MachineStatus.PRINTING,
+        MachineStatus.PAUSING,
+        MachineStatus.BUSY,
+        MachineStatus.CALIBRATE_DOING,
+    }
+)
+
+# The 5M and 5M Pro answer on the HTTP API from this firmware on.
+MIN_HTTP_FIRMWARE: Final = (3, 1, 3)
+ADVENTURER_5M_PIDS: Final = frozenset({35, 36})
+
+# How long a printer that worked may stay unreachable before a repair issue
+# asks the user to look at it (LAN-only mode off, a new address).
+UNREACHABLE_REPAIR_AFTER: Final = timedelta(hours=1)
+
+DISCOVERY_INTERVAL: Final = timedelta(minutes=15)
+DISCOVERY_TIMEOUT: Final = 3.0

@@ -1,0 +1,405 @@
+"""Config flow for FlashForge printers."""
+
+from collections.abc import Callable, Mapping
+from typing import Any, override
+
+from homeassistant.config_entries import (
+    ConfigFlow,
+    ConfigFlowResult,
+    OptionsFlowWithReload,
+)
+from homeassistant.const import CONF_HOST, CONF_NAME, CONF_PORT, UnitOfTime
+from homeassistant.core import callback
+from homeassistant.helpers.aiohttp_client import async_get_clientsession
+from homeassistant.helpers.selector import (
+    NumberSelector,
+    NumberSelectorConfig,
+    NumberSelectorMode,
+    SelectOptionDict,
+    SelectSelector,
+    SelectSelectorConfig,
+    SelectSelectorMode,
+    TextSelector,
+    TextSelectorConfig,
+    TextSelectorType,
+)
+from homeassistant.helpers.typing import DiscoveryInfoType
+import probatio
+
+from .api import (
+    DEFAULT_PORT,
+    FlashForgeAuthenticationError,
+    FlashForgeClient,
+    FlashForgeConnectionError,
+    FlashForgeResponseError,
+    PrinterDetail,
+)
+from .api.discovery import DiscoveredPrinter
+from .const import (
+    CONF_CHECK_CODE,
+    CONF_FAST_INTERVAL,
+    CONF_SERIAL_NUMBER,
+    CONF_SLOW_INTERVAL,
+    DEFAULT_FAST_INTERVAL,
+    DEFAULT_SLOW_INTERVAL,
+    DOMAIN,
+    LOGGER,
+    MAX_INTERVAL,
+    MIN_INTERVAL,
+)
+from .coordinator import FlashForgeConfigEntry
+from .discovery import async_discover
+
+TEXT_SELECTOR = TextSelector()
+PASSWORD_SELECTOR = TextSelector(TextSelectorConfig(type=TextSelectorType.PASSWORD))
+PORT_SELECTOR = NumberSelector(
+    NumberSelectorConfig(min=1, max=65535, step=1, mode=NumberSelectorMode.BOX)
+)
+INTERVAL_SELECTOR = NumberSelector(
+    NumberSelectorConfig(
+        min=MIN_INTERVAL,
+        max=MAX_INTERVAL,
+        step=1,
+        mode=NumberSelectorMode.BOX,
+        unit_of_measurement=UnitOfTime.SECONDS,
+    )
+)
+
+USER_SCHEMA = probatio.Schema(
+    {
+        probatio.Optional(CONF_HOST): TEXT_SELECTOR,
+        probatio.Required(CONF_PORT, default=DEFAULT_PORT): PORT_SELECTOR,
+        probatio.Optional(CONF_SERIAL_NUMBER): TEXT_SELECTOR,
+        probatio.Required(CONF_CHECK_CODE): PASSWORD_SELECTOR,
+    }
+)
+CHECK_CODE_SCHEMA = probatio.Schema(
+    {probatio.Required(CONF_CHECK_CODE): PASSWORD_SELECTOR}
+)
+RECONFIGURE_SCHEMA = probatio.Schema(
+    {
+        probatio.Required(CONF_HOST): TEXT_SELECTOR,
+        probatio.Required(CONF_PORT): PORT_SELECTOR,
+        probatio.Required(CONF_CHECK_CODE): PASSWORD_SELECTOR,
+    }
+)
+
+
+def _text(user_input: Mapping[str, Any], key: str) -> str:
+    """Return a text field without the whitespace pasting tends to add."""
+    return str(user_input.get(key) or "").strip()
+
+
+class FlashForgeConfigFlow(ConfigFlow, domain=DOMAIN):
+    """Add a FlashForge printer, or change how Home Assistant reaches one."""
+
+    VERSION = 1
+
+    def __init__(self) -> None:
+        """Start with nothing typed or found."""
+        self._user_input: dict[str, Any] = {}
+        self._found: dict[str, DiscoveredPrinter] = {}
+        self._discovered_name = ""
+
+    @staticmethod
+    @callback
+    @override
+    def async_get_options_flow(
+        config_entry: FlashForgeConfigEntry,
+    ) -> FlashForgeOptionsFlow:
+        """Return the polling options flow."""
+        return FlashForgeOptionsFlow()
+
+    @override
+    async def async_step_user(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Take a printer's address, or search the network when there is none."""
+        if user_input is None:
+            return self._async_show_user_form()
+
+        self._user_input = {
+            CONF_HOST: _text(user_input, CONF_HOST),
+            CONF_PORT: int(user_input[CONF_PORT]),
+            CONF_SERIAL_NUMBER: _text(user_input, CONF_SERIAL_NUMBER),
+            CONF_CHECK_CODE: _text(user_input, CONF_CHECK_CODE),
+        }
+        host = self._user_input[CONF_HOST]
+        serial_number = self._user_input[CONF_SERIAL_NUMBER]
+        if not host and not serial_number:
+            return await self._async_search()
+        if not host or not serial_number:
+            return self._async_show_user_form({"base": "incomplete_address"})
+        return await self._async_add_printer(self._async_show_user_form)
+
+    async def async_step_pick_printer(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Let the user choose among the printers that answered."""
+        if user_input is None:
+            options = [
+                SelectOptionDict(
+                    value=serial, label=f"{printer.name or serial} ({printer.host})"
+                )
+                for serial, printer in self._found.items()
+            ]
+            return self.async_show_form(
+                step_id="pick_printer",
+                data_schema=probatio.Schema(
+                    {
+                        probatio.Required(CONF_SERIAL_NUMBER): SelectSelector(
+                            SelectSelectorConfig(
+                                options=options, mode=SelectSelectorMode.LIST
+                            )
+                        )
+                    }
+                ),
+            )
+
+        # The selector only accepts the serial numbers offered above.
+        printer = self._found[user_input[CONF_SERIAL_NUMBER]]
+        # Errors go back to the user form, filled in with this printer's address
+        # so that fixing the check code is all it takes.
+        self._user_input |= {
+            CONF_HOST: printer.host,
+            CONF_PORT: printer.port,
+            CONF_SERIAL_NUMBER: printer.serial_number,
+        }
+        return await self._async_add_printer(self._async_show_user_form)
+
+    @override
+    async def async_step_integration_discovery(
+        self, discovery_info: DiscoveryInfoType
+    ) -> ConfigFlowResult:
+        """Offer a printer that answered discovery, or note a known one's new address."""
+        host: str = discovery_info[CONF_HOST]
+        port: int = discovery_info[CONF_PORT]
+        await self.async_set_unique_id(discovery_info[CONF_SERIAL_NUMBER])
+        # A configured printer that moved is reloaded at its new address.
+        self._abort_if_unique_id_configured(updates={CONF_HOST: host, CONF_PORT: port})
+        self._discovered_name = discovery_info[CONF_NAME]
+        self._user_input = {
+            CONF_HOST: host,
+            CONF_PORT: port,
+            CONF_SERIAL_NUMBER: discovery_info[CONF_SERIAL_NUMBER],
+        }
+        self.context["title_placeholders"] = {
+            "name": self._discovered_name,
+            "host": host,
+        }
+        return await self.async_step_discovery_confirm()
+
+    async def async_step_discovery_confirm(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Ask for the discovered printer's check code."""
+        if user_input is None:
+            return self._async_show_discovery_form()
+        self._user_input[CONF_CHECK_CODE] = _text(user_input, CONF_CHECK_CODE)
+        return await self._async_add_printer(self._async_show_discovery_form)
+
+    async def async_step_reauth(
+        self, entry_data: Mapping[str, Any]
+    ) -> ConfigFlowResult:
+        """Ask for a new check code once the printer rejected the stored one."""
+        return await self.async_step_reauth_confirm()
+
+    async def async_step_reauth_confirm(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Test the new check code and store it."""
+        entry = self._get_reauth_entry()
+        errors: dict[str, str] = {}
+        if user_input is not None:
+            check_code = _text(user_input, CONF_CHECK_CODE)
+            detail = await self._async_read_detail(
+                {**entry.data, CONF_CHECK_CODE: check_code}, errors
+            )
+            if detail is not None:
+                return self.async_update_reload_and_abort(
+                    entry, data_updates={CONF_CHECK_CODE: check_code}
+                )
+        return self.async_show_form(
+            step_id="reauth_confirm",
+            data_schema=CHECK_CODE_SCHEMA,
+            errors=errors,
+            description_placeholders={"name": entry.title},
+        )
+
+    async def async_step_reconfigure(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Change the address, port or check code of a configured printer."""
+        entry = self._get_reconfigure_entry()
+        errors: dict[str, str] = {}
+        if user_input is not None:
+            serial_number: str = entry.data[CONF_SERIAL_NUMBER]
+            changes: dict[str, Any] = {
+                CONF_HOST: _text(user_input, CONF_HOST),
+                CONF_PORT: int(user_input[CONF_PORT]),
+                CONF_CHECK_CODE: _text(user_input, CONF_CHECK_CODE),
+            }
+            detail = await self._async_read_detail(
+                {**changes, CONF_SERIAL_NUMBER: serial_number}, errors
+            )
+            if detail is not None:
+                return self.async_update_reload_and_abort(entry, data_updates=changes)
+            # /detail does not tell the serial number, so a rejection cannot tell
+            # a wrong check code from another printer; discovery replies can.
+            if errors["base"] == "invalid_auth" and (
+                other := await self._async_other_serial_at(
+                    changes[CONF_HOST], serial_number
+                )
+            ):
+                return self.async_abort(
+                    reason="wrong_device",
+                    description_placeholders={CONF_SERIAL_NUMBER: other},
+                )
+            user_input = changes
+        return self.async_show_form(
+            step_id="reconfigure",
+            data_schema=self.add_suggested_values_to_schema(
+                RECONFIGURE_SCHEMA, user_input or entry.data
+            ),
+            errors=errors,
+        )
+
+    @callback
+    def _async_show_user_form(
+        self, errors: dict[str, str] | None = None
+    ) -> ConfigFlowResult:
+        """Show the user form with what was typed so far."""
+        return self.async_show_form(
+            step_id="user",
+            data_schema=self.add_suggested_values_to_schema(
+                USER_SCHEMA, self._user_input
+            ),
+            errors=errors,
+        )
+
+    @callback
+    def _async_show_discovery_form(
+        self, errors: dict[str, str] | None = None
+    ) -> ConfigFlowResult:
+        """Show the check code form for a discovered printer."""
+        return self.async_show_form(
+            step_id="discovery_confirm",
+            data_schema=CHECK_CODE_SCHEMA,
+            errors=errors,
+            description_placeholders={
+                "name": self._discovered_name,
+                "host": self._user_input[CONF_HOST],
+                "serial_number": self._user_input[CONF_SERIAL_NUMBER],
+            },
+        )
+
+    async def _async_search(self) -> ConfigFlowResult:
+        """Look for printers that are not configured yet."""
+        configured = self._async_current_ids(include_ignore=False)
+        self._found = {
+            printer.serial_number: printer
+            for printer in await async_discover(self.hass)
+            if printer.serial_number not in configured
+        }
+        if not self._found:
+            return self._async_show_user_form({"base": "no_printers_found"})
+        return await self.async_step_pick_printer()
+
+    async def _async_add_printer(
+        self, show_form: Callable[[dict[str, str]], ConfigFlowResult]
+    ) -> ConfigFlowResult:
+        """Test the printer in ``_user_input`` and add it, or show the errors."""
+        data = self._user_input
+        errors: dict[str, str] = {}
+        if (detail := await self._async_read_detail(data, errors)) is None:
+            return show_form(errors)
+        serial_number: str = data[CONF_SERIAL_NUMBER]
+        # A discovery flow for this printer gives way to the one that got here.
+        await self.async_set_unique_id(serial_number, raise_on_progress=False)
+        self._abort_if_unique_id_configured(
+            updates={CONF_HOST: data[CONF_HOST], CONF_PORT: data[CONF_PORT]}
+        )
+        return self.async_create_entry(
+            title=detail.name or serial_number,
+            data={
+                CONF_HOST: data[CONF_HOST],
+                CONF_PORT: data[CONF_PORT],
+                CONF_SERIAL_NUMBER: serial_number,
+                CONF_CHECK_CODE: data[CONF_CHECK_CODE],
+            },
+        )
+
+    async def _async_read_detail(
+        self, data: Mapping[str, Any], errors: dict[str, str]
+    ) -> PrinterDetail | None:
+        """Return the printer's ``/detail``, or None with the reason in errors."""
+        client = FlashForgeClient(
+            data[CONF_HOST],
+            data[CONF_SERIAL_NUMBER],
+            data[CONF_CHECK_CODE],
+            port=data[CONF_PORT],
+            session=async_get_clientsession(self.hass),
+        )
+        try:
+            return await client.detail()
+        except FlashForgeAuthenticationError:
+            errors["base"] = "invalid_auth"
+        # An answer that is not the printer's JSON means no FlashForge API there.
+        except FlashForgeConnectionError, FlashForgeResponseError:
+            errors["base"] = "cannot_connect"
+        except Exception:  # noqa: BLE001 - logged with its traceback
+            LOGGER.exception(
+                "Unexpected error reading the printer at %s", data[CONF_HOST]
+            )
+            errors["base"] = "unknown"
+        return None
+
+    async def _async_other_serial_at(self, host: str, serial_number: str) -> str | None:
+        """Return the serial number of another printer answering discovery at host."""
+        at_host = {
+            printer.serial_number
+            for printer in await async_discover(self.hass)
+            if printer.host == host
+        }
+        if not at_host or serial_number in at_host:
+            return None
+        return min(at_host)
+
+
+class FlashForgeOptionsFlow(OptionsFlowWithReload):
+    """Set how often the printer is polled."""
+
+    async def async_step_init(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Take the polling intervals, fast no longer than slow."""
+        errors: dict[str, str] = {}
+        if user_input is not None:
+            intervals = {
+                CONF_FAST_INTERVAL: int(user_input[CONF_FAST_INTERVAL]),
+                CONF_SLOW_INTERVAL: int(user_input[CONF_SLOW_INTERVAL]),
+            }
+            if intervals[CONF_FAST_INTERVAL] <= intervals[CONF_SLOW_INTERVAL]:
+                return self.async_create_entry(data=intervals)
+            errors["base"] = "fast_slower_than_slow"
+
+        current = {
+            CONF_FAST_INTERVAL: DEFAULT_FAST_INTERVAL,
+            CONF_SLOW_INTERVAL: DEFAULT_SLOW_INTERVAL,
+            **self.config_entry.options,
+            **(user_input or {}),
+        }
+        return self.async_show_form(
+            step_id="init",
+            data_schema=probatio.Schema(
+                {
+                    probatio.Required(
+                        CONF_FAST_INTERVAL, default=current[CONF_FAST_INTERVAL]
+                    ): INTERVAL_SELECTOR,
+                    probatio.Required(
+                        CONF_SLOW_INTERVAL, default=current[CONF_SLOW_INTERVAL]
+                    ): INTERVAL_SELECTOR,
+                }
+            ),
+            errors=errors,
+        )

@@ -1,0 +1,209 @@
+"""Coordinator that polls a FlashForge printer."""
+
+from collections.abc import Awaitable, Callable
+from datetime import timedelta
+import re
+
+from homeassistant.config_entries import ConfigEntry
+from homeassistant.const import CONF_HOST, CONF_PORT
+from homeassistant.core import HomeAssistant, callback
+from homeassistant.exceptions import ConfigEntryAuthFailed
+from homeassistant.helpers import issue_registry as ir
+from homeassistant.helpers.aiohttp_client import async_get_clientsession
+from homeassistant.helpers.update_coordinator import (
+    TimestampDataUpdateCoordinator,
+    UpdateFailed,
+)
+from homeassistant.util import dt as dt_util
+
+from .api import (
+    FlashForgeAuthenticationError,
+    FlashForgeClient,
+    FlashForgeConnectionError,
+    FlashForgeError,
+    FlashForgeResponseError,
+    PrinterDetail,
+    ProductInfo,
+)
+from .const import (
+    ADVENTURER_5M_PIDS,
+    BUSY_STATES,
+    CONF_CHECK_CODE,
+    CONF_FAST_INTERVAL,
+    CONF_SERIAL_NUMBER,
+    CONF_SLOW_INTERVAL,
+    DEFAULT_FAST_INTERVAL,
+    DEFAULT_SLOW_INTERVAL,
+    DOMAIN,
+    LOGGER,
+    MIN_HTTP_FIRMWARE,
+    UNREACHABLE_REPAIR_AFTER,
+)
+
+type FlashForgeConfigEntry = ConfigEntry[FlashForgeCoordinator]
+
+
+def firmware_tuple(version: str | None) -> tuple[int, ...] | None:
+    """Return "v3.1.3" or "3.2.7-beta" as (3, 1, 3) or (3, 2, 7); None if unreadable."""
+    if version is None or not (match := re.search(r"\d+(?:\.\d+)*", version)):
+        return None
+    return tuple(int(part) for part in match.group().split("."))
+
+
+def unreachable_issue_id(entry: ConfigEntry) -> str:
+    """Return the repair issue id for a printer that stays unreachable."""
+    return f"unreachable_{entry.entry_id}"
+
+
+def firmware_issue_id(entry: ConfigEntry) -> str:
+    """Return the repair issue id for firmware without the HTTP API."""
+    return f"firmware_too_old_{entry.entry_id}"
+
+
+class FlashForgeCoordinator(TimestampDataUpdateCoordinator[PrinterDetail]):
+    """Poll ``/detail``: fast while the printer works, slowly while it idles."""
+
+    config_entry: FlashForgeConfigEntry
+    product: ProductInfo
+
+    def __init__(
+        self, hass: HomeAssistant, config_entry: FlashForgeConfigEntry
+    ) -> None:
+        """Make the client from the entry, on Home Assistant's shared session."""
+        self.client = FlashForgeClient(
+            config_entry.data[CONF_HOST],
+            config_entry.data[CONF_SERIAL_NUMBER],
+            config_entry.data[CONF_CHECK_CODE],
+            port=config_entry.data[CONF_PORT],
+            session=async_get_clientsession(hass),
+        )
+        super().__init__(
+            hass,
+            LOGGER,
+            config_entry=config_entry,
+            name=config_entry.title,
+            always_update=False,
+        )
+        self._adapt_interval(None)
+
+    @property
+    def fast_interval(self) -> timedelta:
+        """Return the interval while the printer works."""
+        seconds = self.config_entry.options.get(
+            CONF_FAST_INTERVAL, DEFAULT_FAST_INTERVAL
+        )
+        return timedelta(seconds=seconds)
+
+    @property
+    def slow_interval(self) -> timedelta:
+        """Return the interval while the printer idles."""
+        seconds = self.config_entry.options.get(
+            CONF_SLOW_INTERVAL, DEFAULT_SLOW_INTERVAL
+        )
+        return timedelta(seconds=seconds)
+
+    def _adapt_interval(self, detail: PrinterDetail | None) -> None:
+        """Pick the interval for the printer's state."""
+        busy = detail is not None and detail.status in BUSY_STATES
+        self.update_interval = self.fast_interval if busy else self.slow_interval
+
+    async def _async_setup(self) -> None:
+        """Read what the printer can control, once."""
+        self.product = await self._fetch(self.client.product)
+
+    async def _async_update_data(self) -> PrinterDetail:
+        """Read the printer's state."""
+        detail = await self._fetch(self.client.detail)
+        self._async_printer_reached()
+        self._async_check_firmware(detail)
+        # The next refresh is scheduled after this returns, with this interval.
+        self._adapt_interval(detail)
+        return detail
+
+    async def _fetch[T](self, request: Callable[[], Awaitable[T]]) -> T:
+        """Run a read, turning client errors into Home Assistant's."""
+        try:
+            return await request()
+        except FlashForgeAuthenticationError as err:
+            raise ConfigEntryAuthFailed(
+                translation_domain=DOMAIN, translation_key="invalid_auth"
+            ) from err
+        except FlashForgeConnectionError as err:
+            self._async_printer_missed()
+            raise UpdateFailed(
+                translation_domain=DOMAIN,
+                translation_key="cannot_connect",
+                translation_placeholders={"host": self.client.host},
+            ) from err
+        except FlashForgeResponseError as err:
+            raise UpdateFailed(
+                translation_domain=DOMAIN,
+                translation_key="invalid_response",
+                translation_placeholders={"error": str(err)},
+            ) from err
+        except FlashForgeError as err:
+            raise UpdateFailed(
+                translation_domain=DOMAIN,
+                translation_key="update_failed",
+                translation_placeholders={"error": str(err)},
+            ) from err
+
+    @callback
+    def _async_printer_missed(self) -> None:
+        """Raise a repair issue once the printer has been away for long."""
+        last_seen = self.last_update_success_time
+        if (
+            last_seen is not None
+            and dt_util.utcnow() - last_seen >= UNREACHABLE_REPAIR_AFTER
+        ):
+            ir.async_create_issue(
+                self.hass,
+                DOMAIN,
+                unreachable_issue_id(self.config_entry),
+                is_fixable=False,
+                severity=ir.IssueSeverity.WARNING,
+                translation_key="printer_unreachable",
+                translation_placeholders={
+                    "name": self.config_entry.title,
+                    "host": self.client.host,
+                },
+            )
+
+    @callback
+    def _async_printer_reached(self) -> None:
+        """Clear the unreachable repair issue once the printer answers again."""
+        if not self.last_update_success:
+            ir.async_delete_issue(
+                self.hass, DOMAIN, unreachable_issue_id(self.config_entry)
+            )
+
+    @callback
+    def _async_check_firmware(self, detail: PrinterDetail) -> None:
+        """Raise or clear the repair issue for a 5M firmware without the HTTP API."""
+        if (
+            self.data is not None
+            and self.data.firmware_version == detail.firmware_version
+        ):
+            return
+        version = firmware_tuple(detail.firmware_version)
+        issue_id = firmware_issue_id(self.config_entry)
+        if (
+            detail.pid in ADVENTURER_5M_PIDS
+            and version is not None
+            and version < MIN_HTTP_FIRMWARE
+        ):
+            ir.async_create_issue(
+                self.hass,
+                DOMAIN,
+                issue_id,
+                is_fixable=False,
+                severity=ir.IssueSeverity.ERROR,
+                translation_key="firmware_too_old",
+                translation_placeholders={
+                    "name": self.config_entry.title,
+                    "version": detail.firmware_version or "",
+                    "minimum": ".".join(map(str, MIN_HTTP_FIRMWARE)),
+                },
+            )
+        else:
+            ir.async_delete_issue(self.hass, DOMAIN, issue_id)

@@ -1,0 +1,68 @@
+"""Fixtures for the Home Assistant tests: config entries on the emulator."""
+
+from collections.abc import AsyncIterator
+
+from homeassistant.const import CONF_HOST, CONF_PORT
+from homeassistant.core import HomeAssistant
+import pytest
+from pytest_homeassistant_custom_component.common import MockConfigEntry
+
+from custom_components.flashforge.const import (
+    CONF_CHECK_CODE,
+    CONF_SERIAL_NUMBER,
+    DOMAIN,
+)
+from custom_components.flashforge.discovery import TARGETS_ENVIRONMENT_VARIABLE
+from flashforge_emulator import Emulator
+
+from ..conftest import EmulatorFactory
+
+
+@pytest.fixture(autouse=True)
+def no_network_discovery(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Keep discovery off the real network; tests that scan point it at loopback."""
+    monkeypatch.setenv(TARGETS_ENVIRONMENT_VARIABLE, "")
+
+
+def entry_for(emulator: Emulator, **options: int) -> MockConfigEntry:
+    """Return a config entry for an emulated printer."""
+    return MockConfigEntry(
+        domain=DOMAIN,
+        title=emulator.detail()["name"],
+        unique_id=emulator.serial,
+        data={
+            CONF_HOST: emulator.host,
+            CONF_PORT: emulator.port,
+            CONF_SERIAL_NUMBER: emulator.serial,
+            CONF_CHECK_CODE: emulator.check_code,
+        },
+        options=options,
+    )
+
+
+@pytest.fixture
+async def emulator(emulator_factory: EmulatorFactory) -> AsyncIterator[Emulator]:
+    """Return a 5M Pro emulator that answers commands without delay.
+
+    Tests here may freeze time, and a command's simulated duration would
+    then never pass.
+    """
+    async with emulator_factory("5m-pro", command_seconds=0) as emu:
+        yield emu
+
+
+@pytest.fixture
+def config_entry(emulator: Emulator) -> MockConfigEntry:
+    """Return the config entry of the 5M Pro emulator."""
+    return entry_for(emulator)
+
+
+@pytest.fixture
+async def init_integration(
+    hass: HomeAssistant, config_entry: MockConfigEntry
+) -> MockConfigEntry:
+    """Set the integration up for the 5M Pro emulator."""
+    config_entry.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(config_entry.entry_id)
+    await hass.async_block_till_done()
+    return config_entry

@@ -1,0 +1,779 @@
+"""Tests for the config flow, against the emulator over loopback."""
+
+from collections.abc import Generator
+from datetime import timedelta
+import socket
+from typing import Any
+from unittest.mock import AsyncMock, patch
+
+from homeassistant.config_entries import (
+    SOURCE_INTEGRATION_DISCOVERY,
+    SOURCE_USER,
+    ConfigEntryState,
+    ConfigFlowResult,
+)
+from homeassistant.const import CONF_HOST, CONF_NAME, CONF_PORT
+from homeassistant.core import HomeAssistant
+from homeassistant.data_entry_flow import FlowResultType
+import probatio
+import pytest
+from pytest_homeassistant_custom_component.common import MockConfigEntry
+
+from custom_components.flashforge import discovery
+from custom_components.flashforge.const import (
+    CONF_CHECK_CODE,
+    CONF_FAST_INTERVAL,
+    CONF_SERIAL_NUMBER,
+    CONF_SLOW_INTERVAL,
+    DOMAIN,
+)
+from custom_components.flashforge.discovery import TARGETS_ENVIRONMENT_VARIABLE
+from flashforge_emulator import Emulator
+from flashforge_emulator.faults import FaultKind
+from tests.conftest import EmulatorFactory
+
+from .conftest import entry_for
+
+OTHER_SERIAL = "SNFFEMU00002"
+
+
+@pytest.fixture
+def mock_setup_entry() -> Generator[AsyncMock]:
+    """Keep created entries from connecting: these tests are about the flow."""
+    with patch(
+        "custom_components.flashforge.async_setup_entry", return_value=True
+    ) as mock:
+        yield mock
+
+
+@pytest.fixture(autouse=True)
+def fast_discovery(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Wait a fraction of a second for discovery replies: loopback is quick."""
+    monkeypatch.setattr(discovery, "DISCOVERY_TIMEOUT", 0.3)
+
+
+def scan(monkeypatch: pytest.MonkeyPatch, *emulators: Emulator) -> None:
+    """Send discovery to these emulators' responders only."""
+    monkeypatch.setenv(
+        TARGETS_ENVIRONMENT_VARIABLE,
+        ",".join(f"127.0.0.1:{emu.discovery_port}" for emu in emulators),
+    )
+
+
+def closed_port() -> int:
+    """Return a loopback TCP port that nothing listens on."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+    return port
+
+
+def address(emu: Emulator, **changes: Any) -> dict[str, Any]:
+    """Return the user form's input for an emulator."""
+    return {
+        CONF_HOST: emu.host,
+        CONF_PORT: emu.port,
+        CONF_SERIAL_NUMBER: emu.serial,
+        CONF_CHECK_CODE: emu.check_code,
+    } | changes
+
+
+def entry_data(emu: Emulator) -> dict[str, Any]:
+    """Return the data an entry for an emulator must hold."""
+    return {
+        CONF_HOST: "127.0.0.1",
+        CONF_PORT: emu.port,
+        CONF_SERIAL_NUMBER: emu.serial,
+        CONF_CHECK_CODE: emu.check_code,
+    }
+
+
+def fields(result: ConfigFlowResult) -> dict[str, Any]:
+    """Return a form's fields (probatio markers) by key."""
+    schema = result["data_schema"]
+    assert schema is not None
+    return {marker.schema: marker for marker in schema.schema}
+
+
+def selector(result: ConfigFlowResult, key: str) -> Any:
+    """Return the selector of a form's field."""
+    schema = result["data_schema"]
+    assert schema is not None
+    return schema.schema[fields(result)[key]]
+
+
+def suggested(result: ConfigFlowResult) -> dict[str, Any]:
+    """Return a form's suggested values."""
+    return {
+        key: (marker.description or {}).get("suggested_value")
+        for key, marker in fields(result).items()
+    }
+
+
+async def start_user_flow(hass: HomeAssistant) -> ConfigFlowResult:
+    """Open the user form."""
+    return await hass.config_entries.flow.async_init(
+        DOMAIN, context={"source": SOURCE_USER}
+    )
+
+
+async def start_discovery_flow(hass: HomeAssistant, emu: Emulator) -> ConfigFlowResult:
+    """Start the flow the integration's discovery starts for an emulator."""
+    return await hass.config_entries.flow.async_init(
+        DOMAIN,
+        context={"source": SOURCE_INTEGRATION_DISCOVERY},
+        data={
+            CONF_NAME: emu.detail()["name"],
+            CONF_HOST: emu.host,
+            CONF_PORT: emu.port,
+            CONF_SERIAL_NUMBER: emu.serial,
+        },
+    )
+
+
+# The user step
+
+
+async def test_user_creates_entry(
+    hass: HomeAssistant, emulator: Emulator, mock_setup_entry: AsyncMock
+) -> None:
+    result = await start_user_flow(hass)
+    assert result["type"] is FlowResultType.FORM
+    assert result["step_id"] == "user"
+    assert not result["errors"]
+    form = fields(result)
+    assert list(form) == [CONF_HOST, CONF_PORT, CONF_SERIAL_NUMBER, CONF_CHECK_CODE]
+    assert isinstance(form[CONF_HOST], probatio.Optional)
+    assert isinstance(form[CONF_SERIAL_NUMBER], probatio.Optional)
+    assert form[CONF_PORT].default() == 8898
+    assert isinstance(form[CONF_PORT], probatio.Required)
+    assert isinstance(form[CONF_CHECK_CODE], probatio.Required)
+    assert selector(result, CONF_CHECK_CODE).config["type"] == "password"
+
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], address(emulator)
+    )
+
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert result["title"] == emulator.detail()["name"] == "Adventurer 5M Pro"
+    assert result["data"] == entry_data(emulator)
+    assert result["options"] == {}
+    entry = result["result"]
+    assert entry.unique_id == emulator.serial
+    assert entry.data == entry_data(emulator)
+    assert emulator.request_counts["/detail"] == 1
+    assert len(mock_setup_entry.mock_calls) == 1
+
+
+async def test_user_strips_whitespace_and_keeps_serial_case(
+    hass: HomeAssistant, emulator_factory: EmulatorFactory, mock_setup_entry: AsyncMock
+) -> None:
+    async with emulator_factory("ad5x", serial="SNad5x0042Ab", name="Workshop") as emu:
+        result = await start_user_flow(hass)
+        result = await hass.config_entries.flow.async_configure(
+            result["flow_id"],
+            address(
+                emu,
+                host=f"  {emu.host}\t",
+                serial_number=f" {emu.serial} \n",
+                check_code=f"\t{emu.check_code}  ",
+            ),
+        )
+
+        assert result["type"] is FlowResultType.CREATE_ENTRY
+        assert result["title"] == "Workshop"
+        assert result["data"] == entry_data(emu)
+        assert result["data"][CONF_SERIAL_NUMBER] == "SNad5x0042Ab"
+        assert result["result"].unique_id == "SNad5x0042Ab"
+
+
+async def test_user_title_falls_back_to_serial(
+    hass: HomeAssistant, emulator: Emulator, mock_setup_entry: AsyncMock
+) -> None:
+    emulator.printer.name = ""  # a printer nobody named answers without one
+    result = await start_user_flow(hass)
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], address(emulator)
+    )
+
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert result["title"] == emulator.serial
+
+
+async def test_user_cannot_connect_when_nothing_listens(
+    hass: HomeAssistant, emulator: Emulator, mock_setup_entry: AsyncMock
+) -> None:
+    await emulator.go_offline()
+    result = await start_user_flow(hass)
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], address(emulator)
+    )
+
+    assert result["type"] is FlowResultType.FORM
+    assert result["step_id"] == "user"
+    assert result["errors"] == {"base": "cannot_connect"}
+    # What was typed stays, so that trying again is one click.
+    assert suggested(result) == address(emulator)
+
+    await emulator.come_back()
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], address(emulator)
+    )
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+
+
+@pytest.mark.parametrize(
+    ("fault", "error"),
+    [
+        (FaultKind.HTML_ERROR, "cannot_connect"),
+        (FaultKind.INVALID_JSON, "cannot_connect"),
+        (FaultKind.DROP, "cannot_connect"),
+    ],
+)
+async def test_user_errors_on_bad_answers(
+    hass: HomeAssistant,
+    emulator: Emulator,
+    mock_setup_entry: AsyncMock,
+    fault: FaultKind,
+    error: str,
+) -> None:
+    emulator.add_fault(fault, "/detail", count=1)
+    result = await start_user_flow(hass)
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], address(emulator)
+    )
+
+    assert result["type"] is FlowResultType.FORM
+    assert result["errors"] == {"base": error}
+
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], address(emulator)
+    )
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert result["data"] == entry_data(emulator)
+
+
+async def test_user_invalid_auth(
+    hass: HomeAssistant, emulator: Emulator, mock_setup_entry: AsyncMock
+) -> None:
+    result = await start_user_flow(hass)
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], address(emulator, check_code="00000000")
+    )
+
+    assert result["type"] is FlowResultType.FORM
+    assert result["errors"] == {"base": "invalid_auth"}
+    assert suggested(result)[CONF_SERIAL_NUMBER] == emulator.serial
+
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], address(emulator)
+    )
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert result["data"][CONF_CHECK_CODE] == emulator.check_code
+
+
+async def test_user_unknown_error(
+    hass: HomeAssistant,
+    emulator: Emulator,
+    mock_setup_entry: AsyncMock,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    result = await start_user_flow(hass)
+    with patch(
+        "custom_components.flashforge.config_flow.FlashForgeClient.detail",
+        side_effect=RuntimeError("boom"),
+    ):
+        result = await hass.config_entries.flow.async_configure(
+            result["flow_id"], address(emulator)
+        )
+
+    assert result["type"] is FlowResultType.FORM
+    assert result["errors"] == {"base": "unknown"}
+    assert "Unexpected error reading the printer at 127.0.0.1" in caplog.text
+    assert emulator.check_code not in caplog.text
+
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], address(emulator)
+    )
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+
+
+@pytest.mark.parametrize("missing", [CONF_HOST, CONF_SERIAL_NUMBER])
+async def test_user_incomplete_address(
+    hass: HomeAssistant, emulator: Emulator, mock_setup_entry: AsyncMock, missing: str
+) -> None:
+    result = await start_user_flow(hass)
+    user_input = address(emulator)
+    del user_input[missing]
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], user_input
+    )
+
+    assert result["type"] is FlowResultType.FORM
+    assert result["errors"] == {"base": "incomplete_address"}
+    assert emulator.request_counts["/detail"] == 0
+
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], address(emulator)
+    )
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+
+
+async def test_user_already_configured_updates_address(
+    hass: HomeAssistant, emulator: Emulator, mock_setup_entry: AsyncMock
+) -> None:
+    entry = entry_for(emulator)
+    entry.add_to_hass(hass)
+    hass.config_entries.async_update_entry(
+        entry, data=entry.data | {CONF_HOST: "localhost", CONF_PORT: closed_port()}
+    )
+
+    result = await start_user_flow(hass)
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], address(emulator)
+    )
+
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == "already_configured"
+    assert entry.data == entry_data(emulator)
+    assert len(hass.config_entries.async_entries(DOMAIN)) == 1
+
+
+# Searching the network from the user step
+
+
+async def test_search_then_pick_creates_entry(
+    hass: HomeAssistant,
+    emulator_factory: EmulatorFactory,
+    mock_setup_entry: AsyncMock,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    async with (
+        emulator_factory("ad5x", discovery_port=0) as emu,
+        emulator_factory(
+            "5m", discovery_port=0, serial=OTHER_SERIAL, name="Garage"
+        ) as other,
+    ):
+        scan(monkeypatch, emu, other)
+        result = await start_user_flow(hass)
+        result = await hass.config_entries.flow.async_configure(
+            result["flow_id"], {CONF_PORT: 8898, CONF_CHECK_CODE: emu.check_code}
+        )
+
+        assert result["type"] is FlowResultType.FORM
+        assert result["step_id"] == "pick_printer"
+        assert selector(result, CONF_SERIAL_NUMBER).config["options"] == [
+            {"value": emu.serial, "label": "AD5X (127.0.0.1)"},
+            {"value": OTHER_SERIAL, "label": "Garage (127.0.0.1)"},
+        ]
+
+        result = await hass.config_entries.flow.async_configure(
+            result["flow_id"], {CONF_SERIAL_NUMBER: emu.serial}
+        )
+        assert result["type"] is FlowResultType.CREATE_ENTRY
+        assert result["title"] == "AD5X"
+        # The port comes from the printer's discovery reply, not the form.
+        assert result["data"] == entry_data(emu)
+        assert result["result"].unique_id == emu.serial
+        await hass.async_block_till_done()
+
+
+async def test_search_pick_error_returns_to_user_form(
+    hass: HomeAssistant,
+    emulator_factory: EmulatorFactory,
+    mock_setup_entry: AsyncMock,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    async with emulator_factory(discovery_port=0) as emu:
+        scan(monkeypatch, emu)
+        result = await start_user_flow(hass)
+        result = await hass.config_entries.flow.async_configure(
+            result["flow_id"], {CONF_PORT: 8898, CONF_CHECK_CODE: "00000000"}
+        )
+        result = await hass.config_entries.flow.async_configure(
+            result["flow_id"], {CONF_SERIAL_NUMBER: emu.serial}
+        )
+
+        assert result["type"] is FlowResultType.FORM
+        assert result["step_id"] == "user"
+        assert result["errors"] == {"base": "invalid_auth"}
+        # The picked printer's address is filled in: only the code needs fixing.
+        assert suggested(result) == address(emu, check_code="00000000")
+
+        result = await hass.config_entries.flow.async_configure(
+            result["flow_id"], address(emu)
+        )
+        assert result["type"] is FlowResultType.CREATE_ENTRY
+        assert result["data"] == entry_data(emu)
+        await hass.async_block_till_done()
+
+
+async def test_search_finds_nothing(
+    hass: HomeAssistant, emulator: Emulator, mock_setup_entry: AsyncMock
+) -> None:
+    # The autouse fixture leaves no discovery targets: nobody can answer.
+    result = await start_user_flow(hass)
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"],
+        {CONF_HOST: " ", CONF_PORT: 8898, CONF_SERIAL_NUMBER: "", CONF_CHECK_CODE: "1"},
+    )
+
+    assert result["type"] is FlowResultType.FORM
+    assert result["step_id"] == "user"
+    assert result["errors"] == {"base": "no_printers_found"}
+
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], address(emulator)
+    )
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+
+
+async def test_search_skips_configured_printers(
+    hass: HomeAssistant,
+    emulator_factory: EmulatorFactory,
+    mock_setup_entry: AsyncMock,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    async with emulator_factory(discovery_port=0) as emu:
+        entry_for(emu).add_to_hass(hass)
+        scan(monkeypatch, emu)
+        result = await start_user_flow(hass)
+        result = await hass.config_entries.flow.async_configure(
+            result["flow_id"], {CONF_PORT: 8898, CONF_CHECK_CODE: emu.check_code}
+        )
+
+        assert result["type"] is FlowResultType.FORM
+        assert result["errors"] == {"base": "no_printers_found"}
+        assert emu.request_counts["/detail"] == 0
+
+
+# Integration discovery
+
+
+async def test_discovery_creates_entry(
+    hass: HomeAssistant, emulator: Emulator, mock_setup_entry: AsyncMock
+) -> None:
+    result = await start_discovery_flow(hass, emulator)
+
+    assert result["type"] is FlowResultType.FORM
+    assert result["step_id"] == "discovery_confirm"
+    assert list(fields(result)) == [CONF_CHECK_CODE]
+    assert result["description_placeholders"] == {
+        "name": "Adventurer 5M Pro",
+        "host": "127.0.0.1",
+        "serial_number": emulator.serial,
+    }
+    (flow,) = hass.config_entries.flow.async_progress()
+    assert flow["context"]["title_placeholders"] == {
+        "name": "Adventurer 5M Pro",
+        "host": "127.0.0.1",
+    }
+
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {CONF_CHECK_CODE: "00000000"}
+    )
+    assert result["type"] is FlowResultType.FORM
+    assert result["step_id"] == "discovery_confirm"
+    assert result["errors"] == {"base": "invalid_auth"}
+
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {CONF_CHECK_CODE: f" {emulator.check_code} "}
+    )
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert result["title"] == "Adventurer 5M Pro"
+    assert result["data"] == entry_data(emulator)
+    assert result["result"].unique_id == emulator.serial
+
+
+async def test_discovery_already_in_progress(
+    hass: HomeAssistant, emulator: Emulator
+) -> None:
+    result = await start_discovery_flow(hass, emulator)
+    assert result["type"] is FlowResultType.FORM
+
+    result = await start_discovery_flow(hass, emulator)
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == "already_in_progress"
+
+
+async def test_user_flow_replaces_discovery_flow(
+    hass: HomeAssistant, emulator: Emulator, mock_setup_entry: AsyncMock
+) -> None:
+    await start_discovery_flow(hass, emulator)
+    result = await start_user_flow(hass)
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], address(emulator)
+    )
+
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    # The pending discovery of the same printer is gone with it.
+    assert not hass.config_entries.flow.async_progress()
+
+
+async def test_discovery_of_configured_printer_updates_address_and_reloads(
+    hass: HomeAssistant, emulator: Emulator
+) -> None:
+    # The printer got a new address: the entry cannot reach it any more.
+    entry = entry_for(emulator)
+    entry.add_to_hass(hass)
+    hass.config_entries.async_update_entry(
+        entry, data=entry.data | {CONF_HOST: "localhost", CONF_PORT: closed_port()}
+    )
+    await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+    assert entry.state is ConfigEntryState.SETUP_RETRY
+
+    result = await start_discovery_flow(hass, emulator)
+    await hass.async_block_till_done()
+
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == "already_configured"
+    assert entry.data == entry_data(emulator)
+    assert entry.state is ConfigEntryState.LOADED
+
+
+async def test_discovery_of_configured_printer_at_same_address(
+    hass: HomeAssistant, init_integration: MockConfigEntry, emulator: Emulator
+) -> None:
+    detail_reads = emulator.request_counts["/detail"]
+    result = await start_discovery_flow(hass, emulator)
+    await hass.async_block_till_done()
+
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == "already_configured"
+    assert init_integration.state is ConfigEntryState.LOADED
+    # Nothing changed, so nothing reloaded.
+    assert emulator.request_counts["/detail"] == detail_reads
+
+
+# Reauthentication
+
+
+async def test_reauth(
+    hass: HomeAssistant, init_integration: MockConfigEntry, emulator: Emulator
+) -> None:
+    emulator.set_check_code("87654321")
+    result = await init_integration.start_reauth_flow(hass)
+
+    assert result["type"] is FlowResultType.FORM
+    assert result["step_id"] == "reauth_confirm"
+    assert list(fields(result)) == [CONF_CHECK_CODE]
+    assert result["description_placeholders"] == {"name": "Adventurer 5M Pro"}
+
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {CONF_CHECK_CODE: "00000000"}
+    )
+    assert result["type"] is FlowResultType.FORM
+    assert result["errors"] == {"base": "invalid_auth"}
+
+    await emulator.go_offline()
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {CONF_CHECK_CODE: "87654321"}
+    )
+    assert result["type"] is FlowResultType.FORM
+    assert result["errors"] == {"base": "cannot_connect"}
+
+    await emulator.come_back()
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {CONF_CHECK_CODE: " 87654321 "}
+    )
+    await hass.async_block_till_done()
+
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == "reauth_successful"
+    assert init_integration.data[CONF_CHECK_CODE] == "87654321"
+    assert init_integration.state is ConfigEntryState.LOADED
+    assert init_integration.runtime_data.last_update_success
+
+
+async def test_reauth_leaves_no_flow_behind(
+    hass: HomeAssistant,
+    init_integration: MockConfigEntry,
+    emulator: Emulator,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    emulator.set_check_code("87654321")
+    result = await init_integration.start_reauth_flow(hass)
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {CONF_CHECK_CODE: "87654321"}
+    )
+    await hass.async_block_till_done()
+
+    assert result["reason"] == "reauth_successful"
+    assert not hass.config_entries.flow.async_progress()
+    assert "has an update listener" not in caplog.text
+
+
+# Reconfiguration
+
+
+async def test_reconfigure_to_new_address(
+    hass: HomeAssistant,
+    init_integration: MockConfigEntry,
+    emulator: Emulator,
+    emulator_factory: EmulatorFactory,
+) -> None:
+    result = await init_integration.start_reconfigure_flow(hass)
+    assert result["type"] is FlowResultType.FORM
+    assert result["step_id"] == "reconfigure"
+    assert suggested(result) == {
+        CONF_HOST: "127.0.0.1",
+        CONF_PORT: emulator.port,
+        CONF_CHECK_CODE: emulator.check_code,
+    }
+
+    # The same printer, now answering elsewhere with a new check code.
+    async with emulator_factory(serial=emulator.serial, check_code="24682468") as moved:
+        await emulator.go_offline()
+        result = await hass.config_entries.flow.async_configure(
+            result["flow_id"],
+            {
+                CONF_HOST: " 127.0.0.1 ",
+                CONF_PORT: moved.port,
+                CONF_CHECK_CODE: "24682468",
+            },
+        )
+        await hass.async_block_till_done()
+
+        assert result["type"] is FlowResultType.ABORT
+        assert result["reason"] == "reconfigure_successful"
+        assert init_integration.data == entry_data(moved)
+        assert init_integration.state is ConfigEntryState.LOADED
+        assert init_integration.runtime_data.client.port == moved.port
+
+        assert await hass.config_entries.async_unload(init_integration.entry_id)
+
+
+async def test_reconfigure_cannot_connect(
+    hass: HomeAssistant, init_integration: MockConfigEntry, emulator: Emulator
+) -> None:
+    port = closed_port()
+    result = await init_integration.start_reconfigure_flow(hass)
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"],
+        {CONF_HOST: "127.0.0.1", CONF_PORT: port, CONF_CHECK_CODE: "11112222"},
+    )
+
+    assert result["type"] is FlowResultType.FORM
+    assert result["errors"] == {"base": "cannot_connect"}
+    # The form keeps what was typed, not the entry's values.
+    assert suggested(result) == {
+        CONF_HOST: "127.0.0.1",
+        CONF_PORT: port,
+        CONF_CHECK_CODE: "11112222",
+    }
+    assert init_integration.data == entry_data(emulator)
+
+
+async def test_reconfigure_invalid_auth(
+    hass: HomeAssistant,
+    emulator_factory: EmulatorFactory,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    async with emulator_factory(discovery_port=0) as emu:
+        entry = entry_for(emu)
+        entry.add_to_hass(hass)
+        assert await hass.config_entries.async_setup(entry.entry_id)
+        await hass.async_block_till_done()
+
+        # Nothing answers discovery: a rejection is a wrong check code.
+        result = await entry.start_reconfigure_flow(hass)
+        result = await hass.config_entries.flow.async_configure(
+            result["flow_id"],
+            {CONF_HOST: emu.host, CONF_PORT: emu.port, CONF_CHECK_CODE: "00000000"},
+        )
+        assert result["type"] is FlowResultType.FORM
+        assert result["errors"] == {"base": "invalid_auth"}
+
+        # The printer there reports the configured serial: still the code.
+        scan(monkeypatch, emu)
+        result = await hass.config_entries.flow.async_configure(
+            result["flow_id"],
+            {CONF_HOST: emu.host, CONF_PORT: emu.port, CONF_CHECK_CODE: "00000000"},
+        )
+        assert result["type"] is FlowResultType.FORM
+        assert result["errors"] == {"base": "invalid_auth"}
+
+        result = await hass.config_entries.flow.async_configure(
+            result["flow_id"],
+            {CONF_HOST: emu.host, CONF_PORT: emu.port, CONF_CHECK_CODE: emu.check_code},
+        )
+        await hass.async_block_till_done()
+        assert result["type"] is FlowResultType.ABORT
+        assert result["reason"] == "reconfigure_successful"
+        assert entry.state is ConfigEntryState.LOADED
+
+        assert await hass.config_entries.async_unload(entry.entry_id)
+
+
+async def test_reconfigure_wrong_device(
+    hass: HomeAssistant,
+    init_integration: MockConfigEntry,
+    emulator: Emulator,
+    emulator_factory: EmulatorFactory,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    async with emulator_factory(
+        "ad5x", discovery_port=0, serial=OTHER_SERIAL, check_code="13572468"
+    ) as other:
+        scan(monkeypatch, other)
+        result = await init_integration.start_reconfigure_flow(hass)
+        result = await hass.config_entries.flow.async_configure(
+            result["flow_id"],
+            {CONF_HOST: other.host, CONF_PORT: other.port, CONF_CHECK_CODE: "13572468"},
+        )
+
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == "wrong_device"
+    assert result["description_placeholders"] == {CONF_SERIAL_NUMBER: OTHER_SERIAL}
+    assert init_integration.data == entry_data(emulator)
+    assert init_integration.state is ConfigEntryState.LOADED
+
+
+# Options
+
+
+async def test_options_flow(
+    hass: HomeAssistant, init_integration: MockConfigEntry, emulator: Emulator
+) -> None:
+    coordinator = init_integration.runtime_data
+    assert coordinator.update_interval == timedelta(seconds=30)
+
+    result = await hass.config_entries.options.async_init(init_integration.entry_id)
+    assert result["type"] is FlowResultType.FORM
+    assert result["step_id"] == "init"
+    form = fields(result)
+    assert list(form) == [CONF_FAST_INTERVAL, CONF_SLOW_INTERVAL]
+    assert form[CONF_FAST_INTERVAL].default() == 5
+    assert form[CONF_SLOW_INTERVAL].default() == 30
+
+    result = await hass.config_entries.options.async_configure(
+        result["flow_id"], {CONF_FAST_INTERVAL: 90, CONF_SLOW_INTERVAL: 60}
+    )
+    assert result["type"] is FlowResultType.FORM
+    assert result["errors"] == {"base": "fast_slower_than_slow"}
+    form = fields(result)
+    assert form[CONF_FAST_INTERVAL].default() == 90
+    assert form[CONF_SLOW_INTERVAL].default() == 60
+
+    result = await hass.config_entries.options.async_configure(
+        result["flow_id"], {CONF_FAST_INTERVAL: 10, CONF_SLOW_INTERVAL: 60}
+    )
+    await hass.async_block_till_done()
+
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert result["data"] == {CONF_FAST_INTERVAL: 10, CONF_SLOW_INTERVAL: 60}
+    assert init_integration.options == {CONF_FAST_INTERVAL: 10, CONF_SLOW_INTERVAL: 60}
+    assert type(init_integration.options[CONF_FAST_INTERVAL]) is int
+    # The entry reloads with the new intervals: idle, so the slow one.
+    coordinator = init_integration.runtime_data
+    assert init_integration.state is ConfigEntryState.LOADED
+    assert coordinator.fast_interval == timedelta(seconds=10)
+    assert coordinator.update_interval == timedelta(seconds=60)
+
+    # The form opens on the saved values.
+    result = await hass.config_entries.options.async_init(init_integration.entry_id)
+    form = fields(result)
+    assert form[CONF_FAST_INTERVAL].default() == 10
+    assert form[CONF_SLOW_INTERVAL].default() == 60
+    hass.config_entries.options.async_abort(result["flow_id"])

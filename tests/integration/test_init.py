@@ -1,0 +1,109 @@
+"""Tests for setting up, unloading and removing a printer."""
+
+from collections.abc import Callable
+
+from homeassistant.config_entries import SOURCE_REAUTH, ConfigEntryState
+from homeassistant.core import HomeAssistant
+from homeassistant.helpers import device_registry as dr
+import pytest
+from pytest_homeassistant_custom_component.common import MockConfigEntry
+
+from custom_components.flashforge.const import DOMAIN
+from flashforge_emulator import Emulator, FaultKind
+
+from .conftest import entry_for
+
+
+async def test_setup_and_unload(
+    hass: HomeAssistant, init_integration: MockConfigEntry, emulator: Emulator
+) -> None:
+    """The entry loads, keeps its coordinator in runtime_data, and unloads."""
+    entry = init_integration
+    assert entry.state is ConfigEntryState.LOADED
+    assert entry.runtime_data.data.name == emulator.detail()["name"]
+
+    assert await hass.config_entries.async_unload(entry.entry_id)
+    await hass.async_block_till_done()
+
+    assert entry.state is ConfigEntryState.NOT_LOADED
+
+
+@pytest.mark.parametrize(
+    ("model", "expected"),
+    [("5m-pro", "Adventurer 5M Pro"), ("ad5x", "AD5X"), ("creator5", "Creator 5")],
+)
+async def test_device(
+    hass: HomeAssistant,
+    device_registry: dr.DeviceRegistry,
+    emulator_factory: Callable[..., Emulator],
+    model: str,
+    expected: str,
+) -> None:
+    """One device per printer, identified by serial, with MAC, model and firmware."""
+    async with emulator_factory(model) as emulator:
+        entry = entry_for(emulator)
+        entry.add_to_hass(hass)
+        assert await hass.config_entries.async_setup(entry.entry_id)
+        await hass.async_block_till_done()
+        detail = emulator.detail()
+
+        device = device_registry.async_get_device_by_identifier(
+            (DOMAIN, emulator.serial), entry.entry_id
+        )
+        assert device is not None
+        assert device.manufacturer == "FlashForge"
+        assert device.model == expected
+        assert device.serial_number == emulator.serial
+        assert device.sw_version == detail["firmwareVersion"]
+        assert device.name == entry.title
+        assert device.connections == {
+            (dr.CONNECTION_NETWORK_MAC, dr.format_mac(detail["macAddr"]))
+        }
+        assert await hass.config_entries.async_unload(entry.entry_id)
+
+
+async def test_unreachable_printer_retries_setup(
+    hass: HomeAssistant, config_entry: MockConfigEntry, emulator: Emulator
+) -> None:
+    """A printer that does not answer at start-up is retried, then set up."""
+    await emulator.go_offline()
+    config_entry.add_to_hass(hass)
+
+    await hass.config_entries.async_setup(config_entry.entry_id)
+    assert config_entry.state is ConfigEntryState.SETUP_RETRY
+
+    await emulator.come_back()
+    await hass.config_entries.async_reload(config_entry.entry_id)
+    assert config_entry.state is ConfigEntryState.LOADED
+
+
+@pytest.mark.parametrize("fault", [FaultKind.HTML_ERROR, FaultKind.INVALID_JSON])
+async def test_unreadable_answer_retries_setup(
+    hass: HomeAssistant,
+    config_entry: MockConfigEntry,
+    emulator: Emulator,
+    fault: FaultKind,
+) -> None:
+    """Something that is not the printer's JSON is retried, not an error."""
+    emulator.add_fault(fault, path="/product")
+    config_entry.add_to_hass(hass)
+
+    await hass.config_entries.async_setup(config_entry.entry_id)
+
+    assert config_entry.state is ConfigEntryState.SETUP_RETRY
+
+
+async def test_wrong_check_code_starts_reauth(
+    hass: HomeAssistant, config_entry: MockConfigEntry, emulator: Emulator
+) -> None:
+    """A check code the printer rejects at start-up asks the user for a new one."""
+    emulator.set_check_code("99999999")
+    config_entry.add_to_hass(hass)
+
+    await hass.config_entries.async_setup(config_entry.entry_id)
+    await hass.async_block_till_done()
+
+    assert config_entry.state is ConfigEntryState.SETUP_ERROR
+    flows = hass.config_entries.flow.async_progress_by_handler(DOMAIN)
+    assert [flow["context"]["source"] for flow in flows] == [SOURCE_REAUTH]
+    assert flows[0]["context"]["entry_id"] == config_entry.entry_id
