@@ -5,6 +5,8 @@ import contextlib
 from typing import Any
 
 import pytest
+from pytest_homeassistant_custom_component.syrupy import HomeAssistantSnapshotExtension
+from syrupy.assertion import SnapshotAssertion
 
 # Imported here so that Home Assistant resolves `custom_components` to this
 # repository and not to the test plugin's own testing folder.
@@ -19,6 +21,13 @@ FAST_PACE: dict[str, float] = {
 }
 
 type EmulatorFactory = Callable[..., contextlib.AbstractAsyncContextManager[Emulator]]
+
+
+@pytest.fixture
+def snapshot(snapshot: SnapshotAssertion) -> SnapshotAssertion:
+    """Serialise Home Assistant states and registry entries without volatile ids."""
+    # syrupy's own fixture would otherwise win over the test plugin's override.
+    return snapshot.use_extension(HomeAssistantSnapshotExtension)
 
 
 @pytest.fixture(autouse=True)

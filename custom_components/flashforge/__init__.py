@@ -18,15 +18,28 @@ from .coordinator import (
 )
 from .discovery import async_start_discovery
 from .entity import device_info
+from .services import async_setup_services
 
-PLATFORMS: list[Platform] = []
+PLATFORMS: list[Platform] = [
+    Platform.BINARY_SENSOR,
+    Platform.BUTTON,
+    Platform.CAMERA,
+    Platform.EVENT,
+    Platform.FAN,
+    Platform.IMAGE,
+    Platform.LIGHT,
+    Platform.NUMBER,
+    Platform.SENSOR,
+    Platform.SWITCH,
+]
 
 CONFIG_SCHEMA = cv.config_entry_only_config_schema(DOMAIN)
 
 
 async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
-    """Look for printers on the network, now and every few minutes."""
+    """Register the actions; look for printers on the network, now and every few minutes."""
     async_start_discovery(hass)
+    async_setup_services(hass)
     return True
 
 

@@ -1,10 +1,12 @@
-"""Entity helpers shared by the FlashForge platforms."""
+"""Base entity and device description shared by the FlashForge platforms."""
 
 from homeassistant.helpers.device_registry import (
     CONNECTION_NETWORK_MAC,
     DeviceInfo,
     format_mac,
 )
+from homeassistant.helpers.entity import EntityDescription
+from homeassistant.helpers.update_coordinator import CoordinatorEntity
 
 from .api import MODEL_NAMES
 from .const import DOMAIN
@@ -26,3 +28,20 @@ def device_info(coordinator: FlashForgeCoordinator) -> DeviceInfo:
     if detail.mac_address:
         info["connections"] = {(CONNECTION_NETWORK_MAC, format_mac(detail.mac_address))}
     return info
+
+
+class FlashForgeEntity(CoordinatorEntity[FlashForgeCoordinator]):
+    """An entity of one printer, named by its translation key."""
+
+    _attr_has_entity_name = True
+
+    def __init__(
+        self, coordinator: FlashForgeCoordinator, description: EntityDescription
+    ) -> None:
+        """Attach the entity to its printer, keyed by serial number and key."""
+        super().__init__(coordinator)
+        self.entity_description = description
+        serial = coordinator.client.serial_number
+        self._attr_unique_id = f"{serial}_{description.key}"
+        # The device itself is registered at setup; this only links to it.
+        self._attr_device_info = DeviceInfo(identifiers={(DOMAIN, serial)})

@@ -1,8 +1,9 @@
 """Fixtures for the Home Assistant tests: config entries on the emulator."""
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
+from unittest.mock import PropertyMock, patch
 
-from homeassistant.const import CONF_HOST, CONF_PORT
+from homeassistant.const import CONF_HOST, CONF_PORT, Platform
 from homeassistant.core import HomeAssistant
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
@@ -16,6 +17,17 @@ from custom_components.flashforge.discovery import TARGETS_ENVIRONMENT_VARIABLE
 from flashforge_emulator import Emulator
 
 from ..conftest import EmulatorFactory
+
+
+@pytest.fixture
+def entity_registry_enabled_by_default() -> Iterator[None]:
+    """Create every entity enabled, also those disabled by default."""
+    with patch(
+        "homeassistant.helpers.entity.Entity.entity_registry_enabled_default",
+        return_value=True,
+        new_callable=PropertyMock,
+    ):
+        yield
 
 
 @pytest.fixture(autouse=True)
@@ -49,6 +61,18 @@ async def emulator(emulator_factory: EmulatorFactory) -> AsyncIterator[Emulator]
     """
     async with emulator_factory("5m-pro", command_seconds=0) as emu:
         yield emu
+
+
+async def setup_platform(
+    hass: HomeAssistant, emulator: Emulator, platform: Platform
+) -> MockConfigEntry:
+    """Set up an entry for the emulator with one platform only."""
+    entry = entry_for(emulator)
+    entry.add_to_hass(hass)
+    with patch("custom_components.flashforge.PLATFORMS", [platform]):
+        assert await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+    return entry
 
 
 @pytest.fixture

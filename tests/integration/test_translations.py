@@ -49,10 +49,11 @@ def test_translation_is_complete(language: str) -> None:
 
 
 def test_every_translation_key_in_code_exists() -> None:
-    """Exceptions and repair issues raised in code have texts."""
+    """Entities, exceptions and repair issues named in code have texts."""
     code = "\n".join(path.read_text() for path in INTEGRATION.rglob("*.py"))
     used = set(re.findall(r'translation_key="(\w+)"', code))
 
-    known = set(STRINGS["exceptions"]) | set(STRINGS["issues"])
+    entity_keys = {key for platform in STRINGS["entity"].values() for key in platform}
+    known = set(STRINGS["exceptions"]) | set(STRINGS["issues"]) | entity_keys
     assert used
     assert used <= known, used - known

@@ -4,7 +4,7 @@ Nothing here imports Home Assistant: the package depends on aiohttp alone.
 """
 
 from .client import FlashForgeClient
-from .const import DEFAULT_PORT, MODEL_NAMES
+from .const import DEFAULT_PORT, ENCLOSED_PIDS, MODEL_NAMES
 from .errors import (
     FlashForgeAuthenticationError,
     FlashForgeBusyError,
@@ -16,6 +16,7 @@ from .errors import (
     FlashForgeResponseError,
     FlashForgeTimeoutError,
 )
+from .metadata import read_file_tools
 from .models import (
     FileTool,
     MachineStatus,
@@ -30,6 +31,7 @@ from .upload import ProgressCallback, validate_file_name
 
 __all__ = [
     "DEFAULT_PORT",
+    "ENCLOSED_PIDS",
     "MODEL_NAMES",
     "FileTool",
     "FlashForgeAuthenticationError",
@@ -50,5 +52,6 @@ __all__ = [
     "PrinterFile",
     "ProductInfo",
     "ProgressCallback",
+    "read_file_tools",
     "validate_file_name",
 ]

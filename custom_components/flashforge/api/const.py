@@ -14,6 +14,9 @@ MODEL_NAMES: Final[dict[int, str]] = {
     41: "Creator 5 Pro",
 }
 
+# Enclosed printers: a door sensor and a built-in camera.
+ENCLOSED_PIDS: Final = frozenset({36, 40, 41})
+
 # Response codes of the HTTP API.
 CODE_OK: Final = 0
 CODE_UNAUTHORIZED: Final = 3

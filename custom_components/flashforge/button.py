@@ -1,0 +1,72 @@
+"""Buttons of a FlashForge printer: pause, resume and cancel a print, clear the platform."""
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import override
+
+from homeassistant.components.button import ButtonEntity, ButtonEntityDescription
+from homeassistant.core import HomeAssistant
+from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
+
+from .api import FlashForgeClient
+from .coordinator import FlashForgeConfigEntry
+from .entity import FlashForgeEntity
+from .helpers import flashforge_exception_handler
+
+PARALLEL_UPDATES = 1
+
+
+@dataclass(frozen=True, kw_only=True)
+class FlashForgeButtonEntityDescription(ButtonEntityDescription):
+    """Describe a button of the printer."""
+
+    press_fn: Callable[[FlashForgeClient], Awaitable[None]]
+
+
+# Always there: the printer itself says when an action does not fit its state.
+BUTTONS: tuple[FlashForgeButtonEntityDescription, ...] = (
+    FlashForgeButtonEntityDescription(
+        key="pause",
+        translation_key="pause",
+        press_fn=lambda client: client.pause_print(),
+    ),
+    FlashForgeButtonEntityDescription(
+        key="resume",
+        translation_key="resume",
+        press_fn=lambda client: client.resume_print(),
+    ),
+    FlashForgeButtonEntityDescription(
+        key="cancel",
+        translation_key="cancel",
+        press_fn=lambda client: client.cancel_print(),
+    ),
+    FlashForgeButtonEntityDescription(
+        key="clear_platform",
+        translation_key="clear_platform",
+        press_fn=lambda client: client.clear_platform(),
+    ),
+)
+
+
+async def async_setup_entry(
+    hass: HomeAssistant,
+    entry: FlashForgeConfigEntry,
+    async_add_entities: AddConfigEntryEntitiesCallback,
+) -> None:
+    """Add the printer's buttons."""
+    coordinator = entry.runtime_data
+    async_add_entities(
+        FlashForgeButton(coordinator, description) for description in BUTTONS
+    )
+
+
+class FlashForgeButton(FlashForgeEntity, ButtonEntity):
+    """A button of the printer."""
+
+    entity_description: FlashForgeButtonEntityDescription
+
+    @flashforge_exception_handler
+    @override
+    async def async_press(self) -> None:
+        """Send the button's command to the printer."""
+        await self.entity_description.press_fn(self.coordinator.client)

@@ -1,0 +1,142 @@
+"""Settings of a FlashForge printer: print speed, z offset, target temperatures."""
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import override
+
+from homeassistant.components.number import (
+    NumberDeviceClass,
+    NumberEntity,
+    NumberEntityDescription,
+    NumberMode,
+)
+from homeassistant.const import (
+    PERCENTAGE,
+    EntityCategory,
+    UnitOfLength,
+    UnitOfTemperature,
+)
+from homeassistant.core import HomeAssistant
+from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
+
+from .api import FlashForgeClient, PrinterDetail
+from .coordinator import FlashForgeConfigEntry, FlashForgeCoordinator
+from .entity import FlashForgeEntity
+from .helpers import flashforge_exception_handler
+
+PARALLEL_UPDATES = 1
+
+
+@dataclass(frozen=True, kw_only=True)
+class FlashForgeNumberEntityDescription(NumberEntityDescription):
+    """Describe a setting of the printer."""
+
+    exists_fn: Callable[[FlashForgeCoordinator], bool]
+    value_fn: Callable[[PrinterDetail], float | None]
+    set_fn: Callable[[FlashForgeClient, float], Awaitable[None]]
+
+
+NUMBERS: tuple[FlashForgeNumberEntityDescription, ...] = (
+    FlashForgeNumberEntityDescription(
+        key="print_speed",
+        translation_key="print_speed",
+        native_unit_of_measurement=PERCENTAGE,
+        native_min_value=50,
+        native_max_value=150,
+        native_step=1,
+        exists_fn=lambda coordinator: coordinator.data.print_speed_adjust is not None,
+        value_fn=lambda detail: detail.print_speed_adjust,
+        set_fn=lambda client, value: client.set_printer_controls(speed=round(value)),
+    ),
+    FlashForgeNumberEntityDescription(
+        key="z_offset",
+        translation_key="z_offset",
+        device_class=NumberDeviceClass.DISTANCE,
+        entity_category=EntityCategory.CONFIG,
+        native_unit_of_measurement=UnitOfLength.MILLIMETERS,
+        native_min_value=-5,
+        native_max_value=5,
+        native_step=0.005,
+        mode=NumberMode.BOX,
+        exists_fn=lambda coordinator: coordinator.data.z_axis_compensation is not None,
+        value_fn=lambda detail: detail.z_axis_compensation,
+        set_fn=lambda client, value: client.set_printer_controls(z_offset=value),
+    ),
+    FlashForgeNumberEntityDescription(
+        key="nozzle_target_temperature",
+        translation_key="nozzle_target_temperature",
+        device_class=NumberDeviceClass.TEMPERATURE,
+        native_unit_of_measurement=UnitOfTemperature.CELSIUS,
+        native_min_value=0,
+        native_max_value=280,
+        native_step=1,
+        mode=NumberMode.BOX,
+        # Multi-tool printers (per-tool temperatures) read only a per-tool
+        # array, which the client does not send: the single target would do
+        # nothing there.
+        exists_fn=lambda coordinator: (
+            coordinator.product.nozzle_temperature_control
+            and not coordinator.data.nozzle_temperatures
+        ),
+        value_fn=lambda detail: detail.nozzle_target_temperature,
+        set_fn=lambda client, value: client.set_temperatures(nozzle=round(value)),
+    ),
+    FlashForgeNumberEntityDescription(
+        key="bed_target_temperature",
+        translation_key="bed_target_temperature",
+        device_class=NumberDeviceClass.TEMPERATURE,
+        native_unit_of_measurement=UnitOfTemperature.CELSIUS,
+        native_min_value=0,
+        native_max_value=110,
+        native_step=1,
+        mode=NumberMode.BOX,
+        exists_fn=lambda coordinator: coordinator.product.bed_temperature_control,
+        value_fn=lambda detail: detail.bed_target_temperature,
+        set_fn=lambda client, value: client.set_temperatures(bed=round(value)),
+    ),
+    FlashForgeNumberEntityDescription(
+        key="chamber_target_temperature",
+        translation_key="chamber_target_temperature",
+        device_class=NumberDeviceClass.TEMPERATURE,
+        native_unit_of_measurement=UnitOfTemperature.CELSIUS,
+        native_min_value=0,
+        native_max_value=60,
+        native_step=1,
+        mode=NumberMode.BOX,
+        exists_fn=lambda coordinator: coordinator.product.chamber_temperature_control,
+        value_fn=lambda detail: detail.chamber_target_temperature,
+        set_fn=lambda client, value: client.set_temperatures(chamber=round(value)),
+    ),
+)
+
+
+async def async_setup_entry(
+    hass: HomeAssistant,
+    entry: FlashForgeConfigEntry,
+    async_add_entities: AddConfigEntryEntitiesCallback,
+) -> None:
+    """Add the settings the printer has."""
+    coordinator = entry.runtime_data
+    async_add_entities(
+        FlashForgeNumber(coordinator, description)
+        for description in NUMBERS
+        if description.exists_fn(coordinator)
+    )
+
+
+class FlashForgeNumber(FlashForgeEntity, NumberEntity):
+    """A setting of the printer."""
+
+    entity_description: FlashForgeNumberEntityDescription
+
+    @property
+    @override
+    def native_value(self) -> float | None:
+        """Return the value the printer reports."""
+        return self.entity_description.value_fn(self.coordinator.data)
+
+    @flashforge_exception_handler
+    @override
+    async def async_set_native_value(self, value: float) -> None:
+        """Send the new value to the printer."""
+        await self.entity_description.set_fn(self.coordinator.client, value)

@@ -1,0 +1,470 @@
+"""Sensors for FlashForge printers: state, temperatures, job and lifetime figures."""
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any, override
+
+from homeassistant.components.sensor import (
+    SensorDeviceClass,
+    SensorEntity,
+    SensorEntityDescription,
+    SensorStateClass,
+)
+from homeassistant.const import (
+    PERCENTAGE,
+    EntityCategory,
+    UnitOfInformation,
+    UnitOfLength,
+    UnitOfMass,
+    UnitOfTemperature,
+    UnitOfTime,
+)
+from homeassistant.core import HomeAssistant
+from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
+from homeassistant.helpers.typing import StateType
+from homeassistant.util import dt as dt_util
+
+from .api import MachineStatus, MaterialSlot, PrinterDetail
+from .coordinator import FlashForgeConfigEntry, FlashForgeCoordinator
+from .entity import FlashForgeEntity
+
+# Read-only: the coordinator does all I/O.
+PARALLEL_UPDATES = 0
+
+# Units of the fields whose unit FlashForge's documents disagree on; these
+# follow http-api.md (see the README's known limitations).
+LIFETIME_FILAMENT_UNIT = UnitOfLength.METERS
+LIFETIME_PRINT_TIME_UNIT = UnitOfTime.SECONDS
+FREE_DISK_SPACE_UNIT = UnitOfInformation.MEGABYTES
+FAN_SPEED_UNIT = PERCENTAGE
+
+# States in which a job is loaded and its timing means something.
+JOB_STATES = frozenset(
+    {
+        MachineStatus.HEATING,
+        MachineStatus.PRINTING,
+        MachineStatus.PAUSING,
+        MachineStatus.PAUSED,
+        MachineStatus.PAUSE,
+    }
+)
+
+# The end time moves only when the estimate moves by more than this, so a
+# dashboard does not flicker with every second of jitter in the estimate.
+END_TIME_TOLERANCE = timedelta(minutes=2)
+
+
+@dataclass(frozen=True, kw_only=True)
+class FlashForgeSensorEntityDescription(SensorEntityDescription):
+    """Describe a FlashForge sensor."""
+
+    value_fn: Callable[[PrinterDetail], StateType | datetime]
+    exists_fn: Callable[[FlashForgeCoordinator], bool] = lambda _: True
+    attributes_fn: Callable[[PrinterDetail], Mapping[str, Any] | None] = lambda _: None
+
+
+def _reported(
+    read: Callable[[PrinterDetail], object],
+) -> Callable[[FlashForgeCoordinator], bool]:
+    """Return an exists_fn: the printer reported the value at setup."""
+    return lambda coordinator: read(coordinator.data) is not None
+
+
+def _temperature(
+    key: str, read: Callable[[PrinterDetail], float | None], *, enabled: bool = True
+) -> FlashForgeSensorEntityDescription:
+    """Describe a temperature, created only where the printer has the sensor."""
+    return FlashForgeSensorEntityDescription(
+        key=key,
+        translation_key=key,
+        device_class=SensorDeviceClass.TEMPERATURE,
+        state_class=SensorStateClass.MEASUREMENT,
+        native_unit_of_measurement=UnitOfTemperature.CELSIUS,
+        suggested_display_precision=1,
+        entity_registry_enabled_default=enabled,
+        value_fn=read,
+        exists_fn=_reported(read),
+    )
+
+
+def _progress(detail: PrinterDetail) -> float | None:
+    """Return the job's progress in percent."""
+    if detail.print_progress is None:
+        return None
+    return round(detail.print_progress * 100, 1)
+
+
+def _job_value[T](
+    read: Callable[[PrinterDetail], T],
+) -> Callable[[PrinterDetail], T | None]:
+    """Return a value_fn that reads only while a job is loaded."""
+    return lambda detail: read(detail) if detail.status in JOB_STATES else None
+
+
+def _end_time(detail: PrinterDetail) -> datetime | None:
+    """Return when the job should end, from now and the time remaining."""
+    if detail.status not in JOB_STATES or detail.estimated_time is None:
+        return None
+    return dt_util.utcnow() + timedelta(seconds=detail.estimated_time)
+
+
+SENSORS: tuple[FlashForgeSensorEntityDescription, ...] = (
+    FlashForgeSensorEntityDescription(
+        key="status",
+        translation_key="status",
+        device_class=SensorDeviceClass.ENUM,
+        options=[status.value for status in MachineStatus],
+        value_fn=lambda detail: detail.status.value,
+    ),
+    _temperature("nozzle_temperature", lambda detail: detail.nozzle_temperature),
+    _temperature(
+        "nozzle_target_temperature",
+        lambda detail: detail.nozzle_target_temperature,
+        enabled=False,
+    ),
+    _temperature("bed_temperature", lambda detail: detail.bed_temperature),
+    _temperature(
+        "bed_target_temperature",
+        lambda detail: detail.bed_target_temperature,
+        enabled=False,
+    ),
+    _temperature("chamber_temperature", lambda detail: detail.chamber_temperature),
+    FlashForgeSensorEntityDescription(
+        key="chamber_target_temperature",
+        translation_key="chamber_target_temperature",
+        device_class=SensorDeviceClass.TEMPERATURE,
+        state_class=SensorStateClass.MEASUREMENT,
+        native_unit_of_measurement=UnitOfTemperature.CELSIUS,
+        suggested_display_precision=1,
+        entity_registry_enabled_default=False,
+        value_fn=lambda detail: detail.chamber_target_temperature,
+        # A target only means something where the chamber has a sensor.
+        exists_fn=lambda coordinator: coordinator.data.chamber_temperature is not None,
+    ),
+    FlashForgeSensorEntityDescription(
+        key="progress",
+        translation_key="progress",
+        native_unit_of_measurement=PERCENTAGE,
+        state_class=SensorStateClass.MEASUREMENT,
+        suggested_display_precision=0,
+        value_fn=_progress,
+    ),
+    FlashForgeSensorEntityDescription(
+        key="current_layer",
+        translation_key="current_layer",
+        state_class=SensorStateClass.MEASUREMENT,
+        value_fn=lambda detail: detail.print_layer,
+    ),
+    FlashForgeSensorEntityDescription(
+        key="total_layers",
+        translation_key="total_layers",
+        value_fn=lambda detail: detail.target_print_layer,
+    ),
+    FlashForgeSensorEntityDescription(
+        key="file_name",
+        translation_key="file_name",
+        value_fn=lambda detail: detail.print_file_name,
+    ),
+    FlashForgeSensorEntityDescription(
+        key="print_duration",
+        translation_key="print_duration",
+        device_class=SensorDeviceClass.DURATION,
+        native_unit_of_measurement=UnitOfTime.SECONDS,
+        suggested_unit_of_measurement=UnitOfTime.MINUTES,
+        suggested_display_precision=0,
+        value_fn=lambda detail: detail.print_duration,
+    ),
+    FlashForgeSensorEntityDescription(
+        key="time_remaining",
+        translation_key="time_remaining",
+        device_class=SensorDeviceClass.DURATION,
+        native_unit_of_measurement=UnitOfTime.SECONDS,
+        suggested_unit_of_measurement=UnitOfTime.MINUTES,
+        suggested_display_precision=0,
+        value_fn=_job_value(lambda detail: detail.estimated_time),
+    ),
+    FlashForgeSensorEntityDescription(
+        key="print_end_time",
+        translation_key="print_end_time",
+        device_class=SensorDeviceClass.TIMESTAMP,
+        value_fn=_end_time,
+    ),
+    FlashForgeSensorEntityDescription(
+        key="filament_length",
+        translation_key="filament_length",
+        device_class=SensorDeviceClass.DISTANCE,
+        native_unit_of_measurement=UnitOfLength.MILLIMETERS,
+        suggested_unit_of_measurement=UnitOfLength.METERS,
+        suggested_display_precision=2,
+        value_fn=_job_value(lambda detail: detail.estimated_length),
+    ),
+    FlashForgeSensorEntityDescription(
+        key="filament_weight",
+        translation_key="filament_weight",
+        device_class=SensorDeviceClass.WEIGHT,
+        native_unit_of_measurement=UnitOfMass.GRAMS,
+        suggested_display_precision=1,
+        value_fn=_job_value(lambda detail: detail.estimated_weight),
+    ),
+    FlashForgeSensorEntityDescription(
+        key="print_speed",
+        translation_key="print_speed",
+        native_unit_of_measurement=PERCENTAGE,
+        state_class=SensorStateClass.MEASUREMENT,
+        entity_registry_enabled_default=False,
+        value_fn=lambda detail: detail.print_speed_adjust,
+    ),
+    FlashForgeSensorEntityDescription(
+        key="cooling_fan_speed",
+        translation_key="cooling_fan_speed",
+        native_unit_of_measurement=FAN_SPEED_UNIT,
+        state_class=SensorStateClass.MEASUREMENT,
+        entity_registry_enabled_default=False,
+        value_fn=lambda detail: detail.cooling_fan_speed,
+        exists_fn=_reported(lambda detail: detail.cooling_fan_speed),
+    ),
+    FlashForgeSensorEntityDescription(
+        key="chamber_fan_speed",
+        translation_key="chamber_fan_speed",
+        native_unit_of_measurement=FAN_SPEED_UNIT,
+        state_class=SensorStateClass.MEASUREMENT,
+        entity_registry_enabled_default=False,
+        value_fn=lambda detail: detail.chamber_fan_speed,
+        exists_fn=_reported(lambda detail: detail.chamber_fan_speed),
+    ),
+    FlashForgeSensorEntityDescription(
+        key="z_offset",
+        translation_key="z_offset",
+        device_class=SensorDeviceClass.DISTANCE,
+        native_unit_of_measurement=UnitOfLength.MILLIMETERS,
+        suggested_display_precision=3,
+        entity_registry_enabled_default=False,
+        value_fn=lambda detail: detail.z_axis_compensation,
+    ),
+    FlashForgeSensorEntityDescription(
+        key="nozzle_size",
+        translation_key="nozzle_size",
+        entity_category=EntityCategory.DIAGNOSTIC,
+        value_fn=lambda detail: detail.nozzle_model,
+    ),
+    FlashForgeSensorEntityDescription(
+        key="filament_type",
+        translation_key="filament_type",
+        value_fn=lambda detail: detail.filament_type,
+    ),
+    FlashForgeSensorEntityDescription(
+        key="tvoc",
+        translation_key="tvoc",
+        state_class=SensorStateClass.MEASUREMENT,
+        entity_registry_enabled_default=False,
+        value_fn=lambda detail: detail.tvoc,
+        exists_fn=_reported(lambda detail: detail.tvoc),
+    ),
+    FlashForgeSensorEntityDescription(
+        key="lifetime_filament",
+        translation_key="lifetime_filament",
+        device_class=SensorDeviceClass.DISTANCE,
+        state_class=SensorStateClass.TOTAL_INCREASING,
+        native_unit_of_measurement=LIFETIME_FILAMENT_UNIT,
+        suggested_display_precision=1,
+        entity_category=EntityCategory.DIAGNOSTIC,
+        value_fn=lambda detail: detail.cumulative_filament,
+    ),
+    FlashForgeSensorEntityDescription(
+        key="lifetime_print_time",
+        translation_key="lifetime_print_time",
+        device_class=SensorDeviceClass.DURATION,
+        state_class=SensorStateClass.TOTAL_INCREASING,
+        native_unit_of_measurement=LIFETIME_PRINT_TIME_UNIT,
+        suggested_unit_of_measurement=UnitOfTime.HOURS,
+        suggested_display_precision=1,
+        entity_category=EntityCategory.DIAGNOSTIC,
+        value_fn=lambda detail: detail.cumulative_print_time,
+    ),
+    FlashForgeSensorEntityDescription(
+        key="free_disk_space",
+        translation_key="free_disk_space",
+        device_class=SensorDeviceClass.DATA_SIZE,
+        state_class=SensorStateClass.MEASUREMENT,
+        native_unit_of_measurement=FREE_DISK_SPACE_UNIT,
+        suggested_display_precision=0,
+        entity_category=EntityCategory.DIAGNOSTIC,
+        value_fn=lambda detail: detail.remaining_disk_space,
+    ),
+    FlashForgeSensorEntityDescription(
+        key="error_code",
+        translation_key="error_code",
+        entity_category=EntityCategory.DIAGNOSTIC,
+        value_fn=lambda detail: detail.error_code,
+    ),
+    FlashForgeSensorEntityDescription(
+        key="ip_address",
+        translation_key="ip_address",
+        entity_category=EntityCategory.DIAGNOSTIC,
+        entity_registry_enabled_default=False,
+        value_fn=lambda detail: detail.ip_address,
+    ),
+    FlashForgeSensorEntityDescription(
+        key="firmware_version",
+        translation_key="firmware_version",
+        entity_category=EntityCategory.DIAGNOSTIC,
+        value_fn=lambda detail: detail.firmware_version,
+    ),
+    FlashForgeSensorEntityDescription(
+        key="active_slot",
+        translation_key="active_slot",
+        # The station reports 0 while no slot feeds the nozzle.
+        value_fn=lambda detail: (
+            detail.material_station.current_slot or None
+            if detail.material_station
+            else None
+        ),
+        exists_fn=lambda coordinator: coordinator.data.material_station is not None,
+    ),
+)
+
+
+def _slot(detail: PrinterDetail, slot_id: int) -> MaterialSlot | None:
+    """Return a material-station slot by its 1-based id."""
+    station = detail.material_station
+    if station is None:
+        return None
+    return next((slot for slot in station.slots if slot.slot_id == slot_id), None)
+
+
+def _slot_state(slot_id: int) -> Callable[[PrinterDetail], str | None]:
+    """Return a value_fn: the slot's material, or "empty"."""
+
+    def value(detail: PrinterDetail) -> str | None:
+        if (slot := _slot(detail, slot_id)) is None:
+            return None
+        if not slot.has_filament:
+            return "empty"
+        return slot.material_name
+
+    return value
+
+
+def _slot_attributes(
+    slot_id: int,
+) -> Callable[[PrinterDetail], Mapping[str, Any] | None]:
+    """Return an attributes_fn: the slot's colour and whether it is loaded."""
+
+    def attributes(detail: PrinterDetail) -> Mapping[str, Any] | None:
+        if (slot := _slot(detail, slot_id)) is None:
+            return None
+        return {"color": slot.material_color, "loaded": slot.has_filament}
+
+    return attributes
+
+
+def slot_sensors(
+    coordinator: FlashForgeCoordinator,
+) -> list[FlashForgeSensorEntityDescription]:
+    """Describe one sensor per slot of the material station."""
+    station = coordinator.data.material_station
+    if station is None:
+        return []
+    return [
+        FlashForgeSensorEntityDescription(
+            key=f"slot_{slot.slot_id}",
+            translation_key="slot",
+            translation_placeholders={"slot": str(slot.slot_id)},
+            value_fn=_slot_state(slot.slot_id),
+            attributes_fn=_slot_attributes(slot.slot_id),
+        )
+        for slot in station.slots
+    ]
+
+
+def _tool_value(
+    read: Callable[[PrinterDetail], tuple[float | None, ...]], index: int
+) -> Callable[[PrinterDetail], float | None]:
+    """Return a value_fn for one tool's entry in a per-tool list."""
+    return lambda detail: values[index] if len(values := read(detail)) > index else None
+
+
+def tool_sensors(
+    coordinator: FlashForgeCoordinator,
+) -> list[FlashForgeSensorEntityDescription]:
+    """Describe each nozzle's temperature and target on multi-nozzle printers."""
+    readers: tuple[
+        tuple[str, Callable[[PrinterDetail], tuple[float | None, ...]]], ...
+    ] = (
+        ("temperature", lambda detail: detail.nozzle_temperatures),
+        ("target_temperature", lambda detail: detail.nozzle_target_temperatures),
+    )
+    return [
+        FlashForgeSensorEntityDescription(
+            key=f"tool_{index + 1}_{kind}",
+            translation_key=f"tool_{kind}",
+            translation_placeholders={"tool": str(index + 1)},
+            device_class=SensorDeviceClass.TEMPERATURE,
+            state_class=SensorStateClass.MEASUREMENT,
+            native_unit_of_measurement=UnitOfTemperature.CELSIUS,
+            suggested_display_precision=1,
+            entity_registry_enabled_default=kind == "temperature",
+            value_fn=_tool_value(read, index),
+        )
+        for kind, read in readers
+        for index in range(len(read(coordinator.data)))
+    ]
+
+
+async def async_setup_entry(
+    hass: HomeAssistant,
+    entry: FlashForgeConfigEntry,
+    async_add_entities: AddConfigEntryEntitiesCallback,
+) -> None:
+    """Add the sensors this printer reports."""
+    coordinator = entry.runtime_data
+    descriptions = [
+        *(description for description in SENSORS if description.exists_fn(coordinator)),
+        *slot_sensors(coordinator),
+        *tool_sensors(coordinator),
+    ]
+    async_add_entities(
+        FlashForgeEndTimeSensor(coordinator, description)
+        if description.device_class is SensorDeviceClass.TIMESTAMP
+        else FlashForgeSensor(coordinator, description)
+        for description in descriptions
+    )
+
+
+class FlashForgeSensor(FlashForgeEntity, SensorEntity):
+    """A value the printer reports."""
+
+    entity_description: FlashForgeSensorEntityDescription
+
+    @property
+    @override
+    def native_value(self) -> StateType | datetime:
+        """Return the value from the latest detail."""
+        return self.entity_description.value_fn(self.coordinator.data)
+
+    @property
+    @override
+    def extra_state_attributes(self) -> Mapping[str, Any] | None:
+        """Return the description's attributes, if any."""
+        return self.entity_description.attributes_fn(self.coordinator.data)
+
+
+class FlashForgeEndTimeSensor(FlashForgeSensor):
+    """The job's end time, steady while the estimate only jitters."""
+
+    _end_time: datetime | None = None
+
+    @property
+    @override
+    def native_value(self) -> datetime | None:
+        """Return the end time, moved only when it changed by minutes."""
+        estimate = self.entity_description.value_fn(self.coordinator.data)
+        if not isinstance(estimate, datetime):
+            self._end_time = None
+        elif (
+            self._end_time is None
+            or abs(estimate - self._end_time) > END_TIME_TOLERANCE
+        ):
+            self._end_time = estimate.replace(microsecond=0)
+        return self._end_time

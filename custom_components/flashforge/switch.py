@@ -1,0 +1,138 @@
+"""Switches of a FlashForge printer: filtration, camera stream, auto shutdown."""
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any, Final, override
+
+from homeassistant.components.switch import SwitchEntity, SwitchEntityDescription
+from homeassistant.const import EntityCategory
+from homeassistant.core import HomeAssistant
+from homeassistant.helpers.entity import ToggleEntity, ToggleEntityDescription
+from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
+
+from .api import ENCLOSED_PIDS, FlashForgeClient, PrinterDetail
+from .coordinator import FlashForgeConfigEntry, FlashForgeCoordinator
+from .entity import FlashForgeEntity
+from .helpers import flashforge_exception_handler
+
+PARALLEL_UPDATES = 1
+
+# The delay to send when the printer reports none: the command always sets one.
+DEFAULT_AUTO_SHUTDOWN_MINUTES: Final = 30
+
+
+@dataclass(frozen=True, kw_only=True)
+class FlashForgeToggleEntityDescription(ToggleEntityDescription):
+    """Describe an on/off control of the printer (a switch or the light)."""
+
+    exists_fn: Callable[[FlashForgeCoordinator], bool] = lambda _: True
+    is_on_fn: Callable[[PrinterDetail], bool | None]
+    # Takes the printer's current state for commands that set more than one value.
+    set_fn: Callable[[FlashForgeClient, PrinterDetail, bool], Awaitable[None]]
+
+
+class FlashForgeToggleEntity(FlashForgeEntity, ToggleEntity):
+    """An on/off control of the printer."""
+
+    entity_description: FlashForgeToggleEntityDescription
+
+    @property
+    @override
+    def is_on(self) -> bool | None:
+        """Return whether the printer reports it on."""
+        return self.entity_description.is_on_fn(self.coordinator.data)
+
+    # self is positional-only so that mypy matches a method taking **kwargs
+    # to the handler's Concatenate[entity, ...].
+
+    @flashforge_exception_handler
+    @override
+    async def async_turn_on(self, /, **kwargs: Any) -> None:
+        """Turn it on."""
+        await self._async_set(on=True)
+
+    @flashforge_exception_handler
+    @override
+    async def async_turn_off(self, /, **kwargs: Any) -> None:
+        """Turn it off."""
+        await self._async_set(on=False)
+
+    async def _async_set(self, *, on: bool) -> None:
+        """Send the command, with the printer's current state for the other values."""
+        await self.entity_description.set_fn(
+            self.coordinator.client, self.coordinator.data, on
+        )
+
+
+@dataclass(frozen=True, kw_only=True)
+class FlashForgeSwitchEntityDescription(
+    FlashForgeToggleEntityDescription, SwitchEntityDescription
+):
+    """Describe a switch of the printer."""
+
+
+SWITCHES: tuple[FlashForgeSwitchEntityDescription, ...] = (
+    FlashForgeSwitchEntityDescription(
+        key="internal_filtration",
+        translation_key="internal_filtration",
+        exists_fn=lambda coordinator: coordinator.product.internal_fan_control,
+        is_on_fn=lambda detail: detail.internal_fan_on,
+        # The firmware always takes both fans: keep the other one as it is.
+        set_fn=lambda client, detail, on: client.set_filtration(
+            internal=on, external=bool(detail.external_fan_on)
+        ),
+    ),
+    FlashForgeSwitchEntityDescription(
+        key="external_filtration",
+        translation_key="external_filtration",
+        exists_fn=lambda coordinator: coordinator.product.external_fan_control,
+        is_on_fn=lambda detail: detail.external_fan_on,
+        set_fn=lambda client, detail, on: client.set_filtration(
+            internal=bool(detail.internal_fan_on), external=on
+        ),
+    ),
+    FlashForgeSwitchEntityDescription(
+        key="camera_stream",
+        translation_key="camera_stream",
+        # Enclosed models have a built-in camera; on other models a stream
+        # running at setup shows a fitted one.
+        exists_fn=lambda coordinator: (
+            coordinator.data.pid in ENCLOSED_PIDS
+            or coordinator.data.camera_stream_url is not None
+        ),
+        is_on_fn=lambda detail: detail.camera_stream_url is not None,
+        set_fn=lambda client, _, on: client.set_camera_stream(on),
+    ),
+    FlashForgeSwitchEntityDescription(
+        key="auto_shutdown",
+        translation_key="auto_shutdown",
+        entity_category=EntityCategory.CONFIG,
+        exists_fn=lambda coordinator: coordinator.data.auto_shutdown is not None,
+        is_on_fn=lambda detail: detail.auto_shutdown,
+        # The command also sets the delay: keep the one set on the printer.
+        set_fn=lambda client, detail, on: client.set_auto_shutdown(
+            enabled=on,
+            minutes=detail.auto_shutdown_time or DEFAULT_AUTO_SHUTDOWN_MINUTES,
+        ),
+    ),
+)
+
+
+async def async_setup_entry(
+    hass: HomeAssistant,
+    entry: FlashForgeConfigEntry,
+    async_add_entities: AddConfigEntryEntitiesCallback,
+) -> None:
+    """Add the switches the printer has."""
+    coordinator = entry.runtime_data
+    async_add_entities(
+        FlashForgeSwitch(coordinator, description)
+        for description in SWITCHES
+        if description.exists_fn(coordinator)
+    )
+
+
+class FlashForgeSwitch(FlashForgeToggleEntity, SwitchEntity):
+    """A switch of the printer."""
+
+    entity_description: FlashForgeSwitchEntityDescription

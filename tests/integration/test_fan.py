@@ -1,0 +1,146 @@
+"""Tests for the fan platform."""
+
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from homeassistant.components.fan import (
+    ATTR_PERCENTAGE,
+    DOMAIN as FAN_DOMAIN,
+    SERVICE_SET_PERCENTAGE,
+)
+from homeassistant.const import (
+    ATTR_ENTITY_ID,
+    SERVICE_TURN_OFF,
+    SERVICE_TURN_ON,
+    STATE_OFF,
+    STATE_ON,
+    STATE_UNAVAILABLE,
+    Platform,
+)
+from homeassistant.core import HomeAssistant
+from homeassistant.exceptions import HomeAssistantError
+from homeassistant.helpers import entity_registry as er
+import pytest
+from pytest_homeassistant_custom_component.common import snapshot_platform
+from syrupy.assertion import SnapshotAssertion
+
+from flashforge_emulator import Clock, Emulator, FaultKind
+
+from ..conftest import EmulatorFactory
+from .conftest import setup_platform
+
+COOLING_FAN = "fan.adventurer_5m_pro_cooling_fan"
+CHAMBER_FAN = "fan.adventurer_5m_pro_chamber_fan"
+# Entity id, the emulator's attribute and the printerCtl_cmd field of each fan.
+FANS = [
+    (COOLING_FAN, "cooling_fan", "coolingFan"),
+    (CHAMBER_FAN, "chamber_fan", "chamberFan"),
+]
+
+
+@pytest.mark.usefixtures("entity_registry_enabled_by_default")
+async def test_fans(
+    hass: HomeAssistant,
+    emulator_factory: EmulatorFactory,
+    entity_registry: er.EntityRegistry,
+    snapshot: SnapshotAssertion,
+) -> None:
+    """The cooling and chamber fans are set in percent."""
+    async with emulator_factory(
+        "5m-pro", clock=Clock.manual(), command_seconds=0
+    ) as emulator:
+        emulator.printer.chamber_fan = 40
+        entry_id = (await setup_platform(hass, emulator, Platform.FAN)).entry_id
+        await snapshot_platform(hass, entity_registry, snapshot, entry_id)
+        assert await hass.config_entries.async_unload(entry_id)
+
+
+@pytest.mark.parametrize(("entity_id", "attribute", "field"), FANS)
+@pytest.mark.parametrize(
+    ("service", "data", "before", "after"),
+    [
+        (SERVICE_SET_PERCENTAGE, {ATTR_PERCENTAGE: 40}, 0, 40),
+        (SERVICE_SET_PERCENTAGE, {ATTR_PERCENTAGE: 0}, 60, 0),
+        (SERVICE_TURN_ON, {}, 0, 100),
+        (SERVICE_TURN_ON, {ATTR_PERCENTAGE: 60}, 0, 60),
+        (SERVICE_TURN_OFF, {}, 60, 0),
+    ],
+)
+async def test_set_speed(
+    hass: HomeAssistant,
+    emulator: Emulator,
+    *,
+    entity_id: str,
+    attribute: str,
+    field: str,
+    service: str,
+    data: dict[str, Any],
+    before: int,
+    after: int,
+) -> None:
+    """Each fan's speed is sent alone and shows at once."""
+    setattr(emulator.printer, attribute, before)
+    await setup_platform(hass, emulator, Platform.FAN)
+    other = COOLING_FAN if entity_id == CHAMBER_FAN else CHAMBER_FAN
+    other_before = hass.states.get(other)
+
+    await hass.services.async_call(
+        FAN_DOMAIN, service, {ATTR_ENTITY_ID: entity_id, **data}, blocking=True
+    )
+
+    assert emulator.commands[-1] == ("printerCtl_cmd", {field: after})
+    assert getattr(emulator.printer, attribute) == after
+    state = hass.states.get(entity_id)
+    assert state.state == (STATE_ON if after else STATE_OFF)
+    assert state.attributes[ATTR_PERCENTAGE] == after
+    assert hass.states.get(other).as_dict() == other_before.as_dict()
+
+
+async def busy(emulator: Emulator) -> None:
+    """Make the printer answer the next command with Busy."""
+    emulator.add_fault(FaultKind.BUSY, path="/control", count=1)
+
+
+async def offline(emulator: Emulator) -> None:
+    """Unplug the printer."""
+    await emulator.go_offline()
+
+
+@pytest.mark.parametrize("entity_id", [COOLING_FAN, CHAMBER_FAN])
+@pytest.mark.parametrize(
+    ("service", "data"),
+    [
+        (SERVICE_SET_PERCENTAGE, {ATTR_PERCENTAGE: 40}),
+        (SERVICE_TURN_ON, {}),
+        (SERVICE_TURN_OFF, {}),
+    ],
+)
+@pytest.mark.parametrize(
+    ("fail", "error", "unavailable"),
+    [(busy, "printer_busy", False), (offline, "command_cannot_connect", True)],
+)
+async def test_command_errors(
+    hass: HomeAssistant,
+    emulator: Emulator,
+    *,
+    entity_id: str,
+    service: str,
+    data: dict[str, Any],
+    fail: Callable[[Emulator], Awaitable[None]],
+    error: str,
+    unavailable: bool,
+) -> None:
+    """A command the printer does not carry out raises a translated error."""
+    await setup_platform(hass, emulator, Platform.FAN)
+    before = hass.states.get(entity_id).state
+    await fail(emulator)
+
+    with pytest.raises(HomeAssistantError) as raised:
+        await hass.services.async_call(
+            FAN_DOMAIN, service, {ATTR_ENTITY_ID: entity_id, **data}, blocking=True
+        )
+
+    assert raised.value.translation_key == error
+    assert hass.states.get(entity_id).state == (
+        STATE_UNAVAILABLE if unavailable else before
+    )

@@ -1,0 +1,131 @@
+"""Tests for the light platform."""
+
+from collections.abc import Awaitable, Callable
+
+from homeassistant.components.light import DOMAIN as LIGHT_DOMAIN
+from homeassistant.const import (
+    ATTR_ENTITY_ID,
+    SERVICE_TURN_OFF,
+    SERVICE_TURN_ON,
+    STATE_OFF,
+    STATE_ON,
+    STATE_UNAVAILABLE,
+    Platform,
+)
+from homeassistant.core import HomeAssistant
+from homeassistant.exceptions import HomeAssistantError
+from homeassistant.helpers import entity_registry as er
+import pytest
+from pytest_homeassistant_custom_component.common import snapshot_platform
+from syrupy.assertion import SnapshotAssertion
+
+from flashforge_emulator import Clock, Emulator, FaultKind
+
+from ..conftest import EmulatorFactory
+from .conftest import setup_platform
+
+ENTITY_ID = "light.adventurer_5m_pro_light"
+
+
+@pytest.mark.usefixtures("entity_registry_enabled_by_default")
+async def test_light(
+    hass: HomeAssistant,
+    emulator_factory: EmulatorFactory,
+    entity_registry: er.EntityRegistry,
+    snapshot: SnapshotAssertion,
+) -> None:
+    """Every printer has a light, switched on and off only."""
+    async with emulator_factory(
+        "5m-pro", clock=Clock.manual(), command_seconds=0
+    ) as emulator:
+        entry_id = (await setup_platform(hass, emulator, Platform.LIGHT)).entry_id
+        await snapshot_platform(hass, entity_registry, snapshot, entry_id)
+        assert await hass.config_entries.async_unload(entry_id)
+
+
+@pytest.mark.parametrize(
+    ("service", "was_on", "status", "state"),
+    [
+        (SERVICE_TURN_ON, False, "open", STATE_ON),
+        (SERVICE_TURN_OFF, True, "close", STATE_OFF),
+    ],
+)
+async def test_turn_on_and_off(
+    hass: HomeAssistant,
+    emulator: Emulator,
+    *,
+    service: str,
+    was_on: bool,
+    status: str,
+    state: str,
+) -> None:
+    """The light follows the command at once, without waiting for a poll."""
+    emulator.printer.light_on = was_on
+    await setup_platform(hass, emulator, Platform.LIGHT)
+
+    await hass.services.async_call(
+        LIGHT_DOMAIN, service, {ATTR_ENTITY_ID: ENTITY_ID}, blocking=True
+    )
+
+    assert emulator.commands[-1] == ("lightControl_cmd", {"status": status})
+    assert emulator.printer.light_on is (state == STATE_ON)
+    assert hass.states.get(ENTITY_ID).state == state
+
+
+async def test_light_the_printer_says_it_cannot_control(
+    hass: HomeAssistant, emulator_factory: EmulatorFactory
+) -> None:
+    """An AD5X reports no light control, yet fitted LEDs obey the command."""
+    async with emulator_factory("ad5x", command_seconds=0) as emulator:
+        entry_id = (await setup_platform(hass, emulator, Platform.LIGHT)).entry_id
+        entity_id = "light.ad5x_light"
+        assert hass.states.get(entity_id).state == STATE_OFF
+
+        await hass.services.async_call(
+            LIGHT_DOMAIN, SERVICE_TURN_ON, {ATTR_ENTITY_ID: entity_id}, blocking=True
+        )
+
+        assert emulator.printer.light_on
+        assert hass.states.get(entity_id).state == STATE_ON
+        assert await hass.config_entries.async_unload(entry_id)
+
+
+async def busy(emulator: Emulator) -> None:
+    """Make the printer answer the next command with Busy."""
+    emulator.add_fault(FaultKind.BUSY, path="/control", count=1)
+
+
+async def offline(emulator: Emulator) -> None:
+    """Unplug the printer."""
+    await emulator.go_offline()
+
+
+@pytest.mark.parametrize("service", [SERVICE_TURN_ON, SERVICE_TURN_OFF])
+@pytest.mark.parametrize(
+    ("fail", "error", "state"),
+    [
+        (busy, "printer_busy", STATE_ON),
+        (offline, "command_cannot_connect", STATE_UNAVAILABLE),
+    ],
+)
+async def test_command_errors(
+    hass: HomeAssistant,
+    emulator: Emulator,
+    *,
+    service: str,
+    fail: Callable[[Emulator], Awaitable[None]],
+    error: str,
+    state: str,
+) -> None:
+    """A command the printer does not carry out raises a translated error."""
+    await setup_platform(hass, emulator, Platform.LIGHT)
+    await fail(emulator)
+
+    with pytest.raises(HomeAssistantError) as raised:
+        await hass.services.async_call(
+            LIGHT_DOMAIN, service, {ATTR_ENTITY_ID: ENTITY_ID}, blocking=True
+        )
+
+    assert raised.value.translation_key == error
+    assert emulator.printer.light_on
+    assert hass.states.get(ENTITY_ID).state == state

@@ -1,0 +1,230 @@
+"""Tests for the number platform."""
+
+from collections.abc import Awaitable, Callable
+
+from homeassistant.components.number import (
+    ATTR_VALUE,
+    DOMAIN as NUMBER_DOMAIN,
+    SERVICE_SET_VALUE,
+)
+from homeassistant.const import ATTR_ENTITY_ID, STATE_UNAVAILABLE, Platform
+from homeassistant.core import HomeAssistant
+from homeassistant.exceptions import HomeAssistantError
+from homeassistant.helpers import entity_registry as er
+import pytest
+from pytest_homeassistant_custom_component.common import snapshot_platform
+from syrupy.assertion import SnapshotAssertion
+
+from flashforge_emulator import Clock, Emulator, FaultKind, PrinterState
+
+from ..conftest import EmulatorFactory
+from .conftest import setup_platform
+
+PRINT_SPEED = "number.adventurer_5m_pro_print_speed"
+Z_OFFSET = "number.adventurer_5m_pro_z_offset"
+NOZZLE = "number.adventurer_5m_pro_nozzle_target_temperature"
+BED = "number.adventurer_5m_pro_bed_target_temperature"
+
+
+async def set_value(hass: HomeAssistant, entity_id: str, value: float) -> None:
+    """Set a number and wait for it to finish."""
+    await hass.services.async_call(
+        NUMBER_DOMAIN,
+        SERVICE_SET_VALUE,
+        {ATTR_ENTITY_ID: entity_id, ATTR_VALUE: value},
+        blocking=True,
+    )
+
+
+def registered_keys(
+    entity_registry: er.EntityRegistry, emulator: Emulator, entry_id: str
+) -> set[str]:
+    """Return the keys of the entities set up for a printer."""
+    return {
+        entry.unique_id.removeprefix(f"{emulator.serial}_")
+        for entry in er.async_entries_for_config_entry(entity_registry, entry_id)
+    }
+
+
+@pytest.mark.usefixtures("entity_registry_enabled_by_default")
+@pytest.mark.parametrize("model", ["5m-pro", "creator5"])
+async def test_numbers(
+    hass: HomeAssistant,
+    emulator_factory: EmulatorFactory,
+    entity_registry: er.EntityRegistry,
+    snapshot: SnapshotAssertion,
+    model: str,
+) -> None:
+    """Speed, z offset and the heaters the printer lets a client set."""
+    async with emulator_factory(
+        model, clock=Clock.manual(), command_seconds=0
+    ) as emulator:
+        entry_id = (await setup_platform(hass, emulator, Platform.NUMBER)).entry_id
+        await snapshot_platform(hass, entity_registry, snapshot, entry_id)
+        assert await hass.config_entries.async_unload(entry_id)
+
+
+@pytest.mark.parametrize("model", ["5m-pro", "5m", "ad5x"])
+async def test_no_chamber_heater(
+    hass: HomeAssistant,
+    emulator_factory: EmulatorFactory,
+    entity_registry: er.EntityRegistry,
+    model: str,
+) -> None:
+    """Printers without a chamber heater get no chamber target."""
+    async with emulator_factory(model, command_seconds=0) as emulator:
+        entry_id = (await setup_platform(hass, emulator, Platform.NUMBER)).entry_id
+        assert registered_keys(entity_registry, emulator, entry_id) == {
+            "print_speed",
+            "z_offset",
+            "nozzle_target_temperature",
+            "bed_target_temperature",
+        }
+        assert await hass.config_entries.async_unload(entry_id)
+
+
+@pytest.mark.parametrize(
+    ("entity_id", "value", "command", "args", "read", "state"),
+    [
+        (
+            PRINT_SPEED,
+            120,
+            "printerCtl_cmd",
+            {"speed": 120},
+            lambda printer: printer.speed,
+            "120.0",
+        ),
+        (
+            Z_OFFSET,
+            -0.125,
+            "printerCtl_cmd",
+            {"zAxisCompensation": -0.125},
+            lambda printer: printer.z_offset,
+            "-0.125",
+        ),
+        (
+            NOZZLE,
+            210,
+            "temperatureCtl_cmd",
+            {"rightNozzle": 210},
+            lambda printer: printer.nozzle_target,
+            "210.0",
+        ),
+        (
+            BED,
+            60,
+            "temperatureCtl_cmd",
+            {"platform": 60},
+            lambda printer: printer.bed_target,
+            "60.0",
+        ),
+    ],
+)
+async def test_set_value(
+    hass: HomeAssistant,
+    emulator: Emulator,
+    *,
+    entity_id: str,
+    value: float,
+    command: str,
+    args: dict[str, float],
+    read: Callable[[PrinterState], float],
+    state: str,
+) -> None:
+    """Each setting is sent alone and shows at once."""
+    await setup_platform(hass, emulator, Platform.NUMBER)
+
+    await set_value(hass, entity_id, value)
+
+    assert emulator.commands[-1] == (command, args)
+    assert read(emulator.printer) == value
+    assert hass.states.get(entity_id).state == state
+
+
+@pytest.mark.parametrize(
+    ("entity_id", "field", "read"),
+    [
+        (NOZZLE, "rightNozzle", lambda printer: printer.nozzle_target),
+        (BED, "platform", lambda printer: printer.bed_target),
+    ],
+)
+async def test_turn_heater_off(
+    hass: HomeAssistant,
+    emulator: Emulator,
+    entity_id: str,
+    field: str,
+    read: Callable[[PrinterState], float],
+) -> None:
+    """A target of 0 turns the heater off, sent as the firmware's -100."""
+    await setup_platform(hass, emulator, Platform.NUMBER)
+    await set_value(hass, entity_id, 100)
+    assert read(emulator.printer) == 100
+
+    await set_value(hass, entity_id, 0)
+
+    assert emulator.commands[-1] == ("temperatureCtl_cmd", {field: -100})
+    assert read(emulator.printer) == 0
+    assert hass.states.get(entity_id).state == "0.0"
+
+
+async def test_creator5_chamber(
+    hass: HomeAssistant,
+    emulator_factory: EmulatorFactory,
+    entity_registry: er.EntityRegistry,
+) -> None:
+    """The Creator 5 heats its chamber; its tools are not one nozzle target."""
+    async with emulator_factory("creator5", command_seconds=0) as emulator:
+        entry_id = (await setup_platform(hass, emulator, Platform.NUMBER)).entry_id
+        assert "nozzle_target_temperature" not in registered_keys(
+            entity_registry, emulator, entry_id
+        )
+        entity_id = "number.creator_5_chamber_target_temperature"
+
+        await set_value(hass, entity_id, 45)
+
+        assert emulator.commands[-1] == ("temperatureCtl_cmd", {"chamber": 45})
+        assert emulator.printer.chamber_target == 45
+        assert hass.states.get(entity_id).state == "45.0"
+        assert await hass.config_entries.async_unload(entry_id)
+
+
+async def busy(emulator: Emulator) -> None:
+    """Make the printer answer the next command with Busy."""
+    emulator.add_fault(FaultKind.BUSY, path="/control", count=1)
+
+
+async def offline(emulator: Emulator) -> None:
+    """Unplug the printer."""
+    await emulator.go_offline()
+
+
+@pytest.mark.parametrize(
+    ("entity_id", "value"),
+    [(PRINT_SPEED, 120), (Z_OFFSET, 0.1), (NOZZLE, 200), (BED, 60)],
+)
+@pytest.mark.parametrize(
+    ("fail", "error", "unavailable"),
+    [(busy, "printer_busy", False), (offline, "command_cannot_connect", True)],
+)
+async def test_command_errors(
+    hass: HomeAssistant,
+    emulator: Emulator,
+    *,
+    entity_id: str,
+    value: float,
+    fail: Callable[[Emulator], Awaitable[None]],
+    error: str,
+    unavailable: bool,
+) -> None:
+    """A command the printer does not carry out raises a translated error."""
+    await setup_platform(hass, emulator, Platform.NUMBER)
+    before = hass.states.get(entity_id).state
+    await fail(emulator)
+
+    with pytest.raises(HomeAssistantError) as raised:
+        await set_value(hass, entity_id, value)
+
+    assert raised.value.translation_key == error
+    assert hass.states.get(entity_id).state == (
+        STATE_UNAVAILABLE if unavailable else before
+    )

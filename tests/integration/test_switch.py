@@ -1,0 +1,232 @@
+"""Tests for the switch platform."""
+
+from collections.abc import Awaitable, Callable
+import dataclasses
+
+from homeassistant.components.switch import DOMAIN as SWITCH_DOMAIN
+from homeassistant.const import (
+    ATTR_ENTITY_ID,
+    SERVICE_TURN_OFF,
+    SERVICE_TURN_ON,
+    STATE_OFF,
+    STATE_ON,
+    STATE_UNAVAILABLE,
+    Platform,
+)
+from homeassistant.core import HomeAssistant
+from homeassistant.exceptions import HomeAssistantError
+from homeassistant.helpers import entity_registry as er
+import pytest
+from pytest_homeassistant_custom_component.common import snapshot_platform
+from syrupy.assertion import SnapshotAssertion
+
+from flashforge_emulator import Clock, Emulator, FaultKind, get_profile
+
+from ..conftest import EmulatorFactory
+from .conftest import setup_platform
+
+INTERNAL = "switch.adventurer_5m_pro_internal_filtration"
+EXTERNAL = "switch.adventurer_5m_pro_external_filtration"
+CAMERA_STREAM = "switch.adventurer_5m_pro_camera_stream"
+AUTO_SHUTDOWN = "switch.adventurer_5m_pro_auto_shutdown"
+
+
+async def switch(hass: HomeAssistant, service: str, entity_id: str) -> None:
+    """Call a switch service and wait for it to finish."""
+    await hass.services.async_call(
+        SWITCH_DOMAIN, service, {ATTR_ENTITY_ID: entity_id}, blocking=True
+    )
+
+
+@pytest.mark.usefixtures("entity_registry_enabled_by_default")
+@pytest.mark.parametrize("model", ["5m-pro", "5m"])
+async def test_switches(
+    hass: HomeAssistant,
+    emulator_factory: EmulatorFactory,
+    entity_registry: er.EntityRegistry,
+    snapshot: SnapshotAssertion,
+    model: str,
+) -> None:
+    """The 5M Pro has filtration and a camera; every printer has auto shutdown."""
+    async with emulator_factory(
+        model, clock=Clock.manual(), command_seconds=0
+    ) as emulator:
+        entry_id = (await setup_platform(hass, emulator, Platform.SWITCH)).entry_id
+        await snapshot_platform(hass, entity_registry, snapshot, entry_id)
+        assert await hass.config_entries.async_unload(entry_id)
+
+
+@pytest.mark.parametrize("model", ["5m", "ad5x"])
+async def test_no_filtration_or_camera(
+    hass: HomeAssistant,
+    emulator_factory: EmulatorFactory,
+    entity_registry: er.EntityRegistry,
+    model: str,
+) -> None:
+    """Printers without filtration fans or a camera get no switches for them."""
+    async with emulator_factory(model, command_seconds=0) as emulator:
+        entry_id = (await setup_platform(hass, emulator, Platform.SWITCH)).entry_id
+        keys = {
+            entry.unique_id.removeprefix(f"{emulator.serial}_")
+            for entry in er.async_entries_for_config_entry(entity_registry, entry_id)
+        }
+        assert keys == {"auto_shutdown"}
+        assert await hass.config_entries.async_unload(entry_id)
+
+
+@pytest.mark.parametrize(
+    ("entity_id", "service", "internal", "external", "args"),
+    [
+        (INTERNAL, SERVICE_TURN_ON, False, True, ("open", "open")),
+        (INTERNAL, SERVICE_TURN_ON, False, False, ("open", "close")),
+        (INTERNAL, SERVICE_TURN_OFF, True, True, ("close", "open")),
+        (EXTERNAL, SERVICE_TURN_ON, True, False, ("open", "open")),
+        (EXTERNAL, SERVICE_TURN_ON, False, False, ("close", "open")),
+        (EXTERNAL, SERVICE_TURN_OFF, True, True, ("open", "close")),
+    ],
+)
+async def test_filtration(
+    hass: HomeAssistant,
+    emulator: Emulator,
+    *,
+    entity_id: str,
+    service: str,
+    internal: bool,
+    external: bool,
+    args: tuple[str, str],
+) -> None:
+    """Switching one fan sends the other one's state, which stays as it was."""
+    emulator.printer.internal_fan_on = internal
+    emulator.printer.external_fan_on = external
+    await setup_platform(hass, emulator, Platform.SWITCH)
+
+    await switch(hass, service, entity_id)
+
+    assert emulator.commands[-1] == (
+        "circulateCtl_cmd",
+        {"internal": args[0], "external": args[1]},
+    )
+    on = {INTERNAL: args[0] == "open", EXTERNAL: args[1] == "open"}
+    assert emulator.printer.internal_fan_on is on[INTERNAL]
+    assert emulator.printer.external_fan_on is on[EXTERNAL]
+    for fan, fan_on in on.items():
+        assert hass.states.get(fan).state == (STATE_ON if fan_on else STATE_OFF)
+
+
+async def test_camera_stream(hass: HomeAssistant, emulator: Emulator) -> None:
+    """The stream stops and starts; the switch stays while it is off."""
+    entry_id = (await setup_platform(hass, emulator, Platform.SWITCH)).entry_id
+    assert hass.states.get(CAMERA_STREAM).state == STATE_ON
+
+    await switch(hass, SERVICE_TURN_OFF, CAMERA_STREAM)
+
+    assert emulator.commands[-1] == ("streamCtrl_cmd", {"action": "close"})
+    assert not emulator.printer.stream_on
+    assert emulator.detail()["cameraStreamUrl"] == ""
+    assert hass.states.get(CAMERA_STREAM).state == STATE_OFF
+
+    # An enclosed printer keeps the switch with its stream off.
+    assert await hass.config_entries.async_reload(entry_id)
+    await hass.async_block_till_done()
+    assert hass.states.get(CAMERA_STREAM).state == STATE_OFF
+
+    await switch(hass, SERVICE_TURN_ON, CAMERA_STREAM)
+
+    assert emulator.commands[-1] == ("streamCtrl_cmd", {"action": "open"})
+    assert emulator.detail()["cameraStreamUrl"] == emulator.camera_url
+    assert hass.states.get(CAMERA_STREAM).state == STATE_ON
+
+
+async def test_camera_stream_of_an_added_camera(
+    hass: HomeAssistant, emulator_factory: EmulatorFactory
+) -> None:
+    """An open-frame printer streaming from a fitted camera gets the switch."""
+    profile = dataclasses.replace(get_profile("5m"), has_camera=True)
+    async with emulator_factory(profile, command_seconds=0) as emulator:
+        entry_id = (await setup_platform(hass, emulator, Platform.SWITCH)).entry_id
+        entity_id = "switch.adventurer_5m_camera_stream"
+        assert hass.states.get(entity_id).state == STATE_ON
+
+        await switch(hass, SERVICE_TURN_OFF, entity_id)
+
+        assert not emulator.printer.stream_on
+        assert hass.states.get(entity_id).state == STATE_OFF
+        assert await hass.config_entries.async_unload(entry_id)
+
+
+@pytest.mark.parametrize(
+    ("service", "minutes", "sent_minutes", "state"),
+    [
+        (SERVICE_TURN_ON, 45, 45, STATE_ON),
+        (SERVICE_TURN_ON, 0, 30, STATE_ON),
+        (SERVICE_TURN_OFF, 45, 45, STATE_OFF),
+    ],
+)
+async def test_auto_shutdown(
+    hass: HomeAssistant,
+    emulator: Emulator,
+    *,
+    service: str,
+    minutes: int,
+    sent_minutes: int,
+    state: str,
+) -> None:
+    """Auto shutdown keeps the printer's delay, or the firmware's 30 minutes."""
+    emulator.printer.auto_shutdown = service == SERVICE_TURN_OFF
+    emulator.printer.auto_shutdown_minutes = minutes
+    await setup_platform(hass, emulator, Platform.SWITCH)
+
+    await switch(hass, service, AUTO_SHUTDOWN)
+
+    assert emulator.commands[-1] == (
+        "delayClose_cmd",
+        {
+            "automaticShutdown": "open" if state == STATE_ON else "close",
+            "shutdownAfterTime": sent_minutes,
+        },
+    )
+    assert emulator.printer.auto_shutdown is (state == STATE_ON)
+    assert emulator.printer.auto_shutdown_minutes == sent_minutes
+    assert hass.states.get(AUTO_SHUTDOWN).state == state
+
+
+async def busy(emulator: Emulator) -> None:
+    """Make the printer answer the next command with Busy."""
+    emulator.add_fault(FaultKind.BUSY, path="/control", count=1)
+
+
+async def offline(emulator: Emulator) -> None:
+    """Unplug the printer."""
+    await emulator.go_offline()
+
+
+@pytest.mark.parametrize(
+    "entity_id", [INTERNAL, EXTERNAL, CAMERA_STREAM, AUTO_SHUTDOWN]
+)
+@pytest.mark.parametrize("service", [SERVICE_TURN_ON, SERVICE_TURN_OFF])
+@pytest.mark.parametrize(
+    ("fail", "error", "unavailable"),
+    [(busy, "printer_busy", False), (offline, "command_cannot_connect", True)],
+)
+async def test_command_errors(
+    hass: HomeAssistant,
+    emulator: Emulator,
+    *,
+    entity_id: str,
+    service: str,
+    fail: Callable[[Emulator], Awaitable[None]],
+    error: str,
+    unavailable: bool,
+) -> None:
+    """A command the printer does not carry out raises a translated error."""
+    await setup_platform(hass, emulator, Platform.SWITCH)
+    before = hass.states.get(entity_id).state
+    await fail(emulator)
+
+    with pytest.raises(HomeAssistantError) as raised:
+        await switch(hass, service, entity_id)
+
+    assert raised.value.translation_key == error
+    assert hass.states.get(entity_id).state == (
+        STATE_UNAVAILABLE if unavailable else before
+    )
