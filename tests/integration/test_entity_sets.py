@@ -1,0 +1,53 @@
+"""Snapshots of every platform's entities and states, per printer model."""
+
+from dataclasses import replace
+
+from homeassistant.const import Platform
+from homeassistant.core import HomeAssistant
+from homeassistant.helpers import entity_registry as er
+import pytest
+from pytest_homeassistant_custom_component.common import snapshot_platform
+from syrupy.assertion import SnapshotAssertion
+from syrupy.filters import props
+
+from custom_components.flashforge import PLATFORMS
+from flashforge_emulator import Clock, get_profile
+
+from ..conftest import EmulatorFactory
+from .conftest import setup_platform
+
+PROFILES = {
+    "5m_pro": "5m-pro",
+    "5m": "5m",
+    "ad5x": "ad5x",
+    "5m_pro_no_chamber": replace(get_profile("5m-pro"), chamber_sensor=False),
+}
+
+
+@pytest.mark.usefixtures("entity_registry_enabled_by_default")
+@pytest.mark.parametrize("platform", PLATFORMS)
+@pytest.mark.parametrize("profile", PROFILES)
+async def test_entities(
+    hass: HomeAssistant,
+    emulator_factory: EmulatorFactory,
+    entity_registry: er.EntityRegistry,
+    snapshot: SnapshotAssertion,
+    profile: str,
+    platform: Platform,
+) -> None:
+    """Each model gets the entities its hardware has, with its idle values."""
+    async with emulator_factory(
+        PROFILES[profile], clock=Clock.manual(), command_seconds=0
+    ) as emulator:
+        entry = await setup_platform(hass, emulator, platform)
+        if er.async_entries_for_config_entry(entity_registry, entry.entry_id):
+            # Camera and image states carry a fresh access token each run.
+            await snapshot_platform(
+                hass,
+                entity_registry,
+                snapshot.with_defaults(exclude=props("access_token", "entity_picture")),
+                entry.entry_id,
+            )
+        else:
+            assert f"{profile}-{platform}-none" == snapshot
+        assert await hass.config_entries.async_unload(entry.entry_id)
