@@ -43,7 +43,50 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument(
         "--storage-dir", default=None, help="keep uploads here (default: temporary)"
     )
+    parser.add_argument(
+        "--demo",
+        action="store_true",
+        help="loop a demo print: start, heat, print, complete, clear, again",
+    )
+    parser.add_argument(
+        "--demo-pause-seconds",
+        type=float,
+        default=20.0,
+        help="with --demo: how long a finished print stays on the plate, and"
+        " the printer then stays ready",
+    )
     return parser.parse_args(argv)
+
+
+DEMO_FILE = "3DBenchy_PLA.gcode"
+
+
+async def demo_loop(emu: Emulator, idle_seconds: float) -> None:
+    """Print forever, as a printer on show would: ready, print, clear, again.
+
+    A print the user pauses stays paused; a cancelled or completed one is
+    cleared after idle_seconds, and the next starts idle_seconds later.
+    """
+    loop = asyncio.get_running_loop()
+    last_status = ""
+    since = loop.time() - idle_seconds  # the first print starts at once
+    while True:
+        state = emu.printer
+        status = state.status.value
+        now = loop.time()
+        if status != last_status:
+            if last_status:
+                since = now
+            last_status = status
+        waited = now - since
+        if status == "ready" and waited >= idle_seconds:
+            name = DEMO_FILE if DEMO_FILE in emu.files else next(iter(emu.files), None)
+            if name is not None:
+                state.start_print(name, emu.files[name].meta)
+                emu.core.store.touch(name)
+        elif status in ("completed", "cancel") and waited >= idle_seconds:
+            state.apply_command("stateCtrl_cmd", {"action": "setClearPlatform"})
+        await asyncio.sleep(0.5)
 
 
 async def run(args: argparse.Namespace) -> None:
@@ -75,8 +118,16 @@ async def run(args: argparse.Namespace) -> None:
             print(f"  camera:        {emu.camera_url}")
         if emu.discovery_port is not None:
             print(f"  discovery:     udp://{emu.host}:{emu.discovery_port}")
+        demo = None
+        if args.demo:
+            print(f"  demo:          printing {DEMO_FILE} in a loop")
+            demo = asyncio.create_task(demo_loop(emu, args.demo_pause_seconds))
         print("Press Ctrl-C to stop.", flush=True)
         await stop.wait()
+        if demo is not None:
+            demo.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await demo
     print("Stopped.", flush=True)
 
 

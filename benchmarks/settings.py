@@ -1,0 +1,52 @@
+"""How much each benchmark does, in the full and the quick run."""
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    """Sizes and durations of one run."""
+
+    quick: bool
+    poll_idle_samples: int
+    poll_printing_samples: int
+    poll_printing_gap: float
+    command_samples: int
+    change_samples: int
+    fast_interval: int
+    upload_sizes_mb: tuple[int, ...]
+    upload_rounds: int
+    scale_printers: int
+    scale_seconds: float
+    setup_entries: int
+
+
+FULL = Settings(
+    quick=False,
+    poll_idle_samples=300,
+    poll_printing_samples=60,
+    poll_printing_gap=0.5,
+    command_samples=10,
+    change_samples=8,
+    fast_interval=5,  # the integration's default
+    upload_sizes_mb=(100, 500),
+    upload_rounds=2,
+    scale_printers=50,
+    scale_seconds=60.0,
+    setup_entries=8,
+)
+
+QUICK = Settings(
+    quick=True,
+    poll_idle_samples=30,
+    poll_printing_samples=10,
+    poll_printing_gap=0.1,
+    command_samples=2,
+    change_samples=2,
+    fast_interval=2,  # the smallest the options allow
+    upload_sizes_mb=(10, 20),
+    upload_rounds=1,
+    scale_printers=5,
+    scale_seconds=3.0,
+    setup_entries=2,
+)

@@ -1,0 +1,472 @@
+"""Set up a fresh Home Assistant dev instance through its own APIs.
+
+Run by scripts/develop while Home Assistant is starting: waits for it,
+creates the owner account (onboarding), adds the emulated printers through
+the config flow and saves a dashboard showing them. Idempotent: steps
+already done are skipped, so it can run again after an interruption or with
+more printers.
+
+    python dev/bootstrap.py --url http://127.0.0.1:8123 \
+        --printer 127.0.0.1:8898:SNFFEMU00001:12345678 [--printer ...]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import json
+import sys
+import time
+from typing import Any
+
+import aiohttp
+
+DOMAIN = "flashforge"
+DASHBOARD = "flashforge-printers"
+
+
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    """Parse the command line."""
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--url", default="http://127.0.0.1:8123")
+    parser.add_argument("--name", default="Developer")
+    parser.add_argument("--username", default="dev")
+    parser.add_argument("--password", default="flashforge")
+    parser.add_argument(
+        "--printer",
+        action="append",
+        default=[],
+        metavar="HOST:PORT:SERIAL:CHECK_CODE",
+        help="a printer to add (repeat for more)",
+    )
+    parser.add_argument("--timeout", type=float, default=300.0)
+    return parser.parse_args(argv)
+
+
+def log(message: str) -> None:
+    """Print a progress line."""
+    sys.stdout.write(f"bootstrap: {message}\n")
+    sys.stdout.flush()
+
+
+class Bootstrap:
+    """Talks to one Home Assistant instance."""
+
+    def __init__(
+        self, session: aiohttp.ClientSession, args: argparse.Namespace
+    ) -> None:
+        """Remember where Home Assistant is and who to be."""
+        self.session = session
+        self.args = args
+        self.url = args.url.rstrip("/")
+        self.client_id = f"{self.url}/"
+        self.token = ""
+
+    # ------------------------------------------------------------- helpers
+
+    async def request(
+        self, method: str, path: str, *, json_body: Any = None, data: Any = None
+    ) -> tuple[int, Any]:
+        """Send one request; return the status and the decoded answer."""
+        headers = {"Authorization": f"Bearer {self.token}"} if self.token else {}
+        async with self.session.request(
+            method, self.url + path, json=json_body, data=data, headers=headers
+        ) as resp:
+            text = await resp.text()
+            try:
+                return resp.status, json.loads(text) if text else None
+            except json.JSONDecodeError:
+                return resp.status, text
+
+    async def wait_until_up(self) -> list[dict[str, Any]]:
+        """Wait for the onboarding API, which answers once HTTP is up."""
+        deadline = time.monotonic() + self.args.timeout
+        while True:
+            try:
+                status, body = await self.request("GET", "/api/onboarding")
+                if status == 200 and isinstance(body, list):
+                    return body
+            except aiohttp.ClientError:
+                pass
+            if time.monotonic() > deadline:
+                raise TimeoutError("Home Assistant did not come up")
+            await asyncio.sleep(1)
+
+    # --------------------------------------------------------------- steps
+
+    async def onboard(self, steps: list[dict[str, Any]]) -> None:
+        """Create the owner account unless it exists, then log in."""
+        done = {step["step"] for step in steps if step["done"]}
+        if "user" not in done:
+            status, body = await self.request(
+                "POST",
+                "/api/onboarding/users",
+                json_body={
+                    "name": self.args.name,
+                    "username": self.args.username,
+                    "password": self.args.password,
+                    "client_id": self.client_id,
+                    "language": "en",
+                },
+            )
+            if status != 200:
+                raise RuntimeError(f"creating the user failed: {status} {body}")
+            log(f"created the owner account {self.args.username!r}")
+            await self.exchange(body["auth_code"])
+        else:
+            await self.login()
+        # The other onboarding steps are marked done in .storage/onboarding
+        # before the first start (dev/prepare_config.py): their API would
+        # set up integrations that need the internet.
+
+    async def exchange(self, code: str) -> None:
+        """Trade an authorization code for an access token."""
+        status, body = await self.request(
+            "POST",
+            "/auth/token",
+            data={
+                "grant_type": "authorization_code",
+                "code": code,
+                "client_id": self.client_id,
+            },
+        )
+        if status != 200:
+            raise RuntimeError(f"getting a token failed: {status} {body}")
+        self.token = body["access_token"]
+
+    async def login(self) -> None:
+        """Log in with the username and password, as the login page does."""
+        status, flow = await self.request(
+            "POST",
+            "/auth/login_flow",
+            json_body={
+                "client_id": self.client_id,
+                "handler": ["homeassistant", None],
+                "redirect_uri": self.client_id,
+            },
+        )
+        if status != 200:
+            raise RuntimeError(f"starting the login failed: {status} {flow}")
+        status, result = await self.request(
+            "POST",
+            f"/auth/login_flow/{flow['flow_id']}",
+            json_body={
+                "client_id": self.client_id,
+                "username": self.args.username,
+                "password": self.args.password,
+            },
+        )
+        if status != 200 or result.get("type") != "create_entry":
+            raise RuntimeError(f"logging in failed: {status} {result}")
+        await self.exchange(result["result"])
+
+    async def add_printers(self) -> None:
+        """Add each printer not configured yet, through the config flow."""
+        status, entries = await self.request(
+            "GET", f"/api/config/config_entries/entry?domain={DOMAIN}"
+        )
+        if status != 200:
+            raise RuntimeError(f"listing config entries failed: {status} {entries}")
+        configured = {entry.get("unique_id") for entry in entries}
+        for spec in self.args.printer:
+            host, port, serial, check_code = spec.split(":")
+            if serial in configured:
+                continue
+            status, flow = await self.request(
+                "POST",
+                "/api/config/config_entries/flow",
+                json_body={"handler": DOMAIN, "show_advanced_options": False},
+            )
+            if status != 200:
+                raise RuntimeError(f"starting the config flow failed: {status} {flow}")
+            status, result = await self.request(
+                "POST",
+                f"/api/config/config_entries/flow/{flow['flow_id']}",
+                json_body={
+                    "host": host,
+                    "port": int(port),
+                    "serial_number": serial,
+                    "check_code": check_code,
+                },
+            )
+            if status == 200 and result.get("reason") == "already_configured":
+                continue
+            if status != 200 or result.get("type") != "create_entry":
+                raise RuntimeError(f"adding {serial} failed: {status} {result}")
+            log(f"added printer {serial} at {host}:{port}")
+
+    async def save_dashboard(self) -> None:
+        """Save the default dashboard, built from the printers' entities."""
+        async with self.session.ws_connect(self.url + "/api/websocket") as ws:
+            await ws.receive_json()  # auth_required
+            await ws.send_json({"type": "auth", "access_token": self.token})
+            answer = await ws.receive_json()
+            if answer.get("type") != "auth_ok":
+                raise RuntimeError(f"websocket auth failed: {answer}")
+            ids = iter(range(1, 1_000_000))
+
+            async def call(payload: dict[str, Any]) -> Any:
+                msg_id = next(ids)
+                await ws.send_json({"id": msg_id, **payload})
+                while True:
+                    msg = await ws.receive_json()
+                    if msg.get("id") == msg_id:
+                        if not msg.get("success"):
+                            raise RuntimeError(f"{payload['type']} failed: {msg}")
+                        return msg.get("result")
+
+            devices, entities = await self.wait_for_entities(call)
+            config = build_dashboard(devices, entities)
+            dashboards = await call({"type": "lovelace/dashboards/list"})
+            if not any(d.get("url_path") == DASHBOARD for d in dashboards):
+                await call(
+                    {
+                        "type": "lovelace/dashboards/create",
+                        "url_path": DASHBOARD,
+                        "title": "Printers",
+                        "icon": "mdi:printer-3d",
+                        "show_in_sidebar": True,
+                        "require_admin": False,
+                        "mode": "storage",
+                    }
+                )
+            await call(
+                {
+                    "type": "lovelace/config/save",
+                    "url_path": DASHBOARD,
+                    "config": config,
+                }
+            )
+            log(f"saved the dashboard ({len(devices)} printer(s))")
+            # Open on it, rather than on the generated overview.
+            core = await call({"type": "frontend/get_system_data", "key": "core"})
+            value = (core or {}).get("value") or {}
+            await call(
+                {
+                    "type": "frontend/set_system_data",
+                    "key": "core",
+                    "value": {**value, "default_panel": DASHBOARD},
+                }
+            )
+            # The http settings (port, loopback only) are the dev instance's
+            # own: keep them without asking.
+            with contextlib.suppress(RuntimeError):  # nothing pending
+                await call({"type": "http/config/promote"})
+
+    async def wait_for_entities(
+        self, call: Any
+    ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+        """Wait until every printer's device has its entities."""
+        deadline = time.monotonic() + 60
+        while True:
+            devices = [
+                device
+                for device in await call({"type": "config/device_registry/list"})
+                if any(ident[0] == DOMAIN for ident in device["identifiers"])
+                and device.get("via_device_id") is None
+            ]
+            entities = [
+                entity
+                for entity in await call({"type": "config/entity_registry/list"})
+                if entity.get("platform") == DOMAIN
+            ]
+            with_entities = {entity["device_id"] for entity in entities}
+            if len(devices) >= len(self.args.printer) and all(
+                device["id"] in with_entities for device in devices
+            ):
+                return devices, entities
+            if time.monotonic() > deadline:
+                return devices, entities
+            await asyncio.sleep(1)
+
+
+# ------------------------------------------------------------------ dashboard
+
+
+def _key(entity: dict[str, Any]) -> str:
+    """Return what identifies an entity's role: its translation key or id."""
+    key: str = entity.get("translation_key") or entity["entity_id"].split(".", 1)[1]
+    return key.lower()
+
+
+def _pick(entities: list[dict[str, Any]], domain: str, *words: str) -> list[str]:
+    """Return a domain's entity ids whose role mentions one of words, in their order."""
+    found: list[str] = []
+    for word in words:
+        for entity in entities:
+            entity_id = entity["entity_id"]
+            if (
+                entity_id.startswith(f"{domain}.")
+                and (word in _key(entity) or word in entity_id)
+                and entity_id not in found
+                and not entity.get("disabled_by")
+            ):
+                found.append(entity_id)
+    return found
+
+
+def build_dashboard(
+    devices: list[dict[str, Any]], entities: list[dict[str, Any]]
+) -> dict[str, Any]:
+    """Return a sections dashboard with one column per printer."""
+    sections = []
+    for device in sorted(
+        devices, key=lambda d: d.get("name_by_user") or d["name"] or ""
+    ):
+        mine = [e for e in entities if e["device_id"] == device["id"]]
+        name = device.get("name_by_user") or device["name"]
+        heading = {"type": "heading", "heading": name, "heading_style": "title"}
+        cards: list[dict[str, Any]] = [heading]
+        cameras = _pick(mine, "camera", "")
+        images = _pick(mine, "image", "thumb", "")
+        status = _pick(mine, "sensor", "status", "state")
+        progress = _pick(mine, "sensor", "progress")
+        temps = [
+            e["entity_id"]
+            for e in mine
+            if e["entity_id"].startswith("sensor.")
+            and ("temp" in _key(e) or "temperature" in e["entity_id"])
+            and not e.get("disabled_by")
+        ]
+        if cameras:
+            cards.append(
+                {
+                    "type": "picture-entity",
+                    "entity": cameras[0],
+                    "camera_view": "auto",
+                    "show_state": False,
+                    "show_name": False,
+                }
+            )
+        if images:
+            cards.append(
+                {
+                    "type": "picture-entity",
+                    "entity": images[0],
+                    "show_state": False,
+                    "name": "Thumbnail",
+                }
+            )
+        cards.extend(
+            {"type": "tile", "entity": entity_id}
+            for entity_id in status[:1] + progress[:1]
+        )
+        if progress:
+            cards.append(
+                {
+                    "type": "gauge",
+                    "entity": progress[0],
+                    "min": 0,
+                    "max": 100,
+                    "name": "Progress",
+                }
+            )
+        if temps:
+            cards.append(
+                {"type": "entities", "title": "Temperatures", "entities": temps}
+            )
+        cards.extend(
+            {"type": "tile", "entity": entity_id}
+            for entity_id in _pick(mine, "light", "")
+        )
+        buttons = _pick(
+            mine, "button", "pause", "resume", "continue", "cancel", "stop", "clear", ""
+        )
+        if buttons:
+            cards.append(
+                {
+                    "type": "grid",
+                    "columns": 2,
+                    "square": False,
+                    "cards": [
+                        {
+                            "type": "button",
+                            "entity": entity_id,
+                            "show_state": False,
+                            "tap_action": {
+                                "action": "perform-action",
+                                "perform_action": "button.press",
+                                "target": {"entity_id": entity_id},
+                            },
+                        }
+                        for entity_id in buttons
+                    ],
+                }
+            )
+        controls = [
+            e["entity_id"]
+            for e in mine
+            if e["entity_id"].split(".")[0] in ("switch", "fan", "number", "select")
+            and not e.get("disabled_by")
+            and not e.get("entity_category")
+        ]
+        if controls:
+            cards.append(
+                {"type": "entities", "title": "Controls", "entities": controls}
+            )
+        if len(devices) == 1:
+            # One printer: spread it over three columns (picture, state,
+            # controls); a print farm gets one column per printer.
+            split = [i for i, c in enumerate(cards) if c["type"] == "tile"][:1] or [1]
+            controls_at = next(
+                (
+                    i
+                    for i, c in enumerate(cards)
+                    if c["type"] == "tile" and c["entity"].startswith("light.")
+                ),
+                len(cards),
+            )
+            sections.append({"type": "grid", "cards": cards[: split[0]]})
+            sections.append(
+                {
+                    "type": "grid",
+                    "cards": [
+                        {"type": "heading", "heading": "State"},
+                        *cards[split[0] : controls_at],
+                    ],
+                }
+            )
+            sections.append(
+                {
+                    "type": "grid",
+                    "cards": [
+                        {"type": "heading", "heading": "Controls"},
+                        *cards[controls_at:],
+                    ],
+                }
+            )
+        else:
+            sections.append({"type": "grid", "cards": cards})
+    return {
+        "title": "FlashForge",
+        "views": [
+            {
+                "title": "Printers",
+                "path": "printers",
+                "type": "sections",
+                "max_columns": max(1, min(4, len(sections))),
+                "sections": sections,
+            }
+        ],
+    }
+
+
+async def main(argv: list[str] | None = None) -> int:
+    """Run every step."""
+    args = parse_args(argv)
+    async with aiohttp.ClientSession() as session:
+        boot = Bootstrap(session, args)
+        steps = await boot.wait_until_up()
+        await boot.onboard(steps)
+        await boot.add_printers()
+        await boot.save_dashboard()
+    return 0
+
+
+if __name__ == "__main__":
+    try:
+        sys.exit(asyncio.run(main()))
+    except (RuntimeError, TimeoutError) as err:
+        sys.stderr.write(f"bootstrap: error: {err}\n")
+        sys.exit(1)
