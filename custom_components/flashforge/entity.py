@@ -1,5 +1,8 @@
 """Base entity and device description shared by the FlashForge platforms."""
 
+from typing import Any, override
+
+from homeassistant.core import callback
 from homeassistant.helpers.device_registry import (
     CONNECTION_NETWORK_MAC,
     DeviceInfo,
@@ -45,3 +48,22 @@ class FlashForgeEntity(CoordinatorEntity[FlashForgeCoordinator]):
         self._attr_unique_id = f"{serial}_{description.key}"
         # The device itself is registered at setup; this only links to it.
         self._attr_device_info = DeviceInfo(identifiers={(DOMAIN, serial)})
+        self._shown: tuple[Any, ...] | None = None
+
+    @callback
+    @override
+    def _handle_coordinator_update(self) -> None:
+        """Write the state only when what this entity shows has changed.
+
+        While printing, the detail changes on every poll, but most entities
+        show the same thing: rewriting them all would cost a state write each.
+        """
+        shown = (
+            self.available,
+            self.state,
+            self.state_attributes,
+            self.extra_state_attributes,
+        )
+        if shown != self._shown:
+            self._shown = shown
+            super()._handle_coordinator_update()
