@@ -12,6 +12,7 @@ from homeassistant.components.sensor import (
     SensorStateClass,
 )
 from homeassistant.const import (
+    MAX_LENGTH_STATE_STATE,
     PERCENTAGE,
     EntityCategory,
     UnitOfInformation,
@@ -106,7 +107,11 @@ def _end_time(detail: PrinterDetail) -> datetime | None:
     """Return when the job should end, from now and the time remaining."""
     if detail.status not in JOB_STATES or detail.estimated_time is None:
         return None
-    return dt_util.utcnow() + timedelta(seconds=detail.estimated_time)
+    try:
+        return dt_util.utcnow() + timedelta(seconds=detail.estimated_time)
+    except OverflowError:
+        # An estimate beyond the calendar is no estimate.
+        return None
 
 
 SENSORS: tuple[FlashForgeSensorEntityDescription, ...] = (
@@ -441,7 +446,11 @@ class FlashForgeSensor(FlashForgeEntity, SensorEntity):
     @override
     def native_value(self) -> StateType | datetime:
         """Return the value from the latest detail."""
-        return self.entity_description.value_fn(self.coordinator.data)
+        value = self.entity_description.value_fn(self.coordinator.data)
+        if isinstance(value, str):
+            # Home Assistant keeps no longer state; the printer's text can be.
+            return value[:MAX_LENGTH_STATE_STATE]
+        return value
 
     @property
     @override

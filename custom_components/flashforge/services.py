@@ -383,7 +383,15 @@ def _checked_source(hass: HomeAssistant, file_path: str) -> Path:
     Blocking: run in the executor.
     """
     placeholders = {"file_path": file_path}
-    real = Path(os.path.realpath(hass.config.path(file_path)))
+    try:
+        real = Path(os.path.realpath(hass.config.path(file_path)))
+    except ValueError as err:
+        # A NUL character: no such file can exist.
+        raise ServiceValidationError(
+            translation_domain=DOMAIN,
+            translation_key="file_not_found",
+            translation_placeholders={"file_path": repr(file_path)},
+        ) from err
     if not hass.config.is_allowed_path(str(real)):
         raise ServiceValidationError(
             translation_domain=DOMAIN,

@@ -71,6 +71,12 @@ def _int(data: Mapping[str, Any], key: str) -> int | None:
     return None if number is None else int(number)
 
 
+def _ratio(data: Mapping[str, Any], key: str) -> float | None:
+    """Read a ratio from 0 to 1; anything outside is not one."""
+    number = _number(data.get(key))
+    return number if number is not None and 0 <= number <= 1 else None
+
+
 def _temperature_value(value: object) -> float | None:
     """Return a temperature, None for the firmware's no-sensor sentinels."""
     number = _number(value)
@@ -276,7 +282,7 @@ class PrinterDetail:
             chamber_target_temperature=_temperature(data, "chamberTargetTemp"),
             print_file_name=_str(data, "printFileName"),
             print_file_thumb_url=_str(data, "printFileThumbUrl"),
-            print_progress=_float(data, "printProgress"),
+            print_progress=_ratio(data, "printProgress"),
             print_layer=_int(data, "printLayer"),
             target_print_layer=_int(data, "targetPrintLayer"),
             print_duration=_int(data, "printDuration"),

@@ -1,0 +1,1 @@
+"""Fault scenarios: the whole integration against a misbehaving printer."""

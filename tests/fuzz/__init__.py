@@ -1,0 +1,1 @@
+"""Property-based fuzzing of the client, the integration and the actions."""

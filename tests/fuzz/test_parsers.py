@@ -1,0 +1,144 @@
+"""Fuzz target 1: the client's parsers on generated and mutated objects."""
+
+from collections.abc import Mapping
+from dataclasses import fields
+from enum import Enum
+import math
+import types
+import typing
+from typing import Any
+
+from hypothesis import given, strategies as st
+
+from custom_components.flashforge.api.models import (
+    FileTool,
+    MaterialStation,
+    PrinterDetail,
+    PrinterFile,
+    ProductInfo,
+    parse_file_list,
+)
+
+from .profiles import FUZZ
+from .strategies import MUTANT, detail_objects, file_lists, product_objects
+
+# detail keys read one to one into a field: absent key, None field.
+DIRECT_FIELDS: dict[str, str] = {
+    "name": "name",
+    "firmwareVersion": "firmware_version",
+    "macAddr": "mac_address",
+    "ipAddr": "ip_address",
+    "location": "location",
+    "errorCode": "error_code",
+    "rightTemp": "nozzle_temperature",
+    "rightTargetTemp": "nozzle_target_temperature",
+    "platTemp": "bed_temperature",
+    "platTargetTemp": "bed_target_temperature",
+    "chamberTemp": "chamber_temperature",
+    "chamberTargetTemp": "chamber_target_temperature",
+    "printFileName": "print_file_name",
+    "printLayer": "print_layer",
+    "targetPrintLayer": "target_print_layer",
+    "printDuration": "print_duration",
+    "estimatedTime": "estimated_time",
+    "printSpeedAdjust": "print_speed_adjust",
+    "coolingFanSpeed": "cooling_fan_speed",
+    "chamberFanSpeed": "chamber_fan_speed",
+    "zAxisCompensation": "z_axis_compensation",
+    "nozzleModel": "nozzle_model",
+    "tvoc": "tvoc",
+    "cumulativeFilament": "cumulative_filament",
+    "cumulativePrintTime": "cumulative_print_time",
+    "remainingDiskSpace": "remaining_disk_space",
+    "doorStatus": "door_open",
+    "lightStatus": "light_on",
+    "autoShutdownTime": "auto_shutdown_time",
+    "cameraStreamUrl": "camera_stream_url",
+}
+
+
+def conforms(value: Any, annotation: Any) -> bool:  # noqa: PLR0911
+    """Return whether a value has its declared type (floats also finite)."""
+    if annotation is Any:
+        return True
+    origin = typing.get_origin(annotation)
+    if origin in {types.UnionType, typing.Union}:
+        return any(conforms(value, arg) for arg in typing.get_args(annotation))
+    if annotation is type(None):
+        return value is None
+    if origin is tuple:
+        item, *_ = typing.get_args(annotation)
+        return isinstance(value, tuple) and all(conforms(v, item) for v in value)
+    if origin is not None:  # Mapping[str, Any] and the like
+        return isinstance(value, origin)
+    if annotation is float:
+        return type(value) is float and math.isfinite(value)
+    if annotation is int:
+        return type(value) is int
+    if annotation is bool:
+        return type(value) is bool
+    if annotation is str:
+        return type(value) is str and value != ""
+    if isinstance(annotation, type) and issubclass(annotation, Enum):
+        return isinstance(value, annotation)
+    if annotation in {MaterialStation, FileTool, PrinterFile}:
+        return isinstance(value, annotation) and dataclass_conforms(value)
+    if annotation is Mapping:
+        return isinstance(value, Mapping)
+    return isinstance(value, annotation)
+
+
+def dataclass_conforms(obj: object) -> bool:
+    """Check every field of a parsed dataclass against its annotation."""
+    hints = typing.get_type_hints(type(obj))
+    bad = [
+        (field.name, getattr(obj, field.name))
+        for field in fields(obj)  # type: ignore[arg-type]
+        if not conforms(getattr(obj, field.name), hints[field.name])
+    ]
+    assert not bad, bad
+    return True
+
+
+@FUZZ
+@given(detail_objects())
+def test_detail_parser(data: dict[str, Any]) -> None:
+    """PrinterDetail.from_dict never raises; fields are typed; absent means None."""
+    detail = PrinterDetail.from_dict(data)
+
+    assert dataclass_conforms(detail)
+    for key, name in DIRECT_FIELDS.items():
+        if key not in data or data[key] is None:
+            assert getattr(detail, name) is None, (key, name)
+
+
+@FUZZ
+@given(st.dictionaries(st.text(max_size=10), MUTANT, max_size=8) | detail_objects())
+def test_detail_parser_on_arbitrary_objects(data: dict[str, Any]) -> None:
+    """Objects with nothing of the schema parse to a detail of Nones."""
+    assert dataclass_conforms(PrinterDetail.from_dict(data))
+
+
+@FUZZ
+@given(product_objects())
+def test_product_parser(data: dict[str, Any]) -> None:
+    """ProductInfo.from_dict never raises; a flag is True only when reported so."""
+    product = ProductInfo.from_dict(data)
+
+    assert dataclass_conforms(product)
+    if "lightCtrlState" not in data:
+        assert product.light_control is False
+
+
+@FUZZ
+@given(file_lists())
+def test_file_list_parser(data: dict[str, Any]) -> None:
+    """parse_file_list never raises and returns only typed, named files."""
+    files = parse_file_list(data)
+
+    assert isinstance(files, list)
+    for file in files:
+        assert isinstance(file, PrinterFile)
+        assert dataclass_conforms(file)
+        for tool in file.tools:
+            assert dataclass_conforms(tool)
