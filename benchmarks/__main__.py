@@ -18,6 +18,7 @@ from .report import Figure, Section, render_markdown, render_text
 
 REPORT = Path(__file__).resolve().parent.parent / "docs" / "benchmarks.md"
 NOTES = Path(__file__).resolve().parent / "NOTES.md"
+FUZZ_REPORT = REPORT.with_name("fuzz.md")
 
 
 def _run_one(name: str, quick: bool) -> Section:
@@ -53,7 +54,12 @@ def main() -> int:
     sys.stdout.write(render_text(sections))
     sys.stdout.write(f"\nall benchmarks: {time.perf_counter() - start:.1f} s\n")
     if output is not None:
-        notes = NOTES.read_text(encoding="utf-8") if NOTES.exists() else ""
+        # The fuzzers' last counts (scripts/fuzz) belong on the same page.
+        notes = "\n".join(
+            path.read_text(encoding="utf-8")
+            for path in (NOTES, FUZZ_REPORT)
+            if path.exists()
+        )
         command = "scripts/bench" + (" --quick" if args.quick else "")
         output.parent.mkdir(parents=True, exist_ok=True)
         output.write_text(render_markdown(sections, command, notes), encoding="utf-8")
