@@ -36,6 +36,30 @@ class FlashForgeNumberEntityDescription(NumberEntityDescription):
     set_fn: Callable[[FlashForgeClient, float], Awaitable[None]]
 
 
+def _target_temperature(
+    key: str,
+    maximum: int,
+    *,
+    exists_fn: Callable[[FlashForgeCoordinator], bool],
+    value_fn: Callable[[PrinterDetail], float | None],
+    set_fn: Callable[[FlashForgeClient, float], Awaitable[None]],
+) -> FlashForgeNumberEntityDescription:
+    """Describe a heater's target temperature, 0 (off) to its maximum in °C."""
+    return FlashForgeNumberEntityDescription(
+        key=key,
+        translation_key=key,
+        device_class=NumberDeviceClass.TEMPERATURE,
+        native_unit_of_measurement=UnitOfTemperature.CELSIUS,
+        native_min_value=0,
+        native_max_value=maximum,
+        native_step=1,
+        mode=NumberMode.BOX,
+        exists_fn=exists_fn,
+        value_fn=value_fn,
+        set_fn=set_fn,
+    )
+
+
 NUMBERS: tuple[FlashForgeNumberEntityDescription, ...] = (
     FlashForgeNumberEntityDescription(
         key="print_speed",
@@ -62,15 +86,9 @@ NUMBERS: tuple[FlashForgeNumberEntityDescription, ...] = (
         value_fn=lambda detail: detail.z_axis_compensation,
         set_fn=lambda client, value: client.set_printer_controls(z_offset=value),
     ),
-    FlashForgeNumberEntityDescription(
-        key="nozzle_target_temperature",
-        translation_key="nozzle_target_temperature",
-        device_class=NumberDeviceClass.TEMPERATURE,
-        native_unit_of_measurement=UnitOfTemperature.CELSIUS,
-        native_min_value=0,
-        native_max_value=280,
-        native_step=1,
-        mode=NumberMode.BOX,
+    _target_temperature(
+        "nozzle_target_temperature",
+        280,
         # Multi-tool printers (per-tool temperatures) read only a per-tool
         # array, which the client does not send: the single target would do
         # nothing there.
@@ -81,28 +99,16 @@ NUMBERS: tuple[FlashForgeNumberEntityDescription, ...] = (
         value_fn=lambda detail: detail.nozzle_target_temperature,
         set_fn=lambda client, value: client.set_temperatures(nozzle=round(value)),
     ),
-    FlashForgeNumberEntityDescription(
-        key="bed_target_temperature",
-        translation_key="bed_target_temperature",
-        device_class=NumberDeviceClass.TEMPERATURE,
-        native_unit_of_measurement=UnitOfTemperature.CELSIUS,
-        native_min_value=0,
-        native_max_value=110,
-        native_step=1,
-        mode=NumberMode.BOX,
+    _target_temperature(
+        "bed_target_temperature",
+        110,
         exists_fn=lambda coordinator: coordinator.product.bed_temperature_control,
         value_fn=lambda detail: detail.bed_target_temperature,
         set_fn=lambda client, value: client.set_temperatures(bed=round(value)),
     ),
-    FlashForgeNumberEntityDescription(
-        key="chamber_target_temperature",
-        translation_key="chamber_target_temperature",
-        device_class=NumberDeviceClass.TEMPERATURE,
-        native_unit_of_measurement=UnitOfTemperature.CELSIUS,
-        native_min_value=0,
-        native_max_value=60,
-        native_step=1,
-        mode=NumberMode.BOX,
+    _target_temperature(
+        "chamber_target_temperature",
+        60,
         exists_fn=lambda coordinator: coordinator.product.chamber_temperature_control,
         value_fn=lambda detail: detail.chamber_target_temperature,
         set_fn=lambda client, value: client.set_temperatures(chamber=round(value)),

@@ -73,9 +73,13 @@ def _reported(
 
 
 def _temperature(
-    key: str, read: Callable[[PrinterDetail], float | None], *, enabled: bool = True
+    key: str,
+    read: Callable[[PrinterDetail], float | None],
+    *,
+    enabled: bool = True,
+    exists_fn: Callable[[FlashForgeCoordinator], bool] | None = None,
 ) -> FlashForgeSensorEntityDescription:
-    """Describe a temperature, created only where the printer has the sensor."""
+    """Describe a temperature, by default created where the printer reports it."""
     return FlashForgeSensorEntityDescription(
         key=key,
         translation_key=key,
@@ -85,7 +89,7 @@ def _temperature(
         suggested_display_precision=1,
         entity_registry_enabled_default=enabled,
         value_fn=read,
-        exists_fn=_reported(read),
+        exists_fn=exists_fn or _reported(read),
     )
 
 
@@ -135,15 +139,10 @@ SENSORS: tuple[FlashForgeSensorEntityDescription, ...] = (
         enabled=False,
     ),
     _temperature("chamber_temperature", lambda detail: detail.chamber_temperature),
-    FlashForgeSensorEntityDescription(
-        key="chamber_target_temperature",
-        translation_key="chamber_target_temperature",
-        device_class=SensorDeviceClass.TEMPERATURE,
-        state_class=SensorStateClass.MEASUREMENT,
-        native_unit_of_measurement=UnitOfTemperature.CELSIUS,
-        suggested_display_precision=1,
-        entity_registry_enabled_default=False,
-        value_fn=lambda detail: detail.chamber_target_temperature,
+    _temperature(
+        "chamber_target_temperature",
+        lambda detail: detail.chamber_target_temperature,
+        enabled=False,
         # A target only means something where the chamber has a sensor.
         exists_fn=lambda coordinator: coordinator.data.chamber_temperature is not None,
     ),
