@@ -14,7 +14,7 @@ from custom_components.flashforge.const import (
     DOMAIN,
 )
 from custom_components.flashforge.discovery import TARGETS_ENVIRONMENT_VARIABLE
-from flashforge_emulator import Emulator
+from flashforge_emulator import Emulator, FaultKind
 
 from ..conftest import EmulatorFactory
 
@@ -73,6 +73,16 @@ async def setup_platform(
         assert await hass.config_entries.async_setup(entry.entry_id)
     await hass.async_block_till_done()
     return entry
+
+
+async def busy(emulator: Emulator) -> None:
+    """Make the printer answer the next command with Busy."""
+    emulator.add_fault(FaultKind.BUSY, path="/control", count=1)
+
+
+async def offline(emulator: Emulator) -> None:
+    """Take the printer off the network."""
+    await emulator.go_offline()
 
 
 @pytest.fixture

@@ -17,10 +17,10 @@ from pytest_homeassistant_custom_component.common import snapshot_platform
 from syrupy.assertion import SnapshotAssertion
 
 from custom_components.flashforge.api import MachineStatus
-from flashforge_emulator import Clock, Emulator, FaultKind, Status
+from flashforge_emulator import Clock, Emulator, Status
 
 from ..conftest import EmulatorFactory
-from .conftest import setup_platform
+from .conftest import busy, offline, setup_platform
 
 PAUSE = "button.adventurer_5m_pro_pause_print"
 RESUME = "button.adventurer_5m_pro_resume_print"
@@ -140,16 +140,6 @@ async def test_refused(
     assert raised.value.translation_placeholders == {"message": message}
     assert str(raised.value) == f"The printer refused the command: {message}"
     assert emulator.printer.status == status
-
-
-async def busy(emulator: Emulator) -> None:
-    """Make the printer answer the next command with Busy."""
-    emulator.add_fault(FaultKind.BUSY, path="/control", count=1)
-
-
-async def offline(emulator: Emulator) -> None:
-    """Unplug the printer."""
-    await emulator.go_offline()
 
 
 @pytest.mark.parametrize("entity_id", [PAUSE, RESUME, CANCEL, CLEAR_PLATFORM])

@@ -24,10 +24,10 @@ import pytest
 from pytest_homeassistant_custom_component.common import snapshot_platform
 from syrupy.assertion import SnapshotAssertion
 
-from flashforge_emulator import Clock, Emulator, FaultKind
+from flashforge_emulator import Clock, Emulator
 
 from ..conftest import EmulatorFactory
-from .conftest import setup_platform
+from .conftest import busy, offline, setup_platform
 
 COOLING_FAN = "fan.adventurer_5m_pro_cooling_fan"
 CHAMBER_FAN = "fan.adventurer_5m_pro_chamber_fan"
@@ -94,16 +94,6 @@ async def test_set_speed(
     assert state.state == (STATE_ON if after else STATE_OFF)
     assert state.attributes[ATTR_PERCENTAGE] == after
     assert hass.states.get(other).as_dict() == other_before.as_dict()
-
-
-async def busy(emulator: Emulator) -> None:
-    """Make the printer answer the next command with Busy."""
-    emulator.add_fault(FaultKind.BUSY, path="/control", count=1)
-
-
-async def offline(emulator: Emulator) -> None:
-    """Unplug the printer."""
-    await emulator.go_offline()
 
 
 @pytest.mark.parametrize("entity_id", [COOLING_FAN, CHAMBER_FAN])

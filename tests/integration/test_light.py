@@ -19,10 +19,10 @@ import pytest
 from pytest_homeassistant_custom_component.common import snapshot_platform
 from syrupy.assertion import SnapshotAssertion
 
-from flashforge_emulator import Clock, Emulator, FaultKind
+from flashforge_emulator import Clock, Emulator
 
 from ..conftest import EmulatorFactory
-from .conftest import setup_platform
+from .conftest import busy, offline, setup_platform
 
 ENTITY_ID = "light.adventurer_5m_pro_light"
 
@@ -88,16 +88,6 @@ async def test_light_the_printer_says_it_cannot_control(
         assert emulator.printer.light_on
         assert hass.states.get(entity_id).state == STATE_ON
         assert await hass.config_entries.async_unload(entry_id)
-
-
-async def busy(emulator: Emulator) -> None:
-    """Make the printer answer the next command with Busy."""
-    emulator.add_fault(FaultKind.BUSY, path="/control", count=1)
-
-
-async def offline(emulator: Emulator) -> None:
-    """Unplug the printer."""
-    await emulator.go_offline()
 
 
 @pytest.mark.parametrize("service", [SERVICE_TURN_ON, SERVICE_TURN_OFF])

@@ -15,10 +15,10 @@ import pytest
 from pytest_homeassistant_custom_component.common import snapshot_platform
 from syrupy.assertion import SnapshotAssertion
 
-from flashforge_emulator import Clock, Emulator, FaultKind, PrinterState
+from flashforge_emulator import Clock, Emulator, PrinterState
 
 from ..conftest import EmulatorFactory
-from .conftest import setup_platform
+from .conftest import busy, offline, setup_platform
 
 PRINT_SPEED = "number.adventurer_5m_pro_print_speed"
 Z_OFFSET = "number.adventurer_5m_pro_z_offset"
@@ -186,16 +186,6 @@ async def test_creator5_chamber(
         assert emulator.printer.chamber_target == 45
         assert hass.states.get(entity_id).state == "45.0"
         assert await hass.config_entries.async_unload(entry_id)
-
-
-async def busy(emulator: Emulator) -> None:
-    """Make the printer answer the next command with Busy."""
-    emulator.add_fault(FaultKind.BUSY, path="/control", count=1)
-
-
-async def offline(emulator: Emulator) -> None:
-    """Unplug the printer."""
-    await emulator.go_offline()
 
 
 @pytest.mark.parametrize(
