@@ -103,6 +103,17 @@ def test_detail_of_a_creator_5_with_four_nozzles() -> None:
     assert detail.door_open is True
 
 
+def test_details_differing_only_in_unread_fields_are_equal() -> None:
+    """A field nothing reads is kept for diagnostics but is no change."""
+    answer = load("detail_5m_pro.json")["detail"]
+    detail = PrinterDetail.from_dict(answer)
+    with_extra = PrinterDetail.from_dict(answer | {"newFirmwareField": 1})
+
+    assert with_extra == detail
+    assert with_extra.raw["newFirmwareField"] == 1
+    assert PrinterDetail.from_dict(answer | {"rightTemp": -1.0}) != detail
+
+
 def test_empty_detail_parses_to_unknowns() -> None:
     """A printer that reports nothing gives None everywhere, never an error."""
     detail = PrinterDetail.from_dict({})

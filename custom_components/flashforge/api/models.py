@@ -254,7 +254,8 @@ class PrinterDetail:
     polar_register_code: str | None
     has_material_station: bool
     material_station: MaterialStation | None
-    raw: Mapping[str, Any] = field(repr=False)
+    # The answer verbatim, for diagnostics; fields nothing reads are no change.
+    raw: Mapping[str, Any] = field(repr=False, compare=False)
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Self:
@@ -335,7 +336,8 @@ class ProductInfo:
     light_control: bool
     internal_fan_control: bool
     external_fan_control: bool
-    raw: Mapping[str, Any] = field(repr=False)
+    # The answer verbatim, for diagnostics; fields nothing reads are no change.
+    raw: Mapping[str, Any] = field(repr=False, compare=False)
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Self:
