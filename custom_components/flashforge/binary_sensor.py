@@ -82,3 +82,8 @@ class FlashForgeBinarySensor(FlashForgeEntity, BinarySensorEntity):
     def is_on(self) -> bool | None:
         """Return the state from the latest detail."""
         return self.entity_description.value_fn(self.coordinator.data)
+
+    @override
+    def _shown_values(self) -> bool | None:
+        """Return whether it is on."""
+        return self.is_on

@@ -354,6 +354,11 @@ class FlashForgeCamera(FlashForgeEntity, Camera):
         super()._handle_coordinator_update()
 
     @override
+    def _shown_values(self) -> bool:
+        """Return whether the stream is on; the access token writes its own state."""
+        return self.is_on
+
+    @override
     async def async_will_remove_from_hass(self) -> None:
         """Close the upstream and end the viewers' streams."""
         await self._relay.async_close()

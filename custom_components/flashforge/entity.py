@@ -48,7 +48,16 @@ class FlashForgeEntity(CoordinatorEntity[FlashForgeCoordinator]):
         self._attr_unique_id = f"{serial}_{description.key}"
         # The device itself is registered at setup; this only links to it.
         self._attr_device_info = DeviceInfo(identifiers={(DOMAIN, serial)})
-        self._shown: tuple[Any, ...] | None = None
+        self._shown: tuple[bool, Any] | None = None
+
+    def _shown_values(self) -> Any:
+        """Return the printer's values this entity shows, besides availability.
+
+        Platforms whose state follows the printer return the raw values their
+        state and attributes are made from: comparing those is much cheaper
+        than formatting the state of every entity on every poll.
+        """
+        return None
 
     @callback
     @override
@@ -58,12 +67,7 @@ class FlashForgeEntity(CoordinatorEntity[FlashForgeCoordinator]):
         While printing, the detail changes on every poll, but most entities
         show the same thing: rewriting them all would cost a state write each.
         """
-        shown = (
-            self.available,
-            self.state,
-            self.state_attributes,
-            self.extra_state_attributes,
-        )
+        shown = (self.available, self._shown_values())
         if shown != self._shown:
             self._shown = shown
             super()._handle_coordinator_update()

@@ -155,4 +155,6 @@ class FlashForgePrintEvent(FlashForgeEntity, EventEntity):
             self._watch.forget()
         elif event := self._watch.see(self.coordinator.data):
             self._trigger_event(event.event_type, event.attributes)
+            # A new event is always written, even one equal to the last.
+            self._shown = None
         super()._handle_coordinator_update()

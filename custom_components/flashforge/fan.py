@@ -81,6 +81,11 @@ class FlashForgeFan(FlashForgeEntity, FanEntity):
         value = self.entity_description.value_fn(self.coordinator.data)
         return None if value is None else round(value)
 
+    @override
+    def _shown_values(self) -> int | None:
+        """Return the speed, which also tells whether the fan is on."""
+        return self.percentage
+
     @flashforge_exception_handler
     @override
     async def async_set_percentage(self, percentage: int) -> None:

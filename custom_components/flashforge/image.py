@@ -1,6 +1,7 @@
 """The preview image of the printer's current job."""
 
 import asyncio
+from datetime import datetime
 from typing import override
 
 import aiohttp
@@ -87,6 +88,11 @@ class FlashForgeThumbnail(FlashForgeEntity, ImageEntity):
         """Follow the job's file."""
         self._follow_job()
         super()._handle_coordinator_update()
+
+    @override
+    def _shown_values(self) -> datetime | None:
+        """Return when the image last changed, which is its state."""
+        return self._attr_image_last_updated
 
     @override
     async def async_image(self) -> bytes | None:

@@ -141,6 +141,11 @@ class FlashForgeNumber(FlashForgeEntity, NumberEntity):
         """Return the value the printer reports."""
         return self.entity_description.value_fn(self.coordinator.data)
 
+    @override
+    def _shown_values(self) -> float | None:
+        """Return the value."""
+        return self.native_value
+
     @flashforge_exception_handler
     @override
     async def async_set_native_value(self, value: float) -> None:

@@ -100,6 +100,15 @@ def _progress(detail: PrinterDetail) -> float | None:
     return round(detail.print_progress * 100, 1)
 
 
+def _whole_minutes(seconds: int | None) -> int | None:
+    """Round a duration in seconds to whole minutes, the precision it is shown in.
+
+    The printer counts seconds; passing them on would rewrite the state (and
+    add a recorder row) on every poll for a change no one sees.
+    """
+    return None if seconds is None else 60 * round(seconds / 60)
+
+
 def _job_value[T](
     read: Callable[[PrinterDetail], T],
 ) -> Callable[[PrinterDetail], T | None]:
@@ -177,7 +186,7 @@ SENSORS: tuple[FlashForgeSensorEntityDescription, ...] = (
         native_unit_of_measurement=UnitOfTime.SECONDS,
         suggested_unit_of_measurement=UnitOfTime.MINUTES,
         suggested_display_precision=0,
-        value_fn=lambda detail: detail.print_duration,
+        value_fn=lambda detail: _whole_minutes(detail.print_duration),
     ),
     FlashForgeSensorEntityDescription(
         key="time_remaining",
@@ -186,7 +195,7 @@ SENSORS: tuple[FlashForgeSensorEntityDescription, ...] = (
         native_unit_of_measurement=UnitOfTime.SECONDS,
         suggested_unit_of_measurement=UnitOfTime.MINUTES,
         suggested_display_precision=0,
-        value_fn=_job_value(lambda detail: detail.estimated_time),
+        value_fn=_job_value(lambda detail: _whole_minutes(detail.estimated_time)),
     ),
     FlashForgeSensorEntityDescription(
         key="print_end_time",
@@ -456,6 +465,11 @@ class FlashForgeSensor(FlashForgeEntity, SensorEntity):
     def extra_state_attributes(self) -> Mapping[str, Any] | None:
         """Return the description's attributes, if any."""
         return self.entity_description.attributes_fn(self.coordinator.data)
+
+    @override
+    def _shown_values(self) -> tuple[StateType | datetime, Mapping[str, Any] | None]:
+        """Return the value and attributes, before formatting."""
+        return self.native_value, self.extra_state_attributes
 
 
 class FlashForgeEndTimeSensor(FlashForgeSensor):

@@ -42,6 +42,11 @@ class FlashForgeToggleEntity(FlashForgeEntity, ToggleEntity):
         """Return whether the printer reports it on."""
         return self.entity_description.is_on_fn(self.coordinator.data)
 
+    @override
+    def _shown_values(self) -> bool | None:
+        """Return whether it is on."""
+        return self.is_on
+
     # self is positional-only so that mypy matches a method taking **kwargs
     # to the handler's Concatenate[entity, ...].
 
