@@ -93,11 +93,14 @@ def _temperature(
     )
 
 
-def _progress(detail: PrinterDetail) -> float | None:
-    """Return the job's progress in percent."""
+def _progress(detail: PrinterDetail) -> int | None:
+    """Return the job's progress in whole percent, as the printer's screen shows it.
+
+    Tenths would rewrite the state on nearly every poll of a print.
+    """
     if detail.print_progress is None:
         return None
-    return round(detail.print_progress * 100, 1)
+    return round(detail.print_progress * 100)
 
 
 def _whole_minutes(seconds: int | None) -> int | None:
