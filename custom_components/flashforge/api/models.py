@@ -46,6 +46,9 @@ class MachineStatus(StrEnum):
 
 def _number(value: object) -> float | None:
     """Return a finite number, accepting numeric strings; None otherwise."""
+    # Plain floats and ints are nearly every value: settle them first.
+    if type(value) is float:
+        return value if math.isfinite(value) else None
     if isinstance(value, bool):
         return None
     if isinstance(value, str):
@@ -146,7 +149,7 @@ def _pid(value: object) -> int | None:
     return None
 
 
-@dataclass(frozen=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True, slots=True)
 class MaterialSlot:
     """One slot of the AD5X material station."""
 
@@ -156,7 +159,7 @@ class MaterialSlot:
     material_color: str | None
 
 
-@dataclass(frozen=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True, slots=True)
 class MaterialStation:
     """The AD5X material station (``matlStationInfo``)."""
 
@@ -194,7 +197,7 @@ class MaterialStation:
         )
 
 
-@dataclass(frozen=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True, slots=True)
 class PrinterDetail:
     """The printer's state and configuration (``/detail``)."""
 
@@ -326,7 +329,7 @@ class PrinterDetail:
         )
 
 
-@dataclass(frozen=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True, slots=True)
 class ProductInfo:
     """Which features the printer lets a client control (``/product``)."""
 
@@ -353,7 +356,7 @@ class ProductInfo:
         )
 
 
-@dataclass(frozen=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True, slots=True)
 class FileTool:
     """One tool (filament) a file on an AD5X needs."""
 
@@ -377,7 +380,7 @@ class FileTool:
         )
 
 
-@dataclass(frozen=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True, slots=True)
 class PrinterFile:
     """A file stored on the printer, with its metadata where reported."""
 
@@ -415,7 +418,7 @@ def parse_file_list(data: Mapping[str, Any]) -> list[PrinterFile]:
     return [PrinterFile(name=name) for name in names if isinstance(name, str) and name]
 
 
-@dataclass(frozen=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True, slots=True)
 class MaterialMapping:
     """Which material-station slot feeds which tool of a file (AD5X)."""
 
