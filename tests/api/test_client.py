@@ -47,6 +47,32 @@ async def test_detail(client: FlashForgeClient, emulator: Emulator) -> None:
     assert detail.raw == served
 
 
+async def test_a_repeated_detail_is_parsed_once(
+    client: FlashForgeClient, emulator: Emulator
+) -> None:
+    """The same answer gives the same detail; a changed one is parsed anew."""
+    first = await client.detail()
+    again = await client.detail()
+    emulator.printer.light_on = not emulator.printer.light_on
+    changed = await client.detail()
+
+    assert again is first
+    assert changed is not first
+    assert changed.light_on is not first.light_on
+
+
+async def test_a_refused_detail_after_a_good_one_still_raises(
+    client: FlashForgeClient, emulator: Emulator
+) -> None:
+    """Nothing of the last answer stands in for a failing one."""
+    good = await client.detail()
+    emulator.add_fault(FaultKind.HTML_ERROR, path="/detail", count=1)
+
+    with pytest.raises(FlashForgeResponseError):
+        await client.detail()
+    assert await client.detail() is good
+
+
 async def test_product(client: FlashForgeClient) -> None:
     """The 5M Pro lets a client control its light and filtration."""
     product = await client.product()

@@ -85,6 +85,7 @@ class FlashForgeClient:
         self._owns_session = False
         self._request_timeout = request_timeout
         self._command_lock = asyncio.Lock()
+        self._last_detail: tuple[bytes, PrinterDetail] | None = None
 
     def __repr__(self) -> str:
         """Describe the client without its check code."""
@@ -113,9 +114,18 @@ class FlashForgeClient:
     # Reads
 
     async def detail(self) -> PrinterDetail:
-        """Return the printer's state and configuration."""
-        data = await self._request("/detail")
-        return PrinterDetail.from_dict(self._object(data, "detail"))
+        """Return the printer's state and configuration.
+
+        An idle printer gives the same answer poll after poll: it is parsed
+        once, and the same detail returned while it repeats.
+        """
+        content = await self._post("/detail")
+        if self._last_detail is not None and self._last_detail[0] == content:
+            return self._last_detail[1]
+        data = self._parse("/detail", content)
+        detail = PrinterDetail.from_dict(self._object(data, "detail"))
+        self._last_detail = (content, detail)
+        return detail
 
     async def product(self) -> ProductInfo:
         """Return which features the printer lets a client control."""
@@ -200,9 +210,10 @@ class FlashForgeClient:
                 "Content-Length": str(body.size),
             }
             async with self._command_lock:
-                await self._send(
+                answer = await self._send(
                     "/uploadGcode", upload=body, headers=headers, progress=progress
                 )
+            self._parse("/uploadGcode", answer)
         finally:
             await body.close()
 
@@ -317,7 +328,11 @@ class FlashForgeClient:
     async def _request(
         self, path: str, body: Mapping[str, object] | None = None
     ) -> dict[str, Any]:
-        """POST an authenticated JSON request."""
+        """POST an authenticated JSON request and return its checked answer."""
+        return self._parse(path, await self._post(path, body))
+
+    async def _post(self, path: str, body: Mapping[str, object] | None = None) -> bytes:
+        """POST an authenticated JSON request and return the answer's bytes."""
         payload = {
             "serialNumber": self.serial_number,
             "checkCode": self._check_code,
@@ -333,11 +348,11 @@ class FlashForgeClient:
         upload: MultipartFile | None = None,
         headers: Mapping[str, str] | None = None,
         progress: ProgressCallback | None = None,
-    ) -> dict[str, Any]:
-        """POST to the printer and return the JSON answer; map every failure.
+    ) -> bytes:
+        """POST to the printer and return the answer's body; map every failure.
 
-        This is the one place where transport and protocol errors become the
-        client's own. A request gets ``request_timeout`` seconds; an upload
+        This is where transport and HTTP errors become the client's own
+        (``_parse`` does the same for the answer's content). A request gets ``request_timeout`` seconds; an upload
         gets that long per chunk, so a large file is not cut off while a
         stalled printer still is.
         """
@@ -366,7 +381,11 @@ class FlashForgeClient:
             # aiohttp refuses header values with line breaks; its message would
             # quote them, and the check code travels in a header.
             raise FlashForgeError(f"{path}: invalid request headers") from None
-        return self._parse(path, status, content)
+        if status in {401, 403}:
+            raise FlashForgeAuthenticationError(f"{path}: HTTP {status}")
+        if status != 200:
+            raise FlashForgeResponseError(f"{path}: HTTP {status}")
+        return content
 
     def _keep_alive(
         self, deadline: asyncio.Timeout, progress: ProgressCallback | None
@@ -384,12 +403,8 @@ class FlashForgeClient:
         return on_chunk
 
     @staticmethod
-    def _parse(path: str, status: int, content: bytes) -> dict[str, Any]:
-        """Check an answer's HTTP status, JSON shape and code."""
-        if status in {401, 403}:
-            raise FlashForgeAuthenticationError(f"{path}: HTTP {status}")
-        if status != 200:
-            raise FlashForgeResponseError(f"{path}: HTTP {status}")
+    def _parse(path: str, content: bytes) -> dict[str, Any]:
+        """Check an answer's JSON shape and code."""
         try:
             data = json.loads(content)
         except (ValueError, RecursionError) as err:
