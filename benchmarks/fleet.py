@@ -13,9 +13,10 @@ import contextlib
 from dataclasses import dataclass
 import json
 import sys
+import time
 from typing import Self
 
-from flashforge_emulator import Emulator
+from flashforge_emulator import Clock, Emulator
 
 CHECK_CODE = "12345678"
 
@@ -43,6 +44,9 @@ class Pace:
     heating_seconds: float = 1.0
     print_seconds: float = 3600.0
     command_seconds: float = 0.0
+    # Printer seconds per wall-clock second: a poll every 0.25 s of a printer
+    # whose time runs 20 times faster sees what a poll every 5 s would.
+    time_scale: float = 1.0
 
 
 class Fleet:
@@ -56,6 +60,7 @@ class Fleet:
             f"--heating-seconds={pace.heating_seconds}",
             f"--print-seconds={pace.print_seconds}",
             f"--command-seconds={pace.command_seconds}",
+            f"--time-scale={pace.time_scale}",
         ]
         self._process: asyncio.subprocess.Process | None = None
         self.printers: list[PrinterAddress] = []
@@ -106,10 +111,13 @@ def _parse_args() -> argparse.Namespace:
     parser.add_argument("--heating-seconds", type=float, default=1.0)
     parser.add_argument("--print-seconds", type=float, default=3600.0)
     parser.add_argument("--command-seconds", type=float, default=0.0)
+    parser.add_argument("--time-scale", type=float, default=1.0)
     return parser.parse_args()
 
 
 async def _serve(args: argparse.Namespace) -> None:
+    scale = args.time_scale
+    clock = Clock(lambda: time.monotonic() * scale)
     async with contextlib.AsyncExitStack() as stack:
         emulators = [
             await stack.enter_async_context(
@@ -123,6 +131,7 @@ async def _serve(args: argparse.Namespace) -> None:
                     heating_seconds=args.heating_seconds,
                     print_seconds=args.print_seconds,
                     command_seconds=args.command_seconds,
+                    clock=clock,
                 )
             )
             for index in range(args.count)

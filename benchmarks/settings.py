@@ -8,9 +8,8 @@ class Settings:
     """Sizes and durations of one run."""
 
     quick: bool
-    poll_idle_samples: int
-    poll_printing_samples: int
-    poll_printing_gap: float
+    poll_samples: int
+    poll_gap: float
     command_samples: int
     change_samples: int
     fast_interval: int
@@ -23,9 +22,8 @@ class Settings:
 
 FULL = Settings(
     quick=False,
-    poll_idle_samples=300,
-    poll_printing_samples=60,
-    poll_printing_gap=0.5,
+    poll_samples=100,
+    poll_gap=0.25,
     command_samples=10,
     change_samples=8,
     fast_interval=5,  # the integration's default
@@ -38,9 +36,8 @@ FULL = Settings(
 
 QUICK = Settings(
     quick=True,
-    poll_idle_samples=30,
-    poll_printing_samples=10,
-    poll_printing_gap=0.1,
+    poll_samples=10,
+    poll_gap=0.05,
     command_samples=2,
     change_samples=2,
     fast_interval=2,  # the smallest the options allow
