@@ -13,8 +13,9 @@ from syrupy.assertion import SnapshotAssertion
 import custom_components.flashforge  # noqa: F401
 from flashforge_emulator import Emulator
 
-# Fails the session if any log line carries a check code a test used.
-pytest_plugins = ["tests.secret_scan"]
+# secret_scan fails the session if a log line, state or error carries a check
+# code a test used; pytester runs sessions inside a test (to test that scan).
+pytest_plugins = ["tests.secret_scan", "pytester"]
 
 # A pace that finishes a whole emulated print in well under a second.
 FAST_PACE: dict[str, float] = {

@@ -1,18 +1,24 @@
-"""Pytest plugin: fail the session if any log line carries a check code.
+"""Pytest plugin: fail the session if a check code shows anywhere it must not.
 
 Enable with ``pytest_plugins = ["tests.secret_scan"]`` in ``tests/conftest.py``.
 Every check code an emulator is made with or changed to (six characters or
-more, so short codes cannot match by chance) is collected; every log record of
-the session, with its exception text, is kept in formatted form and scanned
-at the end.
+more, so short codes cannot match by chance) is collected. Throughout the
+session, every log record (with its exception text), every state written
+to Home Assistant's state machine (with its attributes) and every client or
+Home Assistant exception made (its message and translation placeholders) is
+scanned for them; the session fails at the end if any held one.
 """
 
+from collections.abc import Callable
 import functools
 import logging
 from typing import Any
 
+from homeassistant.core import StateMachine
+from homeassistant.exceptions import HomeAssistantError
 import pytest
 
+from custom_components.flashforge.api import FlashForgeError
 from flashforge_emulator import Emulator
 
 MIN_SECRET_LENGTH = 6
@@ -28,6 +34,11 @@ def register_secret(code: object) -> None:
         _secrets.add(code)
 
 
+def _scan(source: str, text: str) -> None:
+    """Record the text as a leak if it holds a known code."""
+    _leaks.extend(f"{source}: {text[:300]!r}" for code in _secrets if code in text)
+
+
 class _SecretScanHandler(logging.Handler):
     """Keep each record's text only while it could hold a known code."""
 
@@ -41,9 +52,7 @@ class _SecretScanHandler(logging.Handler):
             text += "\n" + _formatter.formatException(record.exc_info)
         if record.exc_text:
             text += "\n" + record.exc_text
-        _leaks.extend(
-            f"{record.name}: {text[:300]!r}" for code in _secrets if code in text
-        )
+        _scan(f"log {record.name}", text)
 
 
 def _wrap_emulator() -> None:
@@ -65,12 +74,51 @@ def _wrap_emulator() -> None:
     Emulator.set_check_code = set_check_code  # type: ignore[method-assign]
 
 
+def _wrap_state_machine() -> None:
+    """Scan every state written, with its attributes."""
+    set_internal = StateMachine.async_set_internal
+
+    @functools.wraps(set_internal)
+    def async_set_internal(
+        self: StateMachine,
+        entity_id: str,
+        new_state: str,
+        attributes: Any,
+        *args: Any,
+        **kwargs: Any,
+    ) -> None:
+        _scan(f"state of {entity_id}", f"{new_state} {attributes!r}")
+        set_internal(self, entity_id, new_state, attributes, *args, **kwargs)
+
+    StateMachine.async_set_internal = async_set_internal  # type: ignore[method-assign]
+
+
+def _scanning(init: Callable[..., None]) -> Callable[..., None]:
+    """Wrap an error's __init__ to scan its message and placeholders."""
+
+    @functools.wraps(init)
+    def __init__(self: Exception, *args: Any, **kwargs: Any) -> None:  # noqa: N807
+        init(self, *args, **kwargs)
+        placeholders = getattr(self, "translation_placeholders", None)
+        _scan(type(self).__name__, f"{args!r} {placeholders!r}")
+
+    return __init__
+
+
+def _wrap_exceptions() -> None:
+    """Scan every client and Home Assistant error made."""
+    for error in (HomeAssistantError, FlashForgeError):
+        error.__init__ = _scanning(error.__init__)  # type: ignore[method-assign]
+
+
 _handler = _SecretScanHandler(level=logging.NOTSET)
 
 
 def pytest_configure(config: pytest.Config) -> None:
     """Install the wrapper and the root handler once per session."""
     _wrap_emulator()
+    _wrap_state_machine()
+    _wrap_exceptions()
     register_secret("12345678")  # the emulator's default
     logging.getLogger().addHandler(_handler)
 
@@ -90,7 +138,8 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
         reporter = session.config.pluginmanager.get_plugin("terminalreporter")
         if reporter is not None:
             reporter.write_line(
-                f"secret_scan: {len(_leaks)} log record(s) contain a check code:",
+                f"secret_scan: {len(_leaks)} log record(s), state(s) or error(s) "
+                "contain a check code:",
                 red=True,
             )
             for leak in _leaks[:20]:
