@@ -1,6 +1,6 @@
 """Tests for the button platform."""
 
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator
 
 from homeassistant.components.button import DOMAIN as BUTTON_DOMAIN, SERVICE_PRESS
 from homeassistant.const import (
@@ -20,7 +20,7 @@ from custom_components.flashforge.api import MachineStatus
 from flashforge_emulator import Clock, Emulator, Status
 
 from ..conftest import EmulatorFactory
-from .conftest import busy, offline, setup_platform
+from .conftest import setup_platform
 
 PAUSE = "button.adventurer_5m_pro_pause_print"
 RESUME = "button.adventurer_5m_pro_resume_print"
@@ -140,30 +140,3 @@ async def test_refused(
     assert raised.value.translation_placeholders == {"message": message}
     assert str(raised.value) == f"The printer refused the command: {message}"
     assert emulator.printer.status == status
-
-
-@pytest.mark.parametrize("entity_id", [PAUSE, RESUME, CANCEL, CLEAR_PLATFORM])
-@pytest.mark.parametrize(
-    ("fail", "error", "available"),
-    [(busy, "printer_busy", True), (offline, "command_cannot_connect", False)],
-)
-async def test_command_errors(
-    hass: HomeAssistant,
-    emulator: Emulator,
-    *,
-    entity_id: str,
-    fail: Callable[[Emulator], Awaitable[None]],
-    error: str,
-    available: bool,
-) -> None:
-    """A command the printer does not carry out raises a translated error."""
-    put_printer_in(emulator, Status.PRINTING)
-    await setup_platform(hass, emulator, Platform.BUTTON)
-    await fail(emulator)
-
-    with pytest.raises(HomeAssistantError) as raised:
-        await press(hass, entity_id)
-
-    assert raised.value.translation_key == error
-    assert emulator.printer.status == Status.PRINTING
-    assert (hass.states.get(entity_id).state != STATE_UNAVAILABLE) is available

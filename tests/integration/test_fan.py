@@ -1,6 +1,5 @@
 """Tests for the fan platform."""
 
-from collections.abc import Awaitable, Callable
 from typing import Any
 
 from homeassistant.components.fan import (
@@ -14,11 +13,9 @@ from homeassistant.const import (
     SERVICE_TURN_ON,
     STATE_OFF,
     STATE_ON,
-    STATE_UNAVAILABLE,
     Platform,
 )
 from homeassistant.core import HomeAssistant
-from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers import entity_registry as er
 import pytest
 from pytest_homeassistant_custom_component.common import snapshot_platform
@@ -27,7 +24,7 @@ from syrupy.assertion import SnapshotAssertion
 from flashforge_emulator import Clock, Emulator
 
 from ..conftest import EmulatorFactory
-from .conftest import busy, offline, setup_platform
+from .conftest import setup_platform
 
 COOLING_FAN = "fan.adventurer_5m_pro_cooling_fan"
 CHAMBER_FAN = "fan.adventurer_5m_pro_chamber_fan"
@@ -94,43 +91,3 @@ async def test_set_speed(
     assert state.state == (STATE_ON if after else STATE_OFF)
     assert state.attributes[ATTR_PERCENTAGE] == after
     assert hass.states.get(other).as_dict() == other_before.as_dict()
-
-
-@pytest.mark.parametrize("entity_id", [COOLING_FAN, CHAMBER_FAN])
-@pytest.mark.parametrize(
-    ("service", "data"),
-    [
-        (SERVICE_SET_PERCENTAGE, {ATTR_PERCENTAGE: 40}),
-        (SERVICE_TURN_ON, {}),
-        (SERVICE_TURN_OFF, {}),
-    ],
-)
-@pytest.mark.parametrize(
-    ("fail", "error", "unavailable"),
-    [(busy, "printer_busy", False), (offline, "command_cannot_connect", True)],
-)
-async def test_command_errors(
-    hass: HomeAssistant,
-    emulator: Emulator,
-    *,
-    entity_id: str,
-    service: str,
-    data: dict[str, Any],
-    fail: Callable[[Emulator], Awaitable[None]],
-    error: str,
-    unavailable: bool,
-) -> None:
-    """A command the printer does not carry out raises a translated error."""
-    await setup_platform(hass, emulator, Platform.FAN)
-    before = hass.states.get(entity_id).state
-    await fail(emulator)
-
-    with pytest.raises(HomeAssistantError) as raised:
-        await hass.services.async_call(
-            FAN_DOMAIN, service, {ATTR_ENTITY_ID: entity_id, **data}, blocking=True
-        )
-
-    assert raised.value.translation_key == error
-    assert hass.states.get(entity_id).state == (
-        STATE_UNAVAILABLE if unavailable else before
-    )

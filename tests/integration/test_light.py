@@ -1,7 +1,5 @@
 """Tests for the light platform."""
 
-from collections.abc import Awaitable, Callable
-
 from homeassistant.components.light import DOMAIN as LIGHT_DOMAIN
 from homeassistant.const import (
     ATTR_ENTITY_ID,
@@ -9,11 +7,9 @@ from homeassistant.const import (
     SERVICE_TURN_ON,
     STATE_OFF,
     STATE_ON,
-    STATE_UNAVAILABLE,
     Platform,
 )
 from homeassistant.core import HomeAssistant
-from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers import entity_registry as er
 import pytest
 from pytest_homeassistant_custom_component.common import snapshot_platform
@@ -22,7 +18,7 @@ from syrupy.assertion import SnapshotAssertion
 from flashforge_emulator import Clock, Emulator
 
 from ..conftest import EmulatorFactory
-from .conftest import busy, offline, setup_platform
+from .conftest import setup_platform
 
 ENTITY_ID = "light.adventurer_5m_pro_light"
 
@@ -88,34 +84,3 @@ async def test_light_the_printer_says_it_cannot_control(
         assert emulator.printer.light_on
         assert hass.states.get(entity_id).state == STATE_ON
         assert await hass.config_entries.async_unload(entry_id)
-
-
-@pytest.mark.parametrize("service", [SERVICE_TURN_ON, SERVICE_TURN_OFF])
-@pytest.mark.parametrize(
-    ("fail", "error", "state"),
-    [
-        (busy, "printer_busy", STATE_ON),
-        (offline, "command_cannot_connect", STATE_UNAVAILABLE),
-    ],
-)
-async def test_command_errors(
-    hass: HomeAssistant,
-    emulator: Emulator,
-    *,
-    service: str,
-    fail: Callable[[Emulator], Awaitable[None]],
-    error: str,
-    state: str,
-) -> None:
-    """A command the printer does not carry out raises a translated error."""
-    await setup_platform(hass, emulator, Platform.LIGHT)
-    await fail(emulator)
-
-    with pytest.raises(HomeAssistantError) as raised:
-        await hass.services.async_call(
-            LIGHT_DOMAIN, service, {ATTR_ENTITY_ID: ENTITY_ID}, blocking=True
-        )
-
-    assert raised.value.translation_key == error
-    assert emulator.printer.light_on
-    assert hass.states.get(ENTITY_ID).state == state

@@ -1,15 +1,14 @@
 """Tests for the number platform."""
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 
 from homeassistant.components.number import (
     ATTR_VALUE,
     DOMAIN as NUMBER_DOMAIN,
     SERVICE_SET_VALUE,
 )
-from homeassistant.const import ATTR_ENTITY_ID, STATE_UNAVAILABLE, Platform
+from homeassistant.const import ATTR_ENTITY_ID, Platform
 from homeassistant.core import HomeAssistant
-from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers import entity_registry as er
 import pytest
 from pytest_homeassistant_custom_component.common import snapshot_platform
@@ -18,7 +17,7 @@ from syrupy.assertion import SnapshotAssertion
 from flashforge_emulator import Clock, Emulator, PrinterState
 
 from ..conftest import EmulatorFactory
-from .conftest import busy, offline, setup_platform
+from .conftest import setup_platform
 
 PRINT_SPEED = "number.adventurer_5m_pro_print_speed"
 Z_OFFSET = "number.adventurer_5m_pro_z_offset"
@@ -186,35 +185,3 @@ async def test_creator5_chamber(
         assert emulator.printer.chamber_target == 45
         assert hass.states.get(entity_id).state == "45.0"
         assert await hass.config_entries.async_unload(entry_id)
-
-
-@pytest.mark.parametrize(
-    ("entity_id", "value"),
-    [(PRINT_SPEED, 120), (Z_OFFSET, 0.1), (NOZZLE, 200), (BED, 60)],
-)
-@pytest.mark.parametrize(
-    ("fail", "error", "unavailable"),
-    [(busy, "printer_busy", False), (offline, "command_cannot_connect", True)],
-)
-async def test_command_errors(
-    hass: HomeAssistant,
-    emulator: Emulator,
-    *,
-    entity_id: str,
-    value: float,
-    fail: Callable[[Emulator], Awaitable[None]],
-    error: str,
-    unavailable: bool,
-) -> None:
-    """A command the printer does not carry out raises a translated error."""
-    await setup_platform(hass, emulator, Platform.NUMBER)
-    before = hass.states.get(entity_id).state
-    await fail(emulator)
-
-    with pytest.raises(HomeAssistantError) as raised:
-        await set_value(hass, entity_id, value)
-
-    assert raised.value.translation_key == error
-    assert hass.states.get(entity_id).state == (
-        STATE_UNAVAILABLE if unavailable else before
-    )

@@ -166,24 +166,34 @@ async def test_upload_arrives_intact(
     assert printer.check_code not in caplog.text
 
 
+@pytest.mark.parametrize(
+    ("local_name", "file_name"),
+    [("benchy v2.gcode", "Benchy.gcode"), ("PART.GCODE", "part.gcode")],
+    ids=["another name", "extension case"],
+)
 async def test_upload_under_another_name(
-    hass: HomeAssistant, printer: Emulator, device_id: str, media: Path
+    hass: HomeAssistant,
+    printer: Emulator,
+    device_id: str,
+    media: Path,
+    local_name: str,
+    file_name: str,
 ) -> None:
-    """file_name names the file on the printer."""
-    write(media, "benchy v2.gcode", gcode())
+    """file_name names the file on the printer, whatever the case of the extensions."""
+    write(media, local_name, gcode())
 
     await call(
         hass,
         "upload_file",
         {
             "device_id": device_id,
-            "file_path": str(media / "benchy v2.gcode"),
-            "file_name": "Benchy.gcode",
+            "file_path": str(media / local_name),
+            "file_name": file_name,
         },
     )
 
-    assert "Benchy.gcode" in printer.files
-    assert "benchy v2.gcode" not in printer.files
+    assert file_name in printer.files
+    assert local_name not in printer.files
 
 
 async def test_upload_relative_to_config_folder(
@@ -433,25 +443,6 @@ async def test_upload_of_unreadable_file(
         )
 
     assert err.value.translation_key == "cannot_read_file"
-
-
-async def test_upload_keeps_extension_case(
-    hass: HomeAssistant, printer: Emulator, device_id: str, media: Path
-) -> None:
-    """An upper-case extension is the same type."""
-    write(media, "PART.GCODE", gcode())
-
-    await call(
-        hass,
-        "upload_file",
-        {
-            "device_id": device_id,
-            "file_path": str(media / "PART.GCODE"),
-            "file_name": "part.gcode",
-        },
-    )
-
-    assert "part.gcode" in printer.files
 
 
 async def test_upload_to_offline_printer(

@@ -1,6 +1,5 @@
 """Tests for the switch platform."""
 
-from collections.abc import Awaitable, Callable
 import dataclasses
 
 from homeassistant.components.switch import DOMAIN as SWITCH_DOMAIN
@@ -10,17 +9,15 @@ from homeassistant.const import (
     SERVICE_TURN_ON,
     STATE_OFF,
     STATE_ON,
-    STATE_UNAVAILABLE,
     Platform,
 )
 from homeassistant.core import HomeAssistant
-from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers import entity_registry as er
 import pytest
 from pytest_homeassistant_custom_component.common import snapshot_platform
 from syrupy.assertion import SnapshotAssertion
 
-from flashforge_emulator import Clock, Emulator, FaultKind, get_profile
+from flashforge_emulator import Clock, Emulator, get_profile
 
 from ..conftest import EmulatorFactory
 from .conftest import setup_platform
@@ -188,45 +185,3 @@ async def test_auto_shutdown(
     assert emulator.printer.auto_shutdown is (state == STATE_ON)
     assert emulator.printer.auto_shutdown_minutes == sent_minutes
     assert hass.states.get(AUTO_SHUTDOWN).state == state
-
-
-async def busy(emulator: Emulator) -> None:
-    """Make the printer answer the next command with Busy."""
-    emulator.add_fault(FaultKind.BUSY, path="/control", count=1)
-
-
-async def offline(emulator: Emulator) -> None:
-    """Unplug the printer."""
-    await emulator.go_offline()
-
-
-@pytest.mark.parametrize(
-    "entity_id", [INTERNAL, EXTERNAL, CAMERA_STREAM, AUTO_SHUTDOWN]
-)
-@pytest.mark.parametrize("service", [SERVICE_TURN_ON, SERVICE_TURN_OFF])
-@pytest.mark.parametrize(
-    ("fail", "error", "unavailable"),
-    [(busy, "printer_busy", False), (offline, "command_cannot_connect", True)],
-)
-async def test_command_errors(
-    hass: HomeAssistant,
-    emulator: Emulator,
-    *,
-    entity_id: str,
-    service: str,
-    fail: Callable[[Emulator], Awaitable[None]],
-    error: str,
-    unavailable: bool,
-) -> None:
-    """A command the printer does not carry out raises a translated error."""
-    await setup_platform(hass, emulator, Platform.SWITCH)
-    before = hass.states.get(entity_id).state
-    await fail(emulator)
-
-    with pytest.raises(HomeAssistantError) as raised:
-        await switch(hass, service, entity_id)
-
-    assert raised.value.translation_key == error
-    assert hass.states.get(entity_id).state == (
-        STATE_UNAVAILABLE if unavailable else before
-    )

@@ -1,0 +1,145 @@
+"""Tests for commands the printer does not carry out, on every platform that sends one.
+
+Busy leaves the entity as it was; a printer that cannot be reached makes it
+unavailable. Either way the user gets a translated error and the printer's
+state is untouched: it carried out nothing.
+"""
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from homeassistant.const import (
+    ATTR_ENTITY_ID,
+    SERVICE_TURN_OFF,
+    SERVICE_TURN_ON,
+    STATE_UNAVAILABLE,
+    Platform,
+)
+from homeassistant.core import HomeAssistant
+from homeassistant.exceptions import HomeAssistantError
+import pytest
+
+from flashforge_emulator import Emulator
+
+from .conftest import busy, offline, setup_platform
+
+
+@dataclass(frozen=True, kw_only=True)
+class Control:
+    """An action on one entity, and whether it needs a print running."""
+
+    platform: Platform
+    entity_id: str
+    service: str
+    data: dict[str, Any] = field(default_factory=dict)
+    printing: bool = False
+
+
+CONTROLS = {
+    "light on": Control(
+        platform=Platform.LIGHT,
+        entity_id="light.adventurer_5m_pro_light",
+        service=SERVICE_TURN_ON,
+    ),
+    "light off": Control(
+        platform=Platform.LIGHT,
+        entity_id="light.adventurer_5m_pro_light",
+        service=SERVICE_TURN_OFF,
+    ),
+    **{
+        f"{key} {service}": Control(
+            platform=Platform.SWITCH,
+            entity_id=f"switch.adventurer_5m_pro_{key}",
+            service=service,
+        )
+        for key in (
+            "internal_filtration",
+            "external_filtration",
+            "camera_stream",
+            "auto_shutdown",
+        )
+        for service in (SERVICE_TURN_ON, SERVICE_TURN_OFF)
+    },
+    **{
+        f"{key} {service}": Control(
+            platform=Platform.FAN,
+            entity_id=f"fan.adventurer_5m_pro_{key}",
+            service=service,
+            data=data,
+        )
+        for key in ("cooling_fan", "chamber_fan")
+        for service, data in (
+            ("set_percentage", {"percentage": 40}),
+            (SERVICE_TURN_ON, {}),
+            (SERVICE_TURN_OFF, {}),
+        )
+    },
+    **{
+        key: Control(
+            platform=Platform.NUMBER,
+            entity_id=f"number.adventurer_5m_pro_{key}",
+            service="set_value",
+            data={"value": value},
+        )
+        for key, value in (
+            ("print_speed", 120),
+            ("z_offset", 0.1),
+            ("nozzle_target_temperature", 200),
+            ("bed_target_temperature", 60),
+        )
+    },
+    **{
+        key: Control(
+            platform=Platform.BUTTON,
+            entity_id=f"button.adventurer_5m_pro_{key}",
+            service="press",
+            printing=True,
+        )
+        for key in ("pause_print", "resume_print", "cancel_print", "clear_platform")
+    },
+}
+
+
+@pytest.mark.parametrize("control", CONTROLS.values(), ids=CONTROLS.keys())
+@pytest.mark.parametrize(
+    ("fail", "error", "unavailable"),
+    [(busy, "printer_busy", False), (offline, "command_cannot_connect", True)],
+    ids=["busy", "offline"],
+)
+async def test_command_errors(
+    hass: HomeAssistant,
+    emulator: Emulator,
+    *,
+    control: Control,
+    fail: Callable[[Emulator], Awaitable[None]],
+    error: str,
+    unavailable: bool,
+) -> None:
+    """A command the printer does not carry out raises a translated error."""
+    if control.printing:
+        benchy = emulator.files["3DBenchy_PLA.gcode"]
+        assert emulator.printer.start_print(benchy.name, benchy.meta).ok
+    await setup_platform(hass, emulator, control.platform)
+    shown = hass.states.get(control.entity_id)
+    carried_out = list(emulator.commands)
+    await fail(emulator)
+
+    with pytest.raises(HomeAssistantError) as raised:
+        await hass.services.async_call(
+            control.platform,
+            control.service,
+            {ATTR_ENTITY_ID: control.entity_id, **control.data},
+            blocking=True,
+        )
+
+    assert raised.value.translation_key == error
+    assert emulator.commands == carried_out
+    state = hass.states.get(control.entity_id)
+    if unavailable:
+        assert state.state == STATE_UNAVAILABLE
+    else:
+        # A button's state is when it was last pressed, refused or not.
+        if control.platform is not Platform.BUTTON:
+            assert state.state == shown.state
+        assert state.attributes == shown.attributes
