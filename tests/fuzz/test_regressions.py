@@ -93,7 +93,7 @@ async def test_huge_progress_gives_a_state(
     """An absurd progress ratio leaves the sensor unknown, not stateless."""
     await set_up(hass, peer, {"pid": 36, "status": "printing", "printProgress": 1e308})
 
-    assert sensor_state(hass, "progress") in {STATE_UNKNOWN, "100.0"}
+    assert sensor_state(hass, "progress") == STATE_UNKNOWN
     assert flashforge_errors(caplog) == []
 
 
@@ -104,4 +104,16 @@ async def test_huge_time_remaining_gives_a_state(
     await set_up(hass, peer, {"pid": 36, "status": "paused", "estimatedTime": 1e308})
 
     assert sensor_state(hass, "print_end_time") == STATE_UNKNOWN
+    assert flashforge_errors(caplog) == []
+
+
+async def test_huge_layer_count_gives_a_state(
+    hass: HomeAssistant, peer: RawPeer, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A whole number beyond 64 bits (here -1e308) is unknown, not 309 digits."""
+    await set_up(
+        hass, peer, {"pid": 36, "status": "printing", "targetPrintLayer": -1e308}
+    )
+
+    assert sensor_state(hass, "total_layers") == STATE_UNKNOWN
     assert flashforge_errors(caplog) == []

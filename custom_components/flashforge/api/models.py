@@ -14,6 +14,8 @@ from typing import Any, Self
 
 # Readings below this are sentinels for "no sensor" (-108, -109, ...).
 _LOWEST_REAL_TEMPERATURE = -50.0
+# Whole numbers beyond 64 bits are no count, time or id a printer keeps.
+_WHOLE_NUMBER_LIMIT = 2**63
 
 
 class MachineStatus(StrEnum):
@@ -57,7 +59,7 @@ def _number(value: object) -> float | None:
         except ValueError:
             return None
     if isinstance(value, int):
-        return float(value) if abs(value) < 2**63 else None
+        return float(value) if abs(value) < _WHOLE_NUMBER_LIMIT else None
     if isinstance(value, float) and math.isfinite(value):
         return value
     return None
@@ -71,7 +73,9 @@ def _float(data: Mapping[str, Any], key: str) -> float | None:
 def _int(data: Mapping[str, Any], key: str) -> int | None:
     """Read a whole number (a float with a fraction is truncated)."""
     number = _number(data.get(key))
-    return None if number is None else int(number)
+    if number is None or abs(number) >= _WHOLE_NUMBER_LIMIT:
+        return None
+    return int(number)
 
 
 def _ratio(data: Mapping[str, Any], key: str) -> float | None:
