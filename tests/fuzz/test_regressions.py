@@ -100,8 +100,9 @@ async def test_huge_progress_gives_a_state(
 async def test_huge_time_remaining_gives_a_state(
     hass: HomeAssistant, peer: RawPeer, caplog: pytest.LogCaptureFixture
 ) -> None:
-    """An absurd time remaining leaves the end time unknown, not missing."""
-    await set_up(hass, peer, {"pid": 36, "status": "paused", "estimatedTime": 1e308})
+    """A time remaining past the calendar's end leaves the end time unknown."""
+    # Under 2**63 seconds, so it is a number; beyond what a datetime holds.
+    await set_up(hass, peer, {"pid": 36, "status": "paused", "estimatedTime": 1e18})
 
     assert sensor_state(hass, "print_end_time") == STATE_UNKNOWN
     assert flashforge_errors(caplog) == []
