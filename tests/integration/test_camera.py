@@ -41,7 +41,7 @@ from custom_components.flashforge.camera import (
     boundary_of,
 )
 from custom_components.flashforge.const import DOMAIN
-from flashforge_emulator import Emulator, FaultKind
+from flashforge_emulator import Emulator
 
 from ..conftest import EmulatorFactory
 from .conftest import entry_for
@@ -306,20 +306,6 @@ async def test_stream_off(
     assert is_on(camera)
     image = await async_get_image(hass, entity_id)
     assert image.content.startswith(b"\xff\xd8")
-
-
-async def test_turn_on_refused(
-    hass: HomeAssistant, init_integration: MockConfigEntry, emulator: Emulator
-) -> None:
-    """A command the printer refuses is a translated error."""
-    entity_id = camera_id(hass, emulator)
-    emulator.add_fault(FaultKind.BUSY, "/control", count=1)
-
-    with pytest.raises(HomeAssistantError) as err:
-        await hass.services.async_call(
-            CAMERA_DOMAIN, SERVICE_TURN_ON, {ATTR_ENTITY_ID: entity_id}, blocking=True
-        )
-    assert err.value.translation_key == "printer_busy"
 
 
 async def test_viewers_end_when_turned_off(

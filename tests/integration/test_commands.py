@@ -48,6 +48,14 @@ CONTROLS = {
         service=SERVICE_TURN_OFF,
     ),
     **{
+        f"camera {service}": Control(
+            platform=Platform.CAMERA,
+            entity_id="camera.adventurer_5m_pro_camera",
+            service=service,
+        )
+        for service in (SERVICE_TURN_ON, SERVICE_TURN_OFF)
+    },
+    **{
         f"{key} {service}": Control(
             platform=Platform.SWITCH,
             entity_id=f"switch.adventurer_5m_pro_{key}",
