@@ -4,15 +4,16 @@ from collections.abc import AsyncIterator, Iterator
 import contextlib
 from datetime import datetime
 import itertools
+import json
 import logging
 import math
 from typing import Any
 
-from homeassistant.config_entries import ConfigEntryState
+from homeassistant.config_entries import SOURCE_REAUTH, ConfigEntryState
 from homeassistant.const import CONF_HOST, CONF_PORT, STATE_UNAVAILABLE, STATE_UNKNOWN
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import entity_registry as er
-from hypothesis import given, strategies as st
+from hypothesis import example, given, strategies as st
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
@@ -27,6 +28,8 @@ from .profiles import INTEGRATION
 from .strategies import detail_objects, product_objects, raw_answers, to_json
 
 CHECK_CODE = "fuzzcheck42"
+# The code a printer answers with when the serial number or check code is wrong.
+ACCESS_REFUSED = 3
 # A new printer per example: Home Assistant removes a device's entities lazily.
 _serials = itertools.count(1)
 NO_VALUE = {STATE_UNKNOWN, STATE_UNAVAILABLE}
@@ -115,6 +118,14 @@ def no_unexpected_errors(caplog: pytest.LogCaptureFixture) -> Iterator[None]:
 @pytest.mark.usefixtures("entity_registry_enabled_by_default")
 @INTEGRATION
 @given(case=answers())
+# Found by the fuzzer: a refused check code stops the entry and asks for a new one.
+@example(
+    case=(
+        None,
+        to_json({"code": ACCESS_REFUSED, "message": "", "detail": {}}),
+        to_json({"code": 0, "message": "", "product": {}}),
+    )
+)
 async def test_integration_on_fuzzed_answers(
     hass: HomeAssistant,
     peer: RawPeer,
@@ -122,7 +133,7 @@ async def test_integration_on_fuzzed_answers(
     case: tuple[dict[str, Any] | None, bytes, bytes],
 ) -> None:
     """No unhandled exception, typed states, and unreported values are unknown."""
-    detail, detail_bytes, product_bytes = case
+    _, detail_bytes, product_bytes = case
     peer.bodies = {"/detail": detail_bytes, "/product": product_bytes}
     serial = f"SNFUZZ{next(_serials):06d}"
     entry = MockConfigEntry(
@@ -138,7 +149,7 @@ async def test_integration_on_fuzzed_answers(
     )
     entry.add_to_hass(hass)
     try:
-        await check_entry(hass, entry, detail, caplog)
+        await check_entry(hass, entry, case, caplog)
     finally:
         if hass.config_entries.async_get_entry(entry.entry_id) is not None:
             await hass.config_entries.async_remove(entry.entry_id)
@@ -146,16 +157,36 @@ async def test_integration_on_fuzzed_answers(
     assert CHECK_CODE not in caplog.text
 
 
+def refuses_access(body: bytes) -> bool:
+    """Return whether an answer is the printer's refusal of the check code."""
+    try:
+        answer = json.loads(body)
+    except ValueError, RecursionError:
+        return False
+    return (
+        isinstance(answer, dict)
+        and type(answer.get("code")) is int
+        and (answer["code"] == ACCESS_REFUSED)
+    )
+
+
 async def check_entry(
     hass: HomeAssistant,
     entry: MockConfigEntry,
-    detail: dict[str, Any] | None,
+    case: tuple[dict[str, Any] | None, bytes, bytes],
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     """Set the entry up, check its states, unload it."""
+    detail, detail_bytes, product_bytes = case
     with no_unexpected_errors(caplog):
         await hass.config_entries.async_setup(entry.entry_id)
         await hass.async_block_till_done()
+        if entry.state is ConfigEntryState.SETUP_ERROR:
+            # Only a printer refusing the check code stops the entry for good,
+            # and then the user is asked for a new one.
+            assert refuses_access(detail_bytes) or refuses_access(product_bytes)
+            assert any(entry.async_get_active_flows(hass, {SOURCE_REAUTH}))
+            return
         assert entry.state in {ConfigEntryState.LOADED, ConfigEntryState.SETUP_RETRY}
 
         registry = er.async_get(hass)
