@@ -352,9 +352,9 @@ class FlashForgeClient:
         """POST to the printer and return the answer's body; map every failure.
 
         This is where transport and HTTP errors become the client's own
-        (``_parse`` does the same for the answer's content). A request gets ``request_timeout`` seconds; an upload
-        gets that long per chunk, so a large file is not cut off while a
-        stalled printer still is.
+        (``_parse`` does the same for the answer's content). A request gets
+        ``request_timeout`` seconds; an upload gets that long per chunk, so a
+        large file is not cut off while a stalled printer still is.
         """
         url = f"http://{self.host}:{self.port}{path}"
         try:
