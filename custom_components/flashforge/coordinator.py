@@ -84,23 +84,15 @@ class FlashForgeCoordinator(TimestampDataUpdateCoordinator[PrinterDetail]):
             name=config_entry.title,
             always_update=False,
         )
+        # Changing the options reloads the entry, so they are read once here.
+        options = config_entry.options
+        self.fast_interval = timedelta(
+            seconds=options.get(CONF_FAST_INTERVAL, DEFAULT_FAST_INTERVAL)
+        )
+        self.slow_interval = timedelta(
+            seconds=options.get(CONF_SLOW_INTERVAL, DEFAULT_SLOW_INTERVAL)
+        )
         self._adapt_interval(None)
-
-    @property
-    def fast_interval(self) -> timedelta:
-        """Return the interval while the printer works."""
-        seconds = self.config_entry.options.get(
-            CONF_FAST_INTERVAL, DEFAULT_FAST_INTERVAL
-        )
-        return timedelta(seconds=seconds)
-
-    @property
-    def slow_interval(self) -> timedelta:
-        """Return the interval while the printer idles."""
-        seconds = self.config_entry.options.get(
-            CONF_SLOW_INTERVAL, DEFAULT_SLOW_INTERVAL
-        )
-        return timedelta(seconds=seconds)
 
     def _adapt_interval(self, detail: PrinterDetail | None) -> None:
         """Pick the interval for the printer's state."""
