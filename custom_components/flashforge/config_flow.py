@@ -76,11 +76,12 @@ USER_SCHEMA = probatio.Schema(
 CHECK_CODE_SCHEMA = probatio.Schema(
     {probatio.Required(CONF_CHECK_CODE): PASSWORD_SELECTOR}
 )
+# The check code is never filled in (the form goes to the browser): empty keeps it.
 RECONFIGURE_SCHEMA = probatio.Schema(
     {
         probatio.Required(CONF_HOST): TEXT_SELECTOR,
         probatio.Required(CONF_PORT): PORT_SELECTOR,
-        probatio.Required(CONF_CHECK_CODE): PASSWORD_SELECTOR,
+        probatio.Optional(CONF_CHECK_CODE): PASSWORD_SELECTOR,
     }
 )
 
@@ -237,7 +238,8 @@ class FlashForgeConfigFlow(ConfigFlow, domain=DOMAIN):
             changes: dict[str, Any] = {
                 CONF_HOST: _text(user_input, CONF_HOST),
                 CONF_PORT: int(user_input[CONF_PORT]),
-                CONF_CHECK_CODE: _text(user_input, CONF_CHECK_CODE),
+                CONF_CHECK_CODE: _text(user_input, CONF_CHECK_CODE)
+                or entry.data[CONF_CHECK_CODE],
             }
             detail = await self._async_read_detail(
                 {**changes, CONF_SERIAL_NUMBER: serial_number}, errors
@@ -256,10 +258,12 @@ class FlashForgeConfigFlow(ConfigFlow, domain=DOMAIN):
                     description_placeholders={CONF_SERIAL_NUMBER: other},
                 )
             user_input = changes
+        shown = user_input or entry.data
         return self.async_show_form(
             step_id="reconfigure",
             data_schema=self.add_suggested_values_to_schema(
-                RECONFIGURE_SCHEMA, user_input or entry.data
+                RECONFIGURE_SCHEMA,
+                {CONF_HOST: shown[CONF_HOST], CONF_PORT: shown[CONF_PORT]},
             ),
             errors=errors,
         )

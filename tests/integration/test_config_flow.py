@@ -15,9 +15,11 @@ from homeassistant.config_entries import (
 from homeassistant.const import CONF_HOST, CONF_NAME, CONF_PORT
 from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType
+from homeassistant.setup import async_setup_component
 import probatio
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
+from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 
 from custom_components.flashforge import discovery
 from custom_components.flashforge.const import (
@@ -616,11 +618,13 @@ async def test_reconfigure_to_new_address(
     result = await init_integration.start_reconfigure_flow(hass)
     assert result["type"] is FlowResultType.FORM
     assert result["step_id"] == "reconfigure"
+    # The stored check code is not sent to the browser.
     assert suggested(result) == {
         CONF_HOST: "127.0.0.1",
         CONF_PORT: emulator.port,
-        CONF_CHECK_CODE: emulator.check_code,
+        CONF_CHECK_CODE: None,
     }
+    assert fields(result)[CONF_CHECK_CODE].default is probatio.UNDEFINED
 
     # The same printer, now answering elsewhere with a new check code.
     async with emulator_factory(serial=emulator.serial, check_code="24682468") as moved:
@@ -656,13 +660,85 @@ async def test_reconfigure_cannot_connect(
 
     assert result["type"] is FlowResultType.FORM
     assert result["errors"] == {"base": "cannot_connect"}
-    # The form keeps what was typed, not the entry's values.
+    # The form keeps the address typed, never a check code.
     assert suggested(result) == {
         CONF_HOST: "127.0.0.1",
         CONF_PORT: port,
-        CONF_CHECK_CODE: "11112222",
+        CONF_CHECK_CODE: None,
     }
     assert init_integration.data == entry_data(emulator)
+
+
+@pytest.mark.parametrize("check_code", [None, "", "  "])
+async def test_reconfigure_without_check_code_keeps_the_stored_one(
+    hass: HomeAssistant,
+    init_integration: MockConfigEntry,
+    emulator: Emulator,
+    emulator_factory: EmulatorFactory,
+    check_code: str | None,
+) -> None:
+    """A check code left empty (or not sent) is the stored one, tested at the new port."""
+    typed = {} if check_code is None else {CONF_CHECK_CODE: check_code}
+    async with emulator_factory(
+        serial=emulator.serial, check_code=emulator.check_code
+    ) as moved:
+        result = await init_integration.start_reconfigure_flow(hass)
+        result = await hass.config_entries.flow.async_configure(
+            result["flow_id"], {CONF_HOST: moved.host, CONF_PORT: moved.port, **typed}
+        )
+        await hass.async_block_till_done()
+
+        assert result["type"] is FlowResultType.ABORT
+        assert result["reason"] == "reconfigure_successful"
+        assert init_integration.data == entry_data(moved)
+        assert moved.request_counts["/detail"] >= 1
+        assert await hass.config_entries.async_unload(init_integration.entry_id)
+
+
+async def test_reconfigure_with_stored_check_code_refused(
+    hass: HomeAssistant,
+    init_integration: MockConfigEntry,
+    emulator: Emulator,
+) -> None:
+    """An empty check code the printer now refuses is a wrong check code."""
+    stored = emulator.check_code
+    emulator.set_check_code("87654321")
+    result = await init_integration.start_reconfigure_flow(hass)
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {CONF_HOST: emulator.host, CONF_PORT: emulator.port}
+    )
+
+    assert result["type"] is FlowResultType.FORM
+    assert result["errors"] == {"base": "invalid_auth"}
+    assert suggested(result)[CONF_CHECK_CODE] is None
+    assert init_integration.data[CONF_CHECK_CODE] == stored
+
+
+async def test_reconfigure_form_sent_to_the_browser_holds_no_check_code(
+    hass: HomeAssistant,
+    hass_client: ClientSessionGenerator,
+    init_integration: MockConfigEntry,
+    emulator: Emulator,
+) -> None:
+    """The form as the frontend receives it, first and after an error, has no code."""
+    assert await async_setup_component(hass, "config", {})
+    client = await hass_client()
+    response = await client.post(
+        "/api/config/config_entries/flow",
+        json={"handler": DOMAIN, "entry_id": init_integration.entry_id},
+    )
+    assert response.status == 200
+    form = await response.json()
+    assert form["step_id"] == "reconfigure"
+    assert emulator.check_code not in await response.text()
+
+    response = await client.post(
+        f"/api/config/config_entries/flow/{form['flow_id']}",
+        json={CONF_HOST: "127.0.0.1", CONF_PORT: closed_port()},
+    )
+    assert response.status == 200
+    assert (await response.json())["errors"] == {"base": "cannot_connect"}
+    assert emulator.check_code not in await response.text()
 
 
 async def test_reconfigure_invalid_auth(
