@@ -98,6 +98,7 @@ async def test_command_error_keeps_code_and_message(peer: PeerFactory) -> None:
         b'{"code": 0}',
         b'{"code": 0, "imageData": 5}',
         b'{"code": 0, "imageData": "not base64!"}',
+        '{"code": 0, "imageData": "b\u00e4se64"}'.encode(),
     ],
 )
 async def test_broken_thumbnail(peer: PeerFactory, body: bytes) -> None:

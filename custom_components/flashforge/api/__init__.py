@@ -4,7 +4,13 @@ Nothing here imports Home Assistant: the package depends on aiohttp alone.
 """
 
 from .client import FlashForgeClient
-from .const import DEFAULT_PORT, ENCLOSED_PIDS, MODEL_NAMES
+from .const import (
+    DEFAULT_PORT,
+    ENCLOSED_PIDS,
+    MAX_ANSWER_BYTES,
+    MAX_IMAGE_BYTES,
+    MODEL_NAMES,
+)
 from .errors import (
     FlashForgeAuthenticationError,
     FlashForgeBusyError,
@@ -32,6 +38,8 @@ from .upload import ProgressCallback, validate_file_name
 __all__ = [
     "DEFAULT_PORT",
     "ENCLOSED_PIDS",
+    "MAX_ANSWER_BYTES",
+    "MAX_IMAGE_BYTES",
     "MODEL_NAMES",
     "FileTool",
     "FlashForgeAuthenticationError",

@@ -2,7 +2,6 @@
 
 import asyncio
 import base64
-import binascii
 from collections.abc import Mapping, Sequence
 import json
 import logging
@@ -19,6 +18,9 @@ from .const import (
     CODE_UNAUTHORIZED,
     DEFAULT_PORT,
     DEFAULT_REQUEST_TIMEOUT,
+    MAX_ANSWER_BYTES,
+    MAX_IMAGE_BYTES,
+    MAX_THUMBNAIL_ANSWER_BYTES,
 )
 from .errors import (
     FlashForgeAuthenticationError,
@@ -42,6 +44,11 @@ from .upload import MultipartFile, ProgressCallback
 
 _LOGGER = logging.getLogger(__name__)
 
+# Stands for an answer that does not decode.
+_NOT_JSON = object()
+# What is taken off the connection at a time; the cap is checked after each.
+_READ_CHUNK_BYTES = 64 * 1024
+
 _COMMAND_ERRORS: dict[int, type[FlashForgeCommandError]] = {
     CODE_NOT_FOUND: FlashForgeNotFoundError,
     CODE_BUSY: FlashForgeBusyError,
@@ -56,6 +63,30 @@ def _open_close(on: bool) -> str:
 def _header_bool(value: bool) -> str:
     """Return a boolean as the lowercase string upload headers carry."""
     return "true" if value else "false"
+
+
+async def read_body(response: aiohttp.ClientResponse, limit: int, what: str) -> bytes:
+    """Return a response's body, refusing one bigger than ``limit`` bytes.
+
+    The body is read in chunks and the connection dropped as soon as it
+    passes the limit (or announces that it will), so a flood costs at most
+    ``limit`` bytes of memory.
+    """
+    announced = response.content_length
+    if announced is not None and announced > limit:
+        response.close()
+        raise FlashForgeResponseError(
+            f"{what}: the answer is bigger than {limit} bytes ({announced})"
+        )
+    body = bytearray()
+    async for chunk in response.content.iter_chunked(_READ_CHUNK_BYTES):
+        body += chunk
+        if len(body) > limit:
+            response.close()
+            raise FlashForgeResponseError(
+                f"{what}: the answer is bigger than {limit} bytes"
+            )
+    return bytes(body)
 
 
 class FlashForgeClient:
@@ -138,18 +169,27 @@ class FlashForgeClient:
 
     async def thumbnail(self, file_name: str) -> bytes:
         """Return the preview image of a file on the printer."""
-        data = await self._request("/gcodeThumb", {"fileName": file_name})
-        image = data.get("imageData")
+        path = "/gcodeThumb"
+        content = await self._post(
+            path, {"fileName": file_name}, limit=MAX_THUMBNAIL_ANSWER_BYTES
+        )
+        image = self._parse(path, content).get("imageData")
         if not isinstance(image, str):
-            raise FlashForgeResponseError("/gcodeThumb: the answer has no image")
+            raise FlashForgeResponseError(f"{path}: the answer has no image")
         try:
-            return base64.b64decode(
+            decoded = base64.b64decode(
                 image.partition("base64,")[2] or image, validate=True
             )
-        except binascii.Error as err:
+        except ValueError:
+            # binascii.Error, or characters beyond ASCII.
+            decoded = None
+        if decoded is None:
+            raise FlashForgeResponseError(f"{path}: the image is not Base64")
+        if len(decoded) > MAX_IMAGE_BYTES:
             raise FlashForgeResponseError(
-                "/gcodeThumb: the image is not Base64"
-            ) from err
+                f"{path}: the image is bigger than {MAX_IMAGE_BYTES} bytes"
+            )
+        return decoded
 
     # Jobs and files
 
@@ -331,14 +371,20 @@ class FlashForgeClient:
         """POST an authenticated JSON request and return its checked answer."""
         return self._parse(path, await self._post(path, body))
 
-    async def _post(self, path: str, body: Mapping[str, object] | None = None) -> bytes:
+    async def _post(
+        self,
+        path: str,
+        body: Mapping[str, object] | None = None,
+        *,
+        limit: int = MAX_ANSWER_BYTES,
+    ) -> bytes:
         """POST an authenticated JSON request and return the answer's bytes."""
         payload = {
             "serialNumber": self.serial_number,
             "checkCode": self._check_code,
             **(body or {}),
         }
-        return await self._send(path, json_body=payload)
+        return await self._send(path, json_body=payload, limit=limit)
 
     async def _send(
         self,
@@ -348,44 +394,64 @@ class FlashForgeClient:
         upload: MultipartFile | None = None,
         headers: Mapping[str, str] | None = None,
         progress: ProgressCallback | None = None,
+        limit: int = MAX_ANSWER_BYTES,
     ) -> bytes:
         """POST to the printer and return the answer's body; map every failure.
 
         This is where transport and HTTP errors become the client's own
         (``_parse`` does the same for the answer's content). A request gets
         ``request_timeout`` seconds; an upload gets that long per chunk, so a
-        large file is not cut off while a stalled printer still is.
+        large file is not cut off while a stalled printer still is. A redirect
+        is never followed (it would carry the check code elsewhere), and an
+        answer bigger than ``limit`` bytes is refused.
         """
         url = f"http://{self.host}:{self.port}{path}"
+        failure: FlashForgeError
         try:
             async with asyncio.timeout(self._request_timeout) as deadline:
                 if upload is None:
-                    request = self._get_session().post(url, json=json_body)
+                    request = self._get_session().post(
+                        url, json=json_body, allow_redirects=False
+                    )
                 else:
                     chunks = upload.chunks(self._keep_alive(deadline, progress))
                     request = self._get_session().post(
-                        url, data=chunks, headers=headers, expect100=True
+                        url,
+                        data=chunks,
+                        headers=headers,
+                        expect100=True,
+                        allow_redirects=False,
                     )
                 async with request as response:
                     status = response.status
-                    content = await response.read()
-        except TimeoutError as err:
-            raise FlashForgeTimeoutError(
+                    content = (
+                        await read_body(response, limit, path) if status == 200 else b""
+                    )
+        except TimeoutError:
+            failure = FlashForgeTimeoutError(
                 f"Timeout talking to the printer at {self.host}:{self.port}"
-            ) from err
+            )
         except (aiohttp.ClientError, OSError) as err:
-            raise FlashForgeConnectionError(
+            failure = FlashForgeConnectionError(
                 f"Cannot talk to the printer at {self.host}:{self.port}: {type(err).__name__}"
-            ) from err
+            )
         except ValueError:
             # aiohttp refuses header values with line breaks; its message would
             # quote them, and the check code travels in a header.
-            raise FlashForgeError(f"{path}: invalid request headers") from None
-        if status in {401, 403}:
-            raise FlashForgeAuthenticationError(f"{path}: HTTP {status}")
-        if status != 200:
-            raise FlashForgeResponseError(f"{path}: HTTP {status}")
-        return content
+            failure = FlashForgeError(f"{path}: invalid request headers")
+        else:
+            if status in {401, 403}:
+                raise FlashForgeAuthenticationError(f"{path}: HTTP {status}")
+            if 300 <= status < 400:
+                raise FlashForgeResponseError(
+                    f"{path}: HTTP {status}, a redirect, which is not followed"
+                )
+            if status != 200:
+                raise FlashForgeResponseError(f"{path}: HTTP {status}")
+            return content
+        # Raised outside the handlers, so that no aiohttp error, with the
+        # request and its headers, is chained under the client's error.
+        raise failure
 
     def _keep_alive(
         self, deadline: asyncio.Timeout, progress: ProgressCallback | None
@@ -407,8 +473,11 @@ class FlashForgeClient:
         """Check an answer's JSON shape and code."""
         try:
             data = json.loads(content)
-        except (ValueError, RecursionError) as err:
-            raise FlashForgeResponseError(f"{path}: the answer is not JSON") from err
+        except ValueError, RecursionError:
+            # Raised below: the decoder's error would keep the answer alive.
+            data = _NOT_JSON
+        if data is _NOT_JSON:
+            raise FlashForgeResponseError(f"{path}: the answer is not JSON")
         if not isinstance(data, dict):
             raise FlashForgeResponseError(f"{path}: the answer is not a JSON object")
         code = data.get("code")

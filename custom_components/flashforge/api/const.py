@@ -25,3 +25,12 @@ CODE_BUSY: Final = 5
 
 # Big enough to keep a fast link busy, small enough to keep memory flat.
 UPLOAD_CHUNK_SIZE: Final = 1024 * 1024
+
+# Caps on what is read of an answer: a printer that sends more is broken or
+# hostile, and must not make the client buffer without bound. A JSON answer
+# (a /detail is under 4 KiB, a file list of ten files with tools under 16 KiB)
+# gets far more room than it needs, a preview image a few MB.
+MAX_ANSWER_BYTES: Final = 256 * 1024
+MAX_IMAGE_BYTES: Final = 4 * 1024 * 1024
+# A /gcodeThumb answer carries its image in Base64 (4 bytes per 3).
+MAX_THUMBNAIL_ANSWER_BYTES: Final = MAX_IMAGE_BYTES // 3 * 4 + 4 + MAX_ANSWER_BYTES

@@ -1,0 +1,325 @@
+"""A printer that redirects, floods or garbles its answers can do the client no harm.
+
+These peers do what the emulator never does; each is a small server on
+127.0.0.1 that misbehaves in one way.
+"""
+
+import asyncio
+import base64
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+import contextlib
+import json
+import os
+from pathlib import Path
+import tracemalloc
+
+from aiohttp import web
+import pytest
+
+from custom_components.flashforge.api import (
+    MAX_ANSWER_BYTES,
+    MAX_IMAGE_BYTES,
+    FlashForgeClient,
+    FlashForgeError,
+    FlashForgeResponseError,
+)
+
+CHECK_CODE = "hostile-check-code"
+# Far above any cap, far below what the test machine could not hold.
+FLOOD_BYTES = 50 * 1024 * 1024
+FLOOD_CHUNK = b" " * (64 * 1024)
+# The client may hold a cap's worth of answer and a few buffers, no more.
+MEMORY_BOUND = 4 * MAX_ANSWER_BYTES + 2 * 1024 * 1024
+
+type Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+type Operation = Callable[[FlashForgeClient, Path], Awaitable[object]]
+
+
+class Recorder:
+    """A server that only notes what reaches it."""
+
+    def __init__(self) -> None:
+        """Start with nothing received."""
+        self.received: list[str] = []
+
+    async def handle(self, request: web.Request) -> web.Response:
+        """Note the request and refuse the check code, as a printer would."""
+        await request.read()
+        self.received.append(f"{request.method} {request.path}")
+        return web.json_response({"code": 3, "message": "checkCode error"})
+
+
+@pytest.fixture
+async def serve(
+    socket_enabled: None,
+) -> AsyncIterator[Callable[[Handler], Awaitable[int]]]:
+    """Return a starter of loopback servers answering every path with a handler."""
+    runners: list[web.AppRunner] = []
+
+    async def start(handler: Handler) -> int:
+        app = web.Application(client_max_size=FLOOD_BYTES)
+        app.router.add_route("*", "/{path:.*}", handler)
+        runner = web.AppRunner(app, handle_signals=False)
+        await runner.setup()
+        site = web.TCPSite(runner, "127.0.0.1", 0)
+        await site.start()
+        runners.append(runner)
+        port: int = runner.addresses[0][1]
+        return port
+
+    yield start
+    for runner in runners:
+        await runner.cleanup()
+
+
+@pytest.fixture
+async def make_client() -> AsyncIterator[Callable[[int], FlashForgeClient]]:
+    """Return a factory of clients for a loopback port, closed after the test."""
+    clients: list[FlashForgeClient] = []
+
+    def factory(port: int) -> FlashForgeClient:
+        client = FlashForgeClient(
+            "127.0.0.1", "SNHOSTILE1", CHECK_CODE, port=port, request_timeout=5
+        )
+        clients.append(client)
+        return client
+
+    yield factory
+    for client in clients:
+        await client.close()
+
+
+@pytest.fixture
+def gcode(tmp_path: Path) -> Path:
+    """Return a small file to upload."""
+    path = tmp_path / "part.gcode"
+    path.write_bytes(b"G28\nG1 X10\n" * 100)
+    return path
+
+
+async def read_detail(client: FlashForgeClient, path: Path) -> object:
+    """Read the printer's state."""
+    return await client.detail()
+
+
+async def upload(client: FlashForgeClient, path: Path) -> object:
+    """Upload a file and start printing it."""
+    await client.upload(path, print_now=True)
+    return None
+
+
+def chain(error: BaseException) -> Iterator[BaseException]:
+    """Yield an error and everything chained under it, causes and contexts."""
+    seen: set[int] = set()
+    pending = [error]
+    while pending:
+        current = pending.pop()
+        if id(current) in seen:
+            continue
+        seen.add(id(current))
+        yield current
+        pending.extend(
+            linked
+            for linked in (current.__cause__, current.__context__)
+            if linked is not None
+        )
+
+
+@pytest.mark.parametrize("operation", [read_detail, upload])
+@pytest.mark.parametrize("status", [301, 302, 303, 307, 308])
+async def test_a_redirect_is_a_response_error_and_is_not_followed(
+    serve: Callable[[Handler], Awaitable[int]],
+    make_client: Callable[[int], FlashForgeClient],
+    gcode: Path,
+    operation: Operation,
+    status: int,
+) -> None:
+    """A 3xx sends nothing elsewhere and is no authentication failure."""
+    elsewhere = Recorder()
+    target = await serve(elsewhere.handle)
+
+    async def redirect(request: web.Request) -> web.Response:
+        await request.read()
+        location = f"http://127.0.0.1:{target}{request.path}"
+        return web.Response(status=status, headers={"Location": location})
+
+    client = make_client(await serve(redirect))
+
+    with pytest.raises(FlashForgeResponseError) as info:
+        await operation(client, gcode)
+
+    assert str(status) in str(info.value)
+    assert elsewhere.received == []
+
+
+async def malformed_status_line(
+    reader: asyncio.StreamReader, writer: asyncio.StreamWriter
+) -> None:
+    """Take the request, then answer something that is not HTTP."""
+    await reader.read(1024)
+    writer.write(b"HTTP/1.1 OK-ish\r\nContent-Length: nonsense\r\n\r\n{}")
+    await writer.drain()
+    writer.close()
+
+
+async def bad_content_length(
+    reader: asyncio.StreamReader, writer: asyncio.StreamWriter
+) -> None:
+    """Answer with a header aiohttp cannot parse."""
+    await reader.read(1024)
+    writer.write(b"HTTP/1.1 200 OK\r\nContent-Length: -5\r\n\r\n{}")
+    await writer.drain()
+    writer.close()
+
+
+async def cut_short(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+    """Promise a body, send part of it and hang up."""
+    await reader.read(1024)
+    writer.write(b"HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\n{")
+    await writer.drain()
+    writer.close()
+
+
+@pytest.mark.parametrize("operation", [read_detail, upload])
+@pytest.mark.parametrize(
+    "answer", [malformed_status_line, bad_content_length, cut_short]
+)
+async def test_errors_carry_no_request_in_their_chain(
+    socket_enabled: None,
+    make_client: Callable[[int], FlashForgeClient],
+    gcode: Path,
+    operation: Operation,
+    answer: Callable[[asyncio.StreamReader, asyncio.StreamWriter], Awaitable[None]],
+) -> None:
+    """No error chained under a client error holds the request or its headers."""
+    server = await asyncio.start_server(answer, "127.0.0.1", 0)
+    port = server.sockets[0].getsockname()[1]
+    try:
+        with pytest.raises(FlashForgeError) as info:
+            await operation(make_client(port), gcode)
+    finally:
+        server.close()
+        await server.wait_closed()
+
+    errors = list(chain(info.value))
+    assert errors == [info.value]
+    for error in errors:
+        assert CHECK_CODE not in repr(error)
+        assert CHECK_CODE not in str(error)
+        assert "SNHOSTILE1" not in repr(error)
+
+
+def detail_answer(size: int) -> bytes:
+    """Return a valid /detail answer of exactly size bytes."""
+    head = b'{"code": 0, "detail": {"name": "'
+    tail = b'"}}'
+    return head + b"n" * (size - len(head) - len(tail)) + tail
+
+
+@pytest.mark.parametrize("chunked", [False, True])
+@pytest.mark.parametrize(
+    ("size", "accepted"),
+    [(MAX_ANSWER_BYTES, True), (MAX_ANSWER_BYTES + 1, False)],
+)
+async def test_json_answers_are_capped(
+    serve: Callable[[Handler], Awaitable[int]],
+    make_client: Callable[[int], FlashForgeClient],
+    chunked: bool,
+    size: int,
+    accepted: bool,
+) -> None:
+    """An answer up to the cap is read; one byte more is a response error."""
+    body = detail_answer(size)
+
+    async def answer(request: web.Request) -> web.StreamResponse:
+        await request.read()
+        if not chunked:
+            return web.Response(body=body, content_type="application/json")
+        response = web.StreamResponse()
+        response.enable_chunked_encoding()
+        await response.prepare(request)
+        for start in range(0, len(body), len(FLOOD_CHUNK)):
+            await response.write(body[start : start + len(FLOOD_CHUNK)])
+        await response.write_eof()
+        return response
+
+    client = make_client(await serve(answer))
+
+    if accepted:
+        assert (await client.detail()).name is not None
+    else:
+        with pytest.raises(FlashForgeResponseError, match="bigger than"):
+            await client.detail()
+
+
+@contextlib.contextmanager
+def peak_memory() -> Iterator[list[int]]:
+    """Measure the peak of Python allocations in the block, in bytes."""
+    result: list[int] = []
+    tracemalloc.start()
+    try:
+        yield result
+    finally:
+        result.append(tracemalloc.get_traced_memory()[1])
+        tracemalloc.stop()
+
+
+@pytest.mark.parametrize("announced", [True, False])
+async def test_a_flood_fails_fast_with_bounded_memory(
+    serve: Callable[[Handler], Awaitable[int]],
+    make_client: Callable[[int], FlashForgeClient],
+    announced: bool,
+) -> None:
+    """A 50 MB answer, announced or chunked without end, is cut off at the cap."""
+    sent = [0]
+
+    async def flood(request: web.Request) -> web.StreamResponse:
+        await request.read()
+        response = web.StreamResponse(headers={"Content-Type": "application/json"})
+        if announced:
+            response.content_length = FLOOD_BYTES
+        else:
+            response.enable_chunked_encoding()
+        await response.prepare(request)
+        with contextlib.suppress(ConnectionError):
+            while sent[0] < FLOOD_BYTES:
+                await response.write(FLOOD_CHUNK)
+                sent[0] += len(FLOOD_CHUNK)
+        return response
+
+    client = make_client(await serve(flood))
+    started = os.times().elapsed
+
+    with peak_memory() as peak, pytest.raises(FlashForgeResponseError):
+        await client.detail()
+
+    assert os.times().elapsed - started < 3
+    assert peak[0] < MEMORY_BOUND
+    assert sent[0] < FLOOD_BYTES
+
+
+@pytest.mark.parametrize(
+    ("image_size", "accepted"),
+    [(MAX_ANSWER_BYTES * 2, True), (MAX_IMAGE_BYTES + 3, False)],
+)
+async def test_thumbnails_have_their_own_cap(
+    serve: Callable[[Handler], Awaitable[int]],
+    make_client: Callable[[int], FlashForgeClient],
+    image_size: int,
+    accepted: bool,
+) -> None:
+    """A preview bigger than a JSON answer is read; one beyond the image cap is not."""
+    image = b"\x89PNG" + b"\0" * (image_size - 4)
+    encoded = base64.b64encode(image).decode()
+
+    async def answer(request: web.Request) -> web.Response:
+        await request.read()
+        return web.json_response({"code": 0, "imageData": encoded}, dumps=json.dumps)
+
+    client = make_client(await serve(answer))
+
+    if accepted:
+        assert await client.thumbnail("part.gcode") == image
+    else:
+        with pytest.raises(FlashForgeResponseError, match="bigger than"):
+            await client.thumbnail("part.gcode")
