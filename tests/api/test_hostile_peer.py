@@ -7,11 +7,9 @@ These peers do what the emulator never does; each is a small server on
 import asyncio
 import base64
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
-import contextlib
 import json
 import os
 from pathlib import Path
-import tracemalloc
 
 from aiohttp import web
 import pytest
@@ -24,52 +22,29 @@ from custom_components.flashforge.api import (
     FlashForgeResponseError,
 )
 
+from ..hostile_peers import (
+    FLOOD_BYTES,
+    FLOOD_CHUNK,
+    Flood,
+    Recorder,
+    Serve,
+    peak_memory,
+    redirect,
+    servers,
+)
+
 CHECK_CODE = "hostile-check-code"
-# Far above any cap, far below what the test machine could not hold.
-FLOOD_BYTES = 50 * 1024 * 1024
-FLOOD_CHUNK = b" " * (64 * 1024)
 # The client may hold a cap's worth of answer and a few buffers, no more.
 MEMORY_BOUND = 4 * MAX_ANSWER_BYTES + 2 * 1024 * 1024
 
-type Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 type Operation = Callable[[FlashForgeClient, Path], Awaitable[object]]
 
 
-class Recorder:
-    """A server that only notes what reaches it."""
-
-    def __init__(self) -> None:
-        """Start with nothing received."""
-        self.received: list[str] = []
-
-    async def handle(self, request: web.Request) -> web.Response:
-        """Note the request and refuse the check code, as a printer would."""
-        await request.read()
-        self.received.append(f"{request.method} {request.path}")
-        return web.json_response({"code": 3, "message": "checkCode error"})
-
-
 @pytest.fixture
-async def serve(
-    socket_enabled: None,
-) -> AsyncIterator[Callable[[Handler], Awaitable[int]]]:
-    """Return a starter of loopback servers answering every path with a handler."""
-    runners: list[web.AppRunner] = []
-
-    async def start(handler: Handler) -> int:
-        app = web.Application(client_max_size=FLOOD_BYTES)
-        app.router.add_route("*", "/{path:.*}", handler)
-        runner = web.AppRunner(app, handle_signals=False)
-        await runner.setup()
-        site = web.TCPSite(runner, "127.0.0.1", 0)
-        await site.start()
-        runners.append(runner)
-        port: int = runner.addresses[0][1]
-        return port
-
-    yield start
-    for runner in runners:
-        await runner.cleanup()
+async def serve(socket_enabled: None) -> AsyncIterator[Serve]:
+    """Return a starter of misbehaving loopback servers."""
+    async with servers() as start:
+        yield start
 
 
 @pytest.fixture
@@ -128,7 +103,7 @@ def chain(error: BaseException) -> Iterator[BaseException]:
 @pytest.mark.parametrize("operation", [read_detail, upload])
 @pytest.mark.parametrize("status", [301, 302, 303, 307, 308])
 async def test_a_redirect_is_a_response_error_and_is_not_followed(
-    serve: Callable[[Handler], Awaitable[int]],
+    serve: Serve,
     make_client: Callable[[int], FlashForgeClient],
     gcode: Path,
     operation: Operation,
@@ -136,14 +111,7 @@ async def test_a_redirect_is_a_response_error_and_is_not_followed(
 ) -> None:
     """A 3xx sends nothing elsewhere and is no authentication failure."""
     elsewhere = Recorder()
-    target = await serve(elsewhere.handle)
-
-    async def redirect(request: web.Request) -> web.Response:
-        await request.read()
-        location = f"http://127.0.0.1:{target}{request.path}"
-        return web.Response(status=status, headers={"Location": location})
-
-    client = make_client(await serve(redirect))
+    client = make_client(await serve(redirect(status, await serve(elsewhere.handle))))
 
     with pytest.raises(FlashForgeResponseError) as info:
         await operation(client, gcode)
@@ -222,7 +190,7 @@ def detail_answer(size: int) -> bytes:
     [(MAX_ANSWER_BYTES, True), (MAX_ANSWER_BYTES + 1, False)],
 )
 async def test_json_answers_are_capped(
-    serve: Callable[[Handler], Awaitable[int]],
+    serve: Serve,
     make_client: Callable[[int], FlashForgeClient],
     chunked: bool,
     size: int,
@@ -252,42 +220,15 @@ async def test_json_answers_are_capped(
             await client.detail()
 
 
-@contextlib.contextmanager
-def peak_memory() -> Iterator[list[int]]:
-    """Measure the peak of Python allocations in the block, in bytes."""
-    result: list[int] = []
-    tracemalloc.start()
-    try:
-        yield result
-    finally:
-        result.append(tracemalloc.get_traced_memory()[1])
-        tracemalloc.stop()
-
-
 @pytest.mark.parametrize("announced", [True, False])
 async def test_a_flood_fails_fast_with_bounded_memory(
-    serve: Callable[[Handler], Awaitable[int]],
+    serve: Serve,
     make_client: Callable[[int], FlashForgeClient],
     announced: bool,
 ) -> None:
     """A 50 MB answer, announced or chunked without end, is cut off at the cap."""
-    sent = [0]
-
-    async def flood(request: web.Request) -> web.StreamResponse:
-        await request.read()
-        response = web.StreamResponse(headers={"Content-Type": "application/json"})
-        if announced:
-            response.content_length = FLOOD_BYTES
-        else:
-            response.enable_chunked_encoding()
-        await response.prepare(request)
-        with contextlib.suppress(ConnectionError):
-            while sent[0] < FLOOD_BYTES:
-                await response.write(FLOOD_CHUNK)
-                sent[0] += len(FLOOD_CHUNK)
-        return response
-
-    client = make_client(await serve(flood))
+    flood = Flood(announced=announced, content_type="application/json")
+    client = make_client(await serve(flood.handle))
     started = os.times().elapsed
 
     with peak_memory() as peak, pytest.raises(FlashForgeResponseError):
@@ -295,7 +236,7 @@ async def test_a_flood_fails_fast_with_bounded_memory(
 
     assert os.times().elapsed - started < 3
     assert peak[0] < MEMORY_BOUND
-    assert sent[0] < FLOOD_BYTES
+    assert flood.sent < FLOOD_BYTES
 
 
 @pytest.mark.parametrize(
@@ -303,7 +244,7 @@ async def test_a_flood_fails_fast_with_bounded_memory(
     [(MAX_ANSWER_BYTES * 2, True), (MAX_IMAGE_BYTES + 3, False)],
 )
 async def test_thumbnails_have_their_own_cap(
-    serve: Callable[[Handler], Awaitable[int]],
+    serve: Serve,
     make_client: Callable[[int], FlashForgeClient],
     image_size: int,
     accepted: bool,
