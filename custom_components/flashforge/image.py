@@ -2,6 +2,7 @@
 
 import asyncio
 from datetime import datetime
+from http import HTTPStatus
 from typing import override
 
 import aiohttp
@@ -18,7 +19,13 @@ from homeassistant.helpers.aiohttp_client import async_get_clientsession
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from homeassistant.util import dt as dt_util
 
-from .api import FlashForgeError, FlashForgeNotFoundError, FlashForgeResponseError
+from .api import (
+    MAX_IMAGE_BYTES,
+    FlashForgeError,
+    FlashForgeNotFoundError,
+    FlashForgeResponseError,
+    read_body,
+)
 from .const import LOGGER
 from .coordinator import FlashForgeConfigEntry, FlashForgeCoordinator
 from .entity import FlashForgeEntity
@@ -133,7 +140,12 @@ class FlashForgeThumbnail(FlashForgeEntity, ImageEntity):
             return None
         try:
             image = await self._download(url)
-        except (aiohttp.ClientError, TimeoutError, ImageContentTypeError) as err:
+        except (
+            aiohttp.ClientError,
+            TimeoutError,
+            ImageContentTypeError,
+            FlashForgeResponseError,
+        ) as err:
             self._report(file_name, str(err) or type(err).__name__)
             return None
         if endpoint_missing:
@@ -141,11 +153,19 @@ class FlashForgeThumbnail(FlashForgeEntity, ImageEntity):
         return image
 
     async def _download(self, url: str) -> Image:
-        """Fetch the job's preview from the URL the printer reports."""
+        """Fetch the job's preview from the URL the printer reports.
+
+        The printer serves it itself: a redirect is not followed, and an
+        image beyond the cap is refused before it fills memory.
+        """
         session = async_get_clientsession(self.hass)
-        async with session.get(url, timeout=FETCH_TIMEOUT) as response:
+        async with session.get(
+            url, timeout=FETCH_TIMEOUT, allow_redirects=False
+        ) as response:
             response.raise_for_status()
-            content = await response.read()
+            if response.status != HTTPStatus.OK:
+                raise FlashForgeResponseError(f"HTTP {response.status}")
+            content = await read_body(response, MAX_IMAGE_BYTES, "The preview")
             content_type = (
                 response.content_type
                 if hdrs.CONTENT_TYPE in response.headers

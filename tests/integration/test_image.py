@@ -19,13 +19,23 @@ from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 from syrupy.assertion import SnapshotAssertion
 from syrupy.filters import props
 
-from custom_components.flashforge.api import FlashForgeClient
+from custom_components.flashforge.api import MAX_IMAGE_BYTES, FlashForgeClient
 from custom_components.flashforge.const import DOMAIN
 from custom_components.flashforge.image import FlashForgeThumbnail, image_type
 from flashforge_emulator import Emulator, FaultKind
+from flashforge_emulator.core import PrinterCore
 from flashforge_emulator.images import png_to_bmp
 
 from ..conftest import EmulatorFactory
+from ..hostile_peers import (
+    FLOOD_BYTES,
+    Flood,
+    Recorder,
+    Serve,
+    peak_memory,
+    redirect,
+    servers,
+)
 from .conftest import entry_for
 
 
@@ -251,6 +261,46 @@ async def test_job_url_error(
 
         assert await entity.async_image() is None
         assert "500" in caplog.text
+
+
+async def hostile_job_url(serve: Serve, kind: str) -> tuple[int, Flood, Recorder]:
+    """Start a job URL server that floods or redirects; return its port."""
+    flood = Flood(announced=kind == "announced", content_type="image/png")
+    elsewhere = Recorder()
+    if kind == "redirect":
+        return (
+            await serve(redirect(302, await serve(elsewhere.handle))),
+            flood,
+            elsewhere,
+        )
+    return await serve(flood.handle), flood, elsewhere
+
+
+@pytest.mark.parametrize("kind", ["announced", "chunked", "redirect"])
+async def test_a_hostile_job_url_gives_no_image(
+    hass: HomeAssistant,
+    emulator_factory: EmulatorFactory,
+    caplog: pytest.LogCaptureFixture,
+    kind: str,
+) -> None:
+    """A job URL that floods is cut off at the image cap; a redirect is not followed."""
+    async with (
+        servers() as serve,
+        printer(hass, emulator_factory, "ad5x") as (emu, entry),
+    ):
+        port, flood, elsewhere = await hostile_job_url(serve, kind)
+        url = f"http://127.0.0.1:{port}/getThum"
+        with patch.object(PrinterCore, "thumb_url", property(lambda _: url)):
+            await start_print(emu, entry, next(iter(emu.files)))
+        entity = thumbnail_entity(hass, thumbnail_id(hass, emu))
+
+        with peak_memory() as peak:
+            assert await entity.async_image() is None
+
+    assert peak[0] < 3 * MAX_IMAGE_BYTES
+    assert flood.sent < FLOOD_BYTES
+    assert elsewhere.received == []
+    assert "Cannot fetch the preview" in caplog.text
 
 
 @pytest.mark.parametrize(

@@ -3,7 +3,7 @@
 Nothing here imports Home Assistant: the package depends on aiohttp alone.
 """
 
-from .client import FlashForgeClient
+from .client import FlashForgeClient, read_body
 from .const import (
     DEFAULT_PORT,
     ENCLOSED_PIDS,
@@ -60,6 +60,7 @@ __all__ = [
     "PrinterFile",
     "ProductInfo",
     "ProgressCallback",
+    "read_body",
     "read_file_tools",
     "validate_file_name",
 ]
