@@ -288,3 +288,99 @@ def test_material_mapping_json() -> None:
             "slotMaterialColor": "#F72224",
         }
     ]
+
+
+# Every count, size, duration, amount and percentage the detail reports.
+NON_NEGATIVE_DETAIL_FIELDS = [
+    ("printLayer", "print_layer"),
+    ("targetPrintLayer", "target_print_layer"),
+    ("printDuration", "print_duration"),
+    ("estimatedTime", "estimated_time"),
+    ("estimatedRightLen", "estimated_length"),
+    ("estimatedRightWeight", "estimated_weight"),
+    ("estimatedLeftLen", "estimated_left_length"),
+    ("estimatedLeftWeight", "estimated_left_weight"),
+    ("cumulativeFilament", "cumulative_filament"),
+    ("cumulativePrintTime", "cumulative_print_time"),
+    ("remainingDiskSpace", "remaining_disk_space"),
+    ("nozzleCnt", "nozzle_count"),
+    ("autoShutdownTime", "auto_shutdown_time"),
+    ("fillAmount", "fill_amount"),
+    ("printSpeedAdjust", "print_speed_adjust"),
+    ("currentPrintSpeed", "current_print_speed"),
+    ("coolingFanSpeed", "cooling_fan_speed"),
+    ("coolingFanLeftSpeed", "cooling_left_fan_speed"),
+    ("chamberFanSpeed", "chamber_fan_speed"),
+    ("tvoc", "tvoc"),
+]
+
+
+@pytest.mark.parametrize(("field", "attribute"), NON_NEGATIVE_DETAIL_FIELDS)
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [(-1, None), (-0.5, None), ("-3", None), (-(2**40), None), (0, 0), (7, 7)],
+)
+def test_negative_counts_are_not_reported(
+    field: str, attribute: str, value: object, expected: object
+) -> None:
+    """A negative count, size or duration is unknown, as a sentinel is; 0 is a value."""
+    detail = PrinterDetail.from_dict({field: value})
+
+    assert getattr(detail, attribute) == expected
+
+
+@pytest.mark.parametrize(
+    ("field", "attribute"),
+    [
+        ("slotCnt", "slot_count"),
+        ("currentSlot", "current_slot"),
+        ("currentLoadSlot", "current_load_slot"),
+    ],
+)
+def test_negative_station_counts_are_not_reported(field: str, attribute: str) -> None:
+    """The material station's counts and slot numbers are never negative."""
+    detail = PrinterDetail.from_dict(
+        {"matlStationInfo": {field: -1, "slotInfos": [{"slotId": -2}, {"slotId": 1}]}}
+    )
+
+    station = detail.material_station
+    assert station is not None
+    assert getattr(station, attribute) is None
+    assert [slot.slot_id for slot in station.slots] == [1]
+
+
+@pytest.mark.parametrize(
+    ("entry", "attribute"),
+    [
+        ({"printingTime": -60}, "printing_time"),
+        ({"totalFilamentWeight": -1.5}, "total_filament_weight"),
+        ({"gcodeToolCnt": -1}, "tool_count"),
+    ],
+)
+def test_negative_file_values_are_not_reported(
+    entry: dict[str, Any], attribute: str
+) -> None:
+    """A file's negative duration, weight or tool count is unknown."""
+    [file] = parse_file_list({"gcodeListDetail": [{"gcodeFileName": "a.gx", **entry}]})
+
+    assert getattr(file, attribute) is None
+
+
+def test_negative_tool_values_are_not_reported() -> None:
+    """A tool's negative weight or slot is unknown; a negative tool id is no tool."""
+    [file] = parse_file_list(
+        {
+            "gcodeListDetail": [
+                {
+                    "gcodeFileName": "a.gx",
+                    "gcodeToolDatas": [
+                        {"toolId": 0, "filamentWeight": -2, "slotId": -1},
+                        {"toolId": -1, "filamentWeight": 3},
+                    ],
+                }
+            ]
+        }
+    )
+
+    [tool] = file.tools
+    assert (tool.filament_weight, tool.slot_id) == (None, None)

@@ -118,3 +118,32 @@ async def test_huge_layer_count_gives_a_state(
 
     assert sensor_state(hass, "total_layers") == STATE_UNKNOWN
     assert flashforge_errors(caplog) == []
+
+
+@pytest.mark.usefixtures("entity_registry_enabled_by_default")
+@pytest.mark.parametrize(
+    ("field", "key"),
+    [
+        ("printLayer", "current_layer"),
+        ("targetPrintLayer", "total_layers"),
+        ("printDuration", "print_duration"),
+        ("estimatedTime", "time_remaining"),
+        ("estimatedRightLen", "filament_length"),
+        ("estimatedRightWeight", "filament_weight"),
+        ("remainingDiskSpace", "free_disk_space"),
+        ("cumulativeFilament", "lifetime_filament"),
+        ("cumulativePrintTime", "lifetime_print_time"),
+    ],
+)
+async def test_negative_count_is_unknown(
+    hass: HomeAssistant,
+    peer: RawPeer,
+    caplog: pytest.LogCaptureFixture,
+    field: str,
+    key: str,
+) -> None:
+    """A negative count, size or duration shows as unknown, not as a value."""
+    await set_up(hass, peer, {"pid": 36, "status": "printing", field: -1})
+
+    assert sensor_state(hass, key) == STATE_UNKNOWN
+    assert flashforge_errors(caplog) == []

@@ -78,6 +78,20 @@ def _int(data: Mapping[str, Any], key: str) -> int | None:
     return int(number)
 
 
+def _count(data: Mapping[str, Any], key: str) -> int | None:
+    """Read a count, size or duration: a whole number, never negative."""
+    number = _number(data.get(key))
+    if number is None or not 0 <= number < _WHOLE_NUMBER_LIMIT:
+        return None
+    return int(number)
+
+
+def _amount(data: Mapping[str, Any], key: str) -> float | None:
+    """Read an amount (length, weight, space, percentage): never negative."""
+    number = _number(data.get(key))
+    return number if number is not None and number >= 0 else None
+
+
 def _ratio(data: Mapping[str, Any], key: str) -> float | None:
     """Read a ratio from 0 to 1; anything outside is not one."""
     number = _number(data.get(key))
@@ -178,7 +192,7 @@ class MaterialStation:
     def from_dict(cls, data: Mapping[str, Any]) -> Self:
         """Parse ``matlStationInfo``."""
         infos = _mappings(data, "slotInfos")
-        ids = [_int(info, "slotId") for info in infos]
+        ids = [_count(info, "slotId") for info in infos]
         # Some captures number slots from 0, mappings always from 1.
         offset = 1 if 0 in ids else 0
         slots = tuple(
@@ -192,9 +206,9 @@ class MaterialStation:
             if slot_id is not None
         )
         return cls(
-            slot_count=_int(data, "slotCnt"),
-            current_slot=_int(data, "currentSlot"),
-            current_load_slot=_int(data, "currentLoadSlot"),
+            slot_count=_count(data, "slotCnt"),
+            current_slot=_count(data, "currentSlot"),
+            current_load_slot=_count(data, "currentLoadSlot"),
             state_action=_int(data, "stateAction"),
             state_step=_int(data, "stateStep"),
             slots=slots,
@@ -291,35 +305,35 @@ class PrinterDetail:
             print_file_name=_str(data, "printFileName"),
             print_file_thumb_url=_str(data, "printFileThumbUrl"),
             print_progress=_ratio(data, "printProgress"),
-            print_layer=_int(data, "printLayer"),
-            target_print_layer=_int(data, "targetPrintLayer"),
-            print_duration=_int(data, "printDuration"),
-            estimated_time=_int(data, "estimatedTime"),
-            estimated_length=_float(data, "estimatedRightLen"),
-            estimated_weight=_float(data, "estimatedRightWeight"),
-            estimated_left_length=_float(data, "estimatedLeftLen"),
-            estimated_left_weight=_float(data, "estimatedLeftWeight"),
-            print_speed_adjust=_float(data, "printSpeedAdjust"),
-            current_print_speed=_float(data, "currentPrintSpeed"),
-            cooling_fan_speed=_float(data, "coolingFanSpeed"),
-            cooling_left_fan_speed=_float(data, "coolingFanLeftSpeed"),
-            chamber_fan_speed=_float(data, "chamberFanSpeed"),
+            print_layer=_count(data, "printLayer"),
+            target_print_layer=_count(data, "targetPrintLayer"),
+            print_duration=_count(data, "printDuration"),
+            estimated_time=_count(data, "estimatedTime"),
+            estimated_length=_amount(data, "estimatedRightLen"),
+            estimated_weight=_amount(data, "estimatedRightWeight"),
+            estimated_left_length=_amount(data, "estimatedLeftLen"),
+            estimated_left_weight=_amount(data, "estimatedLeftWeight"),
+            print_speed_adjust=_amount(data, "printSpeedAdjust"),
+            current_print_speed=_amount(data, "currentPrintSpeed"),
+            cooling_fan_speed=_amount(data, "coolingFanSpeed"),
+            cooling_left_fan_speed=_amount(data, "coolingFanLeftSpeed"),
+            chamber_fan_speed=_amount(data, "chamberFanSpeed"),
             z_axis_compensation=_float(data, "zAxisCompensation"),
             nozzle_model=_str(data, "nozzleModel"),
-            nozzle_count=_int(data, "nozzleCnt"),
+            nozzle_count=_count(data, "nozzleCnt"),
             filament_type=_str(data, "rightFilamentType"),
             left_filament_type=_str(data, "leftFilamentType"),
-            fill_amount=_float(data, "fillAmount"),
-            tvoc=_float(data, "tvoc"),
-            cumulative_filament=_float(data, "cumulativeFilament"),
-            cumulative_print_time=_int(data, "cumulativePrintTime"),
-            remaining_disk_space=_float(data, "remainingDiskSpace"),
+            fill_amount=_amount(data, "fillAmount"),
+            tvoc=_amount(data, "tvoc"),
+            cumulative_filament=_amount(data, "cumulativeFilament"),
+            cumulative_print_time=_count(data, "cumulativePrintTime"),
+            remaining_disk_space=_amount(data, "remainingDiskSpace"),
             door_open=_flag(data, "doorStatus"),
             light_on=_flag(data, "lightStatus"),
             internal_fan_on=_flag(data, "internalFanStatus"),
             external_fan_on=_flag(data, "externalFanStatus"),
             auto_shutdown=_flag(data, "autoShutdown"),
-            auto_shutdown_time=_int(data, "autoShutdownTime"),
+            auto_shutdown_time=_count(data, "autoShutdownTime"),
             camera_stream_url=_str(data, "cameraStreamUrl"),
             flash_register_code=_str(data, "flashRegisterCode"),
             polar_register_code=_str(data, "polarRegisterCode"),
@@ -373,14 +387,14 @@ class FileTool:
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Self | None:
         """Parse one ``gcodeToolDatas`` entry; None without a tool id."""
-        if (tool_id := _int(data, "toolId")) is None:
+        if (tool_id := _count(data, "toolId")) is None:
             return None
         return cls(
             tool_id=tool_id,
             material_name=_str(data, "materialName"),
             material_color=_str(data, "materialColor"),
-            filament_weight=_float(data, "filamentWeight"),
-            slot_id=_int(data, "slotId"),
+            filament_weight=_amount(data, "filamentWeight"),
+            slot_id=_count(data, "slotId"),
         )
 
 
@@ -403,10 +417,10 @@ class PrinterFile:
         tools = (FileTool.from_dict(tool) for tool in _mappings(data, "gcodeToolDatas"))
         return cls(
             name=name,
-            printing_time=_int(data, "printingTime"),
-            total_filament_weight=_float(data, "totalFilamentWeight"),
+            printing_time=_count(data, "printingTime"),
+            total_filament_weight=_amount(data, "totalFilamentWeight"),
             use_material_station=_flag(data, "useMatlStation"),
-            tool_count=_int(data, "gcodeToolCnt"),
+            tool_count=_count(data, "gcodeToolCnt"),
             tools=tuple(tool for tool in tools if tool is not None),
         )
 
