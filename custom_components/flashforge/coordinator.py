@@ -2,7 +2,6 @@
 
 from collections.abc import Awaitable, Callable
 from datetime import timedelta
-import re
 
 from homeassistant.config_entries import ConfigEntry
 from homeassistant.const import CONF_HOST, CONF_PORT
@@ -25,6 +24,7 @@ from .api import (
     PrinterDetail,
     ProductInfo,
 )
+from .api.models import parse_version
 from .const import (
     ADVENTURER_5M_PIDS,
     BUSY_STATES,
@@ -41,13 +41,6 @@ from .const import (
 )
 
 type FlashForgeConfigEntry = ConfigEntry[FlashForgeCoordinator]
-
-
-def firmware_tuple(version: str | None) -> tuple[int, ...] | None:
-    """Return "v3.1.3" or "3.2.7-beta" as (3, 1, 3) or (3, 2, 7); None if unreadable."""
-    if version is None or not (match := re.search(r"\d+(?:\.\d+)*", version)):
-        return None
-    return tuple(int(part) for part in match.group().split("."))
 
 
 def unreachable_issue_id(entry: ConfigEntry) -> str:
@@ -177,7 +170,7 @@ class FlashForgeCoordinator(TimestampDataUpdateCoordinator[PrinterDetail]):
             and self.data.firmware_version == detail.firmware_version
         ):
             return
-        version = firmware_tuple(detail.firmware_version)
+        version = parse_version(detail.firmware_version)
         issue_id = firmware_issue_id(self.config_entry)
         if (
             detail.pid in ADVENTURER_5M_PIDS

@@ -13,7 +13,11 @@ from custom_components.flashforge.api import (
     PrinterDetail,
     ProductInfo,
 )
-from custom_components.flashforge.api.models import mappings_as_json, parse_file_list
+from custom_components.flashforge.api.models import (
+    mappings_as_json,
+    parse_file_list,
+    parse_version,
+)
 
 FIXTURES = Path(__file__).parent.parent / "fixtures"
 
@@ -384,3 +388,25 @@ def test_negative_tool_values_are_not_reported() -> None:
 
     [tool] = file.tools
     assert (tool.filament_weight, tool.slot_id) == (None, None)
+
+
+@pytest.mark.parametrize(
+    ("version", "expected"),
+    [
+        ("3.2.7", (3, 2, 7)),
+        ("v3.1.3", (3, 1, 3)),
+        ("V1.2.1-beta", (1, 2, 1)),
+        ("release", None),
+        ("", None),
+        (None, None),
+        ("9" * 5000, None),
+        ("3." + "1" * 5000 + ".3", None),
+        ("1." * 5000, None),
+        ("v" + "." * 10**6, None),
+        ("3.1.3" + "x" * 10**6, (3, 1, 3)),
+    ],
+    ids=lambda value: repr(value)[:20],
+)
+def test_parse_version(version: str | None, expected: tuple[int, ...] | None) -> None:
+    """Firmware versions compare as tuples; nothing makes the parser raise."""
+    assert parse_version(version) == expected

@@ -7,7 +7,7 @@ import logging
 from unittest.mock import patch
 
 from freezegun.api import FrozenDateTimeFactory
-from homeassistant.config_entries import SOURCE_REAUTH
+from homeassistant.config_entries import SOURCE_REAUTH, ConfigEntryState
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import issue_registry as ir
 import pytest
@@ -18,10 +18,7 @@ from pytest_homeassistant_custom_component.common import (
 
 from custom_components.flashforge.api import FlashForgeClient, FlashForgeCommandError
 from custom_components.flashforge.const import DOMAIN
-from custom_components.flashforge.coordinator import (
-    FlashForgeCoordinator,
-    firmware_tuple,
-)
+from custom_components.flashforge.coordinator import FlashForgeCoordinator
 from flashforge_emulator import Clock, Emulator, FaultKind, get_profile
 
 from .conftest import entry_for
@@ -253,6 +250,35 @@ async def test_old_firmware_raises_a_repair_issue(
         )
 
 
+@pytest.mark.parametrize(
+    "version",
+    ["9" * 5000, "3." + "1" * 5000 + ".3", "1." * 5000 + "x"],
+    ids=["digits", "long part", "many parts"],
+)
+async def test_any_firmware_version_sets_up(
+    hass: HomeAssistant,
+    emulator_factory: object,
+    issue_registry: ir.IssueRegistry,
+    caplog: pytest.LogCaptureFixture,
+    version: str,
+) -> None:
+    """A firmware version no one can read sets up without an issue or a traceback."""
+    profile = replace(get_profile("5m-pro"), firmware_version=version)
+    async with emulator_factory(profile) as emulator:  # type: ignore[operator]
+        entry = entry_for(emulator)
+        entry.add_to_hass(hass)
+        await hass.config_entries.async_setup(entry.entry_id)
+        await hass.async_block_till_done()
+
+        assert entry.state is ConfigEntryState.LOADED
+        assert (
+            issue_registry.async_get_issue(DOMAIN, f"firmware_too_old_{entry.entry_id}")
+            is None
+        )
+        assert "Traceback" not in caplog.text
+        assert await hass.config_entries.async_unload(entry.entry_id)
+
+
 async def test_current_firmware_raises_no_issue(
     hass: HomeAssistant,
     init_integration: MockConfigEntry,
@@ -265,18 +291,3 @@ async def test_current_firmware_raises_no_issue(
         )
         is None
     )
-
-
-@pytest.mark.parametrize(
-    ("version", "expected"),
-    [
-        ("3.2.7", (3, 2, 7)),
-        ("v3.1.3", (3, 1, 3)),
-        ("V1.2.1-beta", (1, 2, 1)),
-        ("release", None),
-        (None, None),
-    ],
-)
-def test_firmware_tuple(version: str | None, expected: tuple[int, ...] | None) -> None:
-    """Firmware strings compare as version tuples."""
-    assert firmware_tuple(version) == expected

@@ -10,12 +10,18 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 import math
+import re
 from typing import Any, Self
 
 # Readings below this are sentinels for "no sensor" (-108, -109, ...).
 _LOWEST_REAL_TEMPERATURE = -50.0
 # Whole numbers beyond 64 bits are no count, time or id a printer keeps.
 _WHOLE_NUMBER_LIMIT = 2**63
+# A dotted number such as 3.2.7; a version with more parts, or longer ones,
+# is none a printer runs (and int() refuses over 4,300 digits).
+_VERSION = re.compile(r"\d+(?:\.\d+)*")
+_MAX_VERSION_PARTS = 8
+_MAX_VERSION_PART_DIGITS = 9
 
 
 class MachineStatus(StrEnum):
@@ -44,6 +50,21 @@ class MachineStatus(StrEnum):
             except ValueError:
                 pass
         return cls.UNKNOWN
+
+
+def parse_version(version: str | None) -> tuple[int, ...] | None:
+    """Return "v3.1.3" or "3.2.7-beta" as (3, 1, 3) or (3, 2, 7); None if unreadable.
+
+    Whatever the printer reports, this returns; it never raises.
+    """
+    if not isinstance(version, str) or (match := _VERSION.search(version)) is None:
+        return None
+    parts = match.group().split(".", _MAX_VERSION_PARTS)
+    if len(parts) > _MAX_VERSION_PARTS or any(
+        len(part) > _MAX_VERSION_PART_DIGITS for part in parts
+    ):
+        return None
+    return tuple(int(part) for part in parts)
 
 
 def _number(value: object) -> float | None:
