@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import contextlib
 import json
 import sys
 import time
@@ -116,9 +115,9 @@ class Bootstrap:
             await self.exchange(body["auth_code"])
         else:
             await self.login()
-        # The other onboarding steps are marked done in .storage/onboarding
-        # before the first start (dev/prepare_config.py): their API would
-        # set up integrations that need the internet.
+        # dev/prepare_config.py marks the other onboarding steps done in
+        # .storage/onboarding before the first start: their API would set up
+        # integrations that need the internet.
 
     async def exchange(self, code: str) -> None:
         """Trade an authorization code for an access token."""
@@ -249,10 +248,6 @@ class Bootstrap:
                     "value": {**value, "default_panel": DASHBOARD},
                 }
             )
-            # The http settings (port, loopback only) are the dev instance's
-            # own: keep them without asking.
-            with contextlib.suppress(RuntimeError):  # nothing pending
-                await call({"type": "http/config/promote"})
 
     async def wait_for_entities(
         self, call: Any
@@ -283,161 +278,191 @@ class Bootstrap:
 
 # ------------------------------------------------------------------ dashboard
 
+# The print's tiles, in this order; the file name gets a whole row.
+PRINT_TILES = (
+    "status",
+    "progress",
+    "time_remaining",
+    "print_end_time",
+    "file_name",
+    "current_layer",
+    "total_layers",
+)
+WIDE_TILES = {"file_name"}
+BUTTONS = ("pause", "resume", "cancel", "clear_platform")
+CONTROL_DOMAINS = ("light", "switch", "fan", "number", "select")
 
-def _key(entity: dict[str, Any]) -> str:
-    """Return what identifies an entity's role: its translation key or id."""
-    key: str = entity.get("translation_key") or entity["entity_id"].split(".", 1)[1]
-    return key.lower()
+
+def _shown(entities: list[dict[str, Any]], domain: str) -> list[dict[str, Any]]:
+    """Return a domain's enabled entities that are no diagnostics or settings."""
+    return [
+        entity
+        for entity in entities
+        if entity["entity_id"].split(".", 1)[0] == domain
+        and not entity.get("disabled_by")
+        and not entity.get("entity_category")
+    ]
 
 
-def _pick(entities: list[dict[str, Any]], domain: str, *words: str) -> list[str]:
-    """Return a domain's entity ids whose role mentions one of words, in their order."""
-    found: list[str] = []
-    for word in words:
-        for entity in entities:
-            entity_id = entity["entity_id"]
-            if (
-                entity_id.startswith(f"{domain}.")
-                and (word in _key(entity) or word in entity_id)
-                and entity_id not in found
-                and not entity.get("disabled_by")
-            ):
-                found.append(entity_id)
-    return found
+def _by_key(
+    entities: list[dict[str, Any]], domain: str, *keys: str
+) -> list[dict[str, Any]]:
+    """Return a domain's shown entities with these translation keys, in key order."""
+    shown = _shown(entities, domain)
+    return [e for key in keys for e in shown if e.get("translation_key") == key]
+
+
+def _label(entity: dict[str, Any]) -> str:
+    """Return the entity's own name, without its printer's: what it shows."""
+    name: str | None = entity.get("name") or entity.get("original_name")
+    return name or entity["entity_id"].split(".", 1)[1].replace("_", " ").capitalize()
+
+
+def _tile(entity: dict[str, Any]) -> dict[str, Any]:
+    """Return a tile card named by what it shows."""
+    card: dict[str, Any] = {
+        "type": "tile",
+        "entity": entity["entity_id"],
+        "name": _label(entity),
+    }
+    if entity.get("translation_key") in WIDE_TILES:
+        card["grid_options"] = {"columns": 12}
+    return card
+
+
+def _printer_cards(
+    entities: list[dict[str, Any]],
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]], list[dict[str, Any]]]:
+    """Return one printer's picture, print and control cards."""
+    pictures: list[dict[str, Any]] = [
+        {
+            "type": "picture-entity",
+            "entity": camera["entity_id"],
+            "camera_view": "auto",
+            "show_state": False,
+            "show_name": False,
+        }
+        for camera in _shown(entities, "camera")[:1]
+    ]
+    pictures.extend(
+        {
+            "type": "picture-entity",
+            "entity": image["entity_id"],
+            "show_state": False,
+            "name": _label(image),
+        }
+        for image in _by_key(entities, "image", "thumbnail")
+    )
+
+    print_cards = [
+        _tile(entity) for entity in _by_key(entities, "sensor", *PRINT_TILES)
+    ]
+    temperatures = [
+        {"entity": entity["entity_id"], "name": _label(entity)}
+        for entity in _shown(entities, "sensor")
+        if (entity.get("translation_key") or "").endswith("temperature")
+        and "target" not in (entity.get("translation_key") or "")
+    ]
+    if temperatures:
+        # A graph, so the dashboard shows the recorded history too.
+        print_cards.append(
+            {
+                "type": "history-graph",
+                "title": "Temperatures",
+                "hours_to_show": 1,
+                "entities": temperatures,
+            }
+        )
+    events = _by_key(entities, "event", "print")
+    if events:
+        print_cards.append(
+            {
+                "type": "logbook",
+                "title": "Print events",
+                "hours_to_show": 24,
+                "target": {"entity_id": [e["entity_id"] for e in events]},
+            }
+        )
+
+    controls: list[dict[str, Any]] = [
+        _tile(light) for light in _shown(entities, "light")
+    ]
+    buttons = _by_key(entities, "button", *BUTTONS)
+    if buttons:
+        controls.append(
+            {
+                "type": "grid",
+                "columns": 2,
+                "square": False,
+                "cards": [
+                    {
+                        "type": "button",
+                        "entity": button["entity_id"],
+                        "name": _label(button),
+                        "show_state": False,
+                        "tap_action": {
+                            "action": "perform-action",
+                            "perform_action": "button.press",
+                            "target": {"entity_id": button["entity_id"]},
+                        },
+                    }
+                    for button in buttons
+                ],
+            }
+        )
+    rows = [
+        {"entity": entity["entity_id"], "name": _label(entity)}
+        for domain in CONTROL_DOMAINS[1:]
+        for entity in _shown(entities, domain)
+    ]
+    if rows:
+        controls.append(
+            {
+                "type": "entities",
+                "title": "Controls",
+                "show_header_toggle": False,
+                "entities": rows,
+            }
+        )
+    return pictures, print_cards, controls
 
 
 def build_dashboard(
     devices: list[dict[str, Any]], entities: list[dict[str, Any]]
 ) -> dict[str, Any]:
-    """Return a sections dashboard with one column per printer."""
-    sections = []
+    """Return a sections dashboard: one printer over three columns, or one each."""
+    sections: list[dict[str, Any]] = []
     for device in sorted(
         devices, key=lambda d: d.get("name_by_user") or d["name"] or ""
     ):
         mine = [e for e in entities if e["device_id"] == device["id"]]
         name = device.get("name_by_user") or device["name"]
         heading = {"type": "heading", "heading": name, "heading_style": "title"}
-        cards: list[dict[str, Any]] = [heading]
-        cameras = _pick(mine, "camera", "")
-        images = _pick(mine, "image", "thumb", "")
-        status = _pick(mine, "sensor", "status", "state")
-        progress = _pick(mine, "sensor", "progress")
-        temps = [
-            e["entity_id"]
-            for e in mine
-            if e["entity_id"].startswith("sensor.")
-            and ("temp" in _key(e) or "temperature" in e["entity_id"])
-            and not e.get("disabled_by")
-        ]
-        if cameras:
-            cards.append(
-                {
-                    "type": "picture-entity",
-                    "entity": cameras[0],
-                    "camera_view": "auto",
-                    "show_state": False,
-                    "show_name": False,
-                }
-            )
-        if images:
-            cards.append(
-                {
-                    "type": "picture-entity",
-                    "entity": images[0],
-                    "show_state": False,
-                    "name": "Thumbnail",
-                }
-            )
-        cards.extend(
-            {"type": "tile", "entity": entity_id}
-            for entity_id in status[:1] + progress[:1]
-        )
-        if progress:
-            cards.append(
-                {
-                    "type": "gauge",
-                    "entity": progress[0],
-                    "min": 0,
-                    "max": 100,
-                    "name": "Progress",
-                }
-            )
-        if temps:
-            cards.append(
-                {"type": "entities", "title": "Temperatures", "entities": temps}
-            )
-        cards.extend(
-            {"type": "tile", "entity": entity_id}
-            for entity_id in _pick(mine, "light", "")
-        )
-        buttons = _pick(
-            mine, "button", "pause", "resume", "continue", "cancel", "stop", "clear", ""
-        )
-        if buttons:
-            cards.append(
-                {
-                    "type": "grid",
-                    "columns": 2,
-                    "square": False,
-                    "cards": [
-                        {
-                            "type": "button",
-                            "entity": entity_id,
-                            "show_state": False,
-                            "tap_action": {
-                                "action": "perform-action",
-                                "perform_action": "button.press",
-                                "target": {"entity_id": entity_id},
-                            },
-                        }
-                        for entity_id in buttons
-                    ],
-                }
-            )
-        controls = [
-            e["entity_id"]
-            for e in mine
-            if e["entity_id"].split(".")[0] in ("switch", "fan", "number", "select")
-            and not e.get("disabled_by")
-            and not e.get("entity_category")
-        ]
-        if controls:
-            cards.append(
-                {"type": "entities", "title": "Controls", "entities": controls}
-            )
+        pictures, print_cards, controls = _printer_cards(mine)
         if len(devices) == 1:
-            # One printer: spread it over three columns (picture, state,
-            # controls); a print farm gets one column per printer.
-            split = [i for i, c in enumerate(cards) if c["type"] == "tile"][:1] or [1]
-            controls_at = next(
-                (
-                    i
-                    for i, c in enumerate(cards)
-                    if c["type"] == "tile" and c["entity"].startswith("light.")
-                ),
-                len(cards),
-            )
-            sections.append({"type": "grid", "cards": cards[: split[0]]})
-            sections.append(
-                {
-                    "type": "grid",
-                    "cards": [
-                        {"type": "heading", "heading": "State"},
-                        *cards[split[0] : controls_at],
-                    ],
-                }
-            )
-            sections.append(
-                {
-                    "type": "grid",
-                    "cards": [
-                        {"type": "heading", "heading": "Controls"},
-                        *cards[controls_at:],
-                    ],
-                }
+            sections.extend(
+                [
+                    {"type": "grid", "cards": [heading, *pictures]},
+                    {
+                        "type": "grid",
+                        "cards": [
+                            {"type": "heading", "heading": "Print"},
+                            *print_cards,
+                        ],
+                    },
+                    {
+                        "type": "grid",
+                        "cards": [
+                            {"type": "heading", "heading": "Controls"},
+                            *controls,
+                        ],
+                    },
+                ]
             )
         else:
-            sections.append({"type": "grid", "cards": cards})
+            sections.append(
+                {"type": "grid", "cards": [heading, *pictures, *print_cards, *controls]}
+            )
     return {
         "title": "FlashForge",
         "views": [
