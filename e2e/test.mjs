@@ -1,7 +1,8 @@
 // Browser test of the scripts/develop stack, as a user would click it:
 // log in, look at the dashboard, add the second emulated printer through the
 // config flow (a wrong check code first), open its device page, check the
-// entities show the emulator's values, press pause.
+// entities show the emulator's values, press pause, find the print event
+// that made in the activity log (the logbook).
 //
 // Debian's Chromium, driven by playwright-core (no browser download).
 // Environment: HA_URL, HA_USERNAME, HA_PASSWORD, PRINTER_HOST, PRINTER_PORT,
@@ -172,6 +173,18 @@ async function pause(page) {
   await shot(page, '08-paused');
 }
 
+async function activityLog(page, detail) {
+  step('open the activity log and find the print event');
+  await page.goto(`${haUrl}/logbook`);
+  // An entry of the printer's Print event entity, showing the pause.
+  const entry = page.locator('.entry')
+    .filter({ has: page.locator('.subject', { hasText: /^Print$/ }) })
+    .filter({ hasText: /Paused/ })
+    .filter({ hasText: detail.name });
+  await entry.first().waitFor({ timeout: TIMEOUT });
+  await shot(page, '09-activity-log');
+}
+
 async function main() {
   await mkdir(shots, { recursive: true });
   const browser = await chromium.launch({
@@ -197,9 +210,10 @@ async function main() {
   try {
     await login(page);
     await addPrinter(page);
-    await openDevice(page);
+    const detail = await openDevice(page);
     await checkEntities(page);
     await pause(page);
+    await activityLog(page, detail);
     step('passed');
   } catch (err) {
     await shot(page, '99-failure').catch(() => {});
