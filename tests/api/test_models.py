@@ -410,3 +410,24 @@ def test_negative_tool_values_are_not_reported() -> None:
 def test_parse_version(version: str | None, expected: tuple[int, ...] | None) -> None:
     """Firmware versions compare as tuples; nothing makes the parser raise."""
     assert parse_version(version) == expected
+
+
+def test_raw_answer_is_bounded_for_diagnostics() -> None:
+    """The kept answer is cut after eight levels of nesting and 1,024 characters."""
+    nested: list[Any] = []
+    deep = nested
+    for _ in range(5000):
+        deep.append([])
+        deep = deep[0]
+    answer = load("detail_5m_pro.json")["detail"]
+
+    detail = PrinterDetail.from_dict(answer | {"deep": nested, "text": "t" * 5000})
+    product = ProductInfo.from_dict({"deep": nested})
+
+    value, depth = detail.raw["deep"], 1
+    while isinstance(value, list):
+        value, depth = value[0], depth + 1
+    assert (value, depth) == ("…", 8)
+    assert detail.raw["text"] == "t" * 1024 + "…"
+    assert product.raw["deep"] == detail.raw["deep"]
+    assert {key: detail.raw[key] for key in answer} == answer

@@ -17,6 +17,11 @@ from typing import Any, Self
 _LOWEST_REAL_TEMPERATURE = -50.0
 # Whole numbers beyond 64 bits are no count, time or id a printer keeps.
 _WHOLE_NUMBER_LIMIT = 2**63
+# Nothing a printer reports nests deeper than this, or has longer texts; the
+# raw answer kept for diagnostics is cut there, so any input can be shown.
+_RAW_DEPTH = 8
+_RAW_TEXT_LENGTH = 1024
+_CUT = "…"
 # A dotted number such as 3.2.7; a version with more parts, or longer ones,
 # is none a printer runs (and int() refuses over 4,300 digits).
 _VERSION = re.compile(r"\d+(?:\.\d+)*")
@@ -65,6 +70,21 @@ def parse_version(version: str | None) -> tuple[int, ...] | None:
     ):
         return None
     return tuple(int(part) for part in parts)
+
+
+def _bounded(value: object, depth: int = _RAW_DEPTH) -> Any:
+    """Return a JSON value with deeper containers and longer texts cut short."""
+    if isinstance(value, str):
+        return (
+            value if len(value) <= _RAW_TEXT_LENGTH else value[:_RAW_TEXT_LENGTH] + _CUT
+        )
+    if not isinstance(value, Mapping | list):
+        return value
+    if depth == 0:
+        return _CUT
+    if isinstance(value, list):
+        return [_bounded(item, depth - 1) for item in value]
+    return {key: _bounded(item, depth - 1) for key, item in value.items()}
 
 
 def _number(value: object) -> float | None:
@@ -296,7 +316,7 @@ class PrinterDetail:
     polar_register_code: str | None
     has_material_station: bool
     material_station: MaterialStation | None
-    # The answer verbatim, for diagnostics; fields nothing reads are no change.
+    # The answer, depth-bounded, for diagnostics; fields nothing reads are no change.
     raw: Mapping[str, Any] = field(repr=False, compare=False)
 
     @classmethod
@@ -364,7 +384,7 @@ class PrinterDetail:
                 if isinstance(station, Mapping)
                 else None
             ),
-            raw=data,
+            raw=_bounded(data),
         )
 
 
@@ -378,7 +398,7 @@ class ProductInfo:
     light_control: bool
     internal_fan_control: bool
     external_fan_control: bool
-    # The answer verbatim, for diagnostics; fields nothing reads are no change.
+    # The answer, depth-bounded, for diagnostics; fields nothing reads are no change.
     raw: Mapping[str, Any] = field(repr=False, compare=False)
 
     @classmethod
@@ -391,7 +411,7 @@ class ProductInfo:
             light_control=_flag(data, "lightCtrlState") is True,
             internal_fan_control=_flag(data, "internalFanCtrlState") is True,
             external_fan_control=_flag(data, "externalFanCtrlState") is True,
-            raw=data,
+            raw=_bounded(data),
         )
 
 
