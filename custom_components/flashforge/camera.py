@@ -28,6 +28,14 @@ PARALLEL_UPDATES = 1
 VIEWER_BUFFER_FRAMES = 2
 # A part larger than this is not a camera frame: drop the connection.
 MAX_FRAME_BYTES = 8 * 1024 * 1024
+# What precedes a part's body (delimiter line and headers) takes a few hundred
+# bytes; a camera that sends more before a body is not relaying frames.
+MAX_HEADER_BYTES = 16 * 1024
+# Parts in a row that are not JPEG images before the stream counts as no camera.
+MAX_SKIPPED_PARTS = 16
+# Start of image, then the marker every JPEG segment begins with. The end is not
+# checked: some cameras pad frames after the end of image marker.
+JPEG_START = b"\xff\xd8\xff"
 UPSTREAM_TIMEOUT = aiohttp.ClientTimeout(total=None, connect=10, sock_read=10)
 # Reconnects in a row without a frame before the viewers are let go.
 MAX_RECONNECTS = 5
@@ -41,6 +49,8 @@ BOUNDARY = "frame"
 
 _BOUNDARY_PARAM = re.compile(r'boundary="?([^";,\s]+)"?', re.IGNORECASE)
 _HEADER_END = re.compile(rb"\r?\n\r?\n")
+# Longest match of _HEADER_END, less one: how far a resumed search backs up.
+_HEADER_END_OVERLAP = 3
 _CONTENT_LENGTH = re.compile(rb"^content-length:\s*(\d+)\s*$", re.IGNORECASE | re.M)
 
 CAMERA = CameraEntityDescription(key="camera", translation_key="camera")
@@ -61,58 +71,126 @@ def boundary_of(content_type: str) -> str:
 
 
 class MjpegParser:
-    """Split a multipart/x-mixed-replace byte stream into its parts' bodies."""
+    """Split a multipart/x-mixed-replace byte stream into its JPEG frames.
 
-    def __init__(self, boundary: str, max_frame_bytes: int = MAX_FRAME_BYTES) -> None:
+    Each search resumes where the last one stopped, so the work is linear in
+    the bytes fed however they are split; ``scanned`` counts the bytes the
+    searches have read, to show it.
+    """
+
+    def __init__(
+        self,
+        boundary: str,
+        max_frame_bytes: int = MAX_FRAME_BYTES,
+        max_header_bytes: int = MAX_HEADER_BYTES,
+    ) -> None:
         """Look for parts delimited by ``--boundary``."""
         self._delimiter = b"--" + boundary.encode()
         self._max = max_frame_bytes
+        self._max_header = max_header_bytes
         self._buffer = bytearray()
+        self._at_headers = False
         self._in_body = False
         self._length: int | None = None
+        # Where the next search in the buffer starts: all before it was read.
+        self._resume = 0
+        # Bytes since the last body ended, dropped ones included.
+        self._head_bytes = 0
+        self._skipped = 0
+        self.scanned = 0
 
     def feed(self, data: bytes) -> list[bytes]:
-        """Take bytes off the wire; return the frames they complete."""
+        """Take bytes off the wire; return the JPEG frames they complete."""
         self._buffer += data
         frames: list[bytes] = []
-        while (frame := self._next_frame()) is not None:
-            if frame:
-                frames.append(frame)
-        if len(self._buffer) > self._max + len(self._delimiter) + 1024:
-            raise MjpegError("a part grew beyond the frame size limit")
+        while (body := self._next_body()) is not None:
+            if body.startswith(JPEG_START):
+                self._skipped = 0
+                frames.append(body)
+                continue
+            # An HTML page or a script is never relayed as an image.
+            self._skipped += 1
+            if self._skipped > MAX_SKIPPED_PARTS:
+                raise MjpegError(f"{self._skipped} parts in a row are not JPEG images")
         return frames
 
-    def _next_frame(self) -> bytes | None:
-        """Return the next complete body (b"" for an empty part), None for more data."""
+    def _next_body(self) -> bytes | None:
+        """Return the next complete body, None for more data."""
+        if not self._in_body and not self._read_headers():
+            return None
         buffer = self._buffer
-        if not self._in_body:
-            start = buffer.find(self._delimiter)
-            if start < 0:
-                # Drop the preamble, keeping what may be a split delimiter.
-                del buffer[: max(0, len(buffer) - len(self._delimiter))]
-                return None
-            if not (end := _HEADER_END.search(buffer, start + len(self._delimiter))):
-                return None
-            headers = bytes(buffer[start + len(self._delimiter) : end.start()])
-            del buffer[: end.end()]
-            length = _CONTENT_LENGTH.search(headers)
-            self._length = int(length.group(1)) if length else None
-            if self._length is not None and self._length > self._max:
-                raise MjpegError(f"a part of {self._length} bytes is too large")
-            self._in_body = True
         if self._length is not None:
             if len(buffer) < self._length:
                 return None
-            frame = bytes(buffer[: self._length])
+            body = bytes(buffer[: self._length])
             del buffer[: self._length]
         else:
             # Without a length the body runs up to the next delimiter.
-            if (end_of_body := buffer.find(self._delimiter)) < 0:
+            if (end := self._find_delimiter()) < 0:
+                if len(buffer) > self._max + len(self._delimiter):
+                    raise MjpegError("a part grew beyond the frame size limit")
                 return None
-            frame = bytes(buffer[:end_of_body]).rstrip(b"\r\n")
-            del buffer[:end_of_body]
+            body = bytes(buffer[:end]).rstrip(b"\r\n")
+            del buffer[:end]
         self._in_body = False
-        return frame
+        self._resume = 0
+        return body
+
+    def _read_headers(self) -> bool:
+        """Consume the next delimiter and headers; return whether a body follows."""
+        buffer = self._buffer
+        if not self._at_headers:
+            if (start := self._find_delimiter()) < 0:
+                # Drop the preamble, keeping what may be a split delimiter.
+                keep = len(self._delimiter) - 1
+                dropped = max(0, len(buffer) - keep)
+                del buffer[:dropped]
+                self._head_bytes += dropped
+                self._resume = 0
+                self._check_head(len(buffer))
+                return False
+            start += len(self._delimiter)
+            del buffer[:start]
+            self._head_bytes += start
+            self._at_headers = True
+            self._resume = 0
+        end = _HEADER_END.search(buffer, self._resume)
+        self.scanned += (end.end() if end else len(buffer)) - self._resume
+        if end is None:
+            self._resume = max(0, len(buffer) - _HEADER_END_OVERLAP)
+            self._check_head(len(buffer))
+            return False
+        self._check_head(end.end())
+        headers = bytes(buffer[: end.start()])
+        del buffer[: end.end()]
+        self._length = None
+        if length := _CONTENT_LENGTH.search(headers):
+            digits = length.group(1)
+            # Compared as text first: int() refuses thousands of digits.
+            if len(digits) > len(str(self._max)) or int(digits) > self._max:
+                raise MjpegError(f"a part over {self._max} bytes is too large")
+            self._length = int(digits)
+        self._at_headers = False
+        self._in_body = True
+        self._head_bytes = 0
+        self._resume = 0
+        return True
+
+    def _find_delimiter(self) -> int:
+        """Return where the next delimiter starts, -1 if not yet received."""
+        buffer = self._buffer
+        found = buffer.find(self._delimiter, self._resume)
+        self.scanned += (
+            found + len(self._delimiter) if found >= 0 else len(buffer)
+        ) - self._resume
+        if found < 0:
+            self._resume = max(0, len(buffer) - len(self._delimiter) + 1)
+        return found
+
+    def _check_head(self, pending: int) -> None:
+        """Refuse a part whose delimiter and headers exceed the cap."""
+        if self._head_bytes + pending > self._max_header:
+            raise MjpegError(f"more than {self._max_header} bytes before a part's body")
 
 
 class MjpegViewer:

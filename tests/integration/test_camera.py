@@ -33,6 +33,8 @@ from syrupy.filters import props
 
 from custom_components.flashforge import camera as camera_module
 from custom_components.flashforge.camera import (
+    MAX_HEADER_BYTES,
+    MAX_SKIPPED_PARTS,
     VIEWER_BUFFER_FRAMES,
     FlashForgeCamera,
     MjpegError,
@@ -46,7 +48,9 @@ from flashforge_emulator import Emulator
 from ..conftest import EmulatorFactory
 from .conftest import entry_for
 
-JPEG = b"\xff\xd8" + b"\x00" * 16 + b"\xff\xd9"
+# Start of image, an APP0 marker, end of image: what the parser takes for a JPEG.
+JPEG = b"\xff\xd8\xff\xe0" + b"\x00" * 16 + b"\xff\xd9"
+OTHER_JPEG = JPEG[:4] + b"\x01" * 16 + JPEG[-2:]
 
 
 @pytest.fixture(autouse=True)
@@ -502,13 +506,13 @@ def part(body: bytes, *, length: bool = True, delimiter: bytes = b"--b") -> byte
 
 def test_parser_with_lengths_in_pieces() -> None:
     """Parts split anywhere across reads come out whole."""
-    stream = b"preamble\r\n" + part(JPEG) + part(JPEG[::-1])
+    stream = b"preamble\r\n" + part(JPEG) + part(OTHER_JPEG)
     for size in (1, 3, 7, len(stream)):
         parser = MjpegParser("b")
         frames: list[bytes] = []
         for start in range(0, len(stream), size):
             frames += parser.feed(stream[start : start + size])
-        assert frames == [JPEG, JPEG[::-1]]
+        assert frames == [JPEG, OTHER_JPEG]
 
 
 def test_parser_without_lengths() -> None:
@@ -522,17 +526,135 @@ def test_parser_without_lengths() -> None:
 def test_parser_skips_empty_parts_and_bare_newlines() -> None:
     """Empty parts give no frame; LF-only header ends are understood."""
     parser = MjpegParser("b")
-    stream = b"--b\nContent-Length: 0\n\n" + b"--b\nContent-Length: 20\n\n" + JPEG
+    stream = b"--b\nContent-Length: 0\n\n--b\nContent-Length: %d\n\n" % len(JPEG)
+    stream += JPEG
     assert parser.feed(stream) == [JPEG]
 
 
-def test_parser_limits_memory() -> None:
+@pytest.mark.parametrize("length", [b"21", b"9" * 5000], ids=["21", "5000 digits"])
+def test_parser_limits_memory(length: bytes) -> None:
     """A part beyond the size limit is refused, announced or not."""
     with pytest.raises(MjpegError, match="too large"):
-        MjpegParser("b", max_frame_bytes=10).feed(part(JPEG))
+        MjpegParser("b", max_frame_bytes=20).feed(
+            b"--b\r\nContent-Length: " + length + b"\r\n\r\n"
+        )
     parser = MjpegParser("b", max_frame_bytes=10)
     with pytest.raises(MjpegError, match="beyond"):
         parser.feed(b"--b\r\n\r\n" + b"\x00" * 2000)
+
+
+def feed_until_refused(parser: MjpegParser, data: Iterator[bytes]) -> int:
+    """Feed chunks until the parser refuses the stream; return the bytes fed."""
+    fed = 0
+    refused: MjpegError | None = None
+    while refused is None:
+        assert fed < 2 * MAX_HEADER_BYTES, "the parser never refused the stream"
+        fed += len(chunk := next(data))
+        try:
+            parser.feed(chunk)
+        except MjpegError as err:
+            refused = err
+    assert "before a part's body" in str(refused)
+    return fed
+
+
+def endless(prefix: bytes, line: bytes, size: int) -> Iterator[bytes]:
+    """Yield the prefix, then the line over and over, in chunks of size bytes."""
+    pending = prefix
+    while True:
+        while len(pending) < size:
+            pending += line
+        yield pending[:size]
+        pending = pending[size:]
+
+
+@pytest.mark.parametrize(
+    ("prefix", "line"),
+    [
+        # Header lines that never end in a blank line.
+        (b"--b\r\n", b"X-Pad: 1\r\n"),
+        (b"--b\n", b"a\n"),
+        # A preamble that never reaches a delimiter.
+        (b"", b"<p>no delimiter</p>\r\n"),
+        # Junk between a part and the next delimiter.
+        (part(JPEG), b"junk\r\n"),
+    ],
+    ids=["header lines", "bare header lines", "preamble", "junk after a part"],
+)
+@pytest.mark.parametrize("size", [1, 7, 4096])
+def test_parser_caps_what_precedes_a_body(
+    prefix: bytes, line: bytes, size: int
+) -> None:
+    """Endless headers or junk are refused once past the cap, however they arrive."""
+    parser = MjpegParser("b")
+    fed = feed_until_refused(parser, endless(prefix, line, size))
+    assert fed <= len(prefix) + MAX_HEADER_BYTES + size
+
+
+def test_parser_takes_headers_up_to_the_cap() -> None:
+    """Headers just within the cap are a part like any other."""
+    head = b"--b\r\nContent-Length: %d\r\n" % len(JPEG)
+    padding = b"X-Pad: " + b"p" * (MAX_HEADER_BYTES - len(head) - 11) + b"\r\n\r\n"
+    stream = head + padding + JPEG
+    assert len(stream) - len(JPEG) == MAX_HEADER_BYTES
+    assert MjpegParser("b").feed(stream) == [JPEG]
+    with pytest.raises(MjpegError):
+        MjpegParser("b").feed(head + b"p" + padding + JPEG)
+
+
+@pytest.mark.parametrize(
+    ("prefix", "line"),
+    [
+        # Header lines under a cap large enough not to end them.
+        (b"--b\r\n", b"X-Pad: 1\r\n"),
+        # A body without length, waiting for the next delimiter.
+        (b"--b\r\n\r\n" + JPEG, b"\x00-\r\n-"),
+        # A preamble without a delimiter.
+        (b"", b"--a\r\n"),
+    ],
+    ids=["header lines", "body without length", "preamble"],
+)
+@pytest.mark.parametrize("size", [1, 5, 64])
+def test_parser_work_is_linear(prefix: bytes, line: bytes, size: int) -> None:
+    """The bytes searched grow with the bytes fed, not with their square."""
+    limit = 1 << 20
+    parser = MjpegParser("b", max_frame_bytes=limit, max_header_bytes=limit)
+    chunks = endless(prefix, line, size)
+    fed = feeds = 0
+    for total in (20_000, 80_000):  # N, then 4N
+        while fed < total:
+            fed += len(chunk := next(chunks))
+            feeds += 1
+            assert parser.feed(chunk) == []
+        # Each search reads what arrived, plus what may be a split delimiter.
+        assert fed - len(prefix) <= parser.scanned <= fed + feeds * len(b"--b")
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        b"<!DOCTYPE html><html><body>login</body></html>",
+        b"<script>alert(1)</script>",
+        b"\x89PNG\r\n\x1a\n" + b"\x00" * 16,
+        b"\xff\xd8\x00not a jpeg",
+        b"",
+    ],
+    ids=["html", "script", "png", "soi only", "empty"],
+)
+def test_parser_drops_parts_that_are_no_jpeg(body: bytes) -> None:
+    """Only JPEG images come out; pages, scripts and other images are dropped."""
+    parser = MjpegParser("b")
+    stream = part(body) + part(JPEG) + part(body, length=False) + part(JPEG)
+    assert parser.feed(stream + b"--b--\r\n") == [JPEG, JPEG]
+
+
+def test_parser_refuses_a_stream_without_jpeg() -> None:
+    """A camera sending nothing but other parts is no camera."""
+    page = part(b"<html></html>")
+    parser = MjpegParser("b")
+    assert parser.feed(page * MAX_SKIPPED_PARTS + part(JPEG)) == [JPEG]
+    with pytest.raises(MjpegError, match="not JPEG images"):
+        parser.feed(page * (MAX_SKIPPED_PARTS + 1))
 
 
 @pytest.mark.parametrize(
