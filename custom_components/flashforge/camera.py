@@ -127,11 +127,17 @@ class MjpegParser:
         else:
             # Without a length the body runs up to the next delimiter.
             if (end := self._find_delimiter()) < 0:
-                if len(buffer) > self._max + len(self._delimiter):
+                # Room for a whole frame, its line end and a split delimiter.
+                if len(buffer) > self._max + 2 + len(self._delimiter):
                     raise MjpegError("a part grew beyond the frame size limit")
                 return None
             body = bytes(buffer[:end]).rstrip(b"\r\n")
-            del buffer[:end]
+            if len(body) > self._max:
+                raise MjpegError("a part grew beyond the frame size limit")
+            # The delimiter that ends this body opens the next part.
+            del buffer[: end + len(self._delimiter)]
+            self._head_bytes = len(self._delimiter)
+            self._at_headers = True
         self._in_body = False
         self._resume = 0
         return body
