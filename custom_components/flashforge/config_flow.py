@@ -272,12 +272,12 @@ class FlashForgeConfigFlow(ConfigFlow, domain=DOMAIN):
     def _async_show_user_form(
         self, errors: dict[str, str] | None = None
     ) -> ConfigFlowResult:
-        """Show the user form with what was typed so far."""
+        """Show the user form with what was typed so far, but the check code."""
+        # A form goes to the browser: the check code is typed again, never sent.
+        typed = {k: v for k, v in self._user_input.items() if k != CONF_CHECK_CODE}
         return self.async_show_form(
             step_id="user",
-            data_schema=self.add_suggested_values_to_schema(
-                USER_SCHEMA, self._user_input
-            ),
+            data_schema=self.add_suggested_values_to_schema(USER_SCHEMA, typed),
             errors=errors,
         )
 

@@ -214,8 +214,9 @@ async def test_user_cannot_connect_when_nothing_listens(
     assert result["type"] is FlowResultType.FORM
     assert result["step_id"] == "user"
     assert result["errors"] == {"base": "cannot_connect"}
-    # What was typed stays, so that trying again is one click.
-    assert suggested(result) == address(emulator)
+    # What was typed stays, so that trying again is quick; the check code is
+    # typed again, as no form carries it back to the browser.
+    assert suggested(result) == {**address(emulator), CONF_CHECK_CODE: None}
 
     await emulator.come_back()
     result = await hass.config_entries.flow.async_configure(
@@ -266,6 +267,7 @@ async def test_user_invalid_auth(
     assert result["type"] is FlowResultType.FORM
     assert result["errors"] == {"base": "invalid_auth"}
     assert suggested(result)[CONF_SERIAL_NUMBER] == emulator.serial
+    assert suggested(result)[CONF_CHECK_CODE] is None
 
     result = await hass.config_entries.flow.async_configure(
         result["flow_id"], address(emulator)
@@ -399,8 +401,9 @@ async def test_search_pick_error_returns_to_user_form(
         assert result["type"] is FlowResultType.FORM
         assert result["step_id"] == "user"
         assert result["errors"] == {"base": "invalid_auth"}
-        # The picked printer's address is filled in: only the code needs fixing.
-        assert suggested(result) == address(emu, check_code="00000000")
+        # The picked printer's address is filled in; the code is typed again,
+        # as a form never carries it back to the browser.
+        assert suggested(result) == {**address(emu), CONF_CHECK_CODE: None}
 
         result = await hass.config_entries.flow.async_configure(
             result["flow_id"], address(emu)
