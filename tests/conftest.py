@@ -1,7 +1,9 @@
 """Fixtures shared by every test."""
 
-from collections.abc import AsyncGenerator, AsyncIterator, Callable
+from collections.abc import AsyncGenerator, AsyncIterator, Callable, Iterator
 import contextlib
+import os
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -66,3 +68,17 @@ async def emulator(emulator_factory: EmulatorFactory) -> AsyncGenerator[Emulator
     """Return a running 5M Pro emulator at a fast pace."""
     async with emulator_factory("5m-pro") as emu:
         yield emu
+
+
+@pytest.fixture
+def release_fifos(tmp_path: Path) -> Iterator[None]:
+    """After the test, unblock any thread still waiting to read a FIFO under tmp_path.
+
+    Without this, a regression that opens a FIFO for reading would hang the
+    whole session instead of failing one test.
+    """
+    yield
+    for pipe in tmp_path.rglob("*"):
+        if pipe.is_fifo():
+            with contextlib.suppress(OSError):
+                os.close(os.open(pipe, os.O_WRONLY | os.O_NONBLOCK))

@@ -1,7 +1,7 @@
 """Tests for streaming uploads to the emulator."""
 
 import asyncio
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 import hashlib
 import os
 from pathlib import Path
@@ -10,13 +10,18 @@ import tracemalloc
 import pytest
 
 from custom_components.flashforge.api import (
+    MAX_FILE_NAME_BYTES,
+    FileProblem,
     FlashForgeAuthenticationError,
     FlashForgeBusyError,
     FlashForgeClient,
+    FlashForgeClosedError,
     FlashForgeConnectionError,
     FlashForgeFileError,
     MachineStatus,
     MaterialMapping,
+    UploadSource,
+    validate_file_name,
 )
 from flashforge_emulator import Emulator, FaultKind
 
@@ -108,6 +113,8 @@ async def test_empty_file_uploads(
         "",
         " leading.gcode",
         "..",
+        "x" * 300 + ".gcode",
+        "\u00fc" * 200 + ".gcode",
     ],
 )
 async def test_unsafe_file_names_are_refused_before_sending(
@@ -123,21 +130,138 @@ async def test_unsafe_file_names_are_refused_before_sending(
     assert emulator.request_counts.get("/uploadGcode", 0) == 0
 
 
-async def test_missing_file(client: FlashForgeClient, tmp_path: Path) -> None:
-    """A file that does not exist is a file error."""
-    with pytest.raises(FlashForgeFileError, match=r"missing\.gcode"):
-        await client.upload(tmp_path / "missing.gcode")
+@pytest.mark.parametrize(
+    ("name", "accepted"),
+    [
+        ("x" * (MAX_FILE_NAME_BYTES - 6) + ".gcode", True),
+        ("x" * (MAX_FILE_NAME_BYTES - 5) + ".gcode", False),
+        # Two bytes each in UTF-8: the limit counts bytes, not characters.
+        ("\u00fc" * 124 + ".gcode", True),
+        ("\u00fc" * 125 + ".gcode", False),
+    ],
+    ids=["255 bytes", "256 bytes", "254 bytes in 130 characters", "256 bytes"],
+)
+def test_file_name_length_limit(name: str, accepted: bool) -> None:
+    """Names of up to 255 bytes of UTF-8 pass; a longer one is refused as too long."""
+    if accepted:
+        assert validate_file_name(name) == name
+        return
+    with pytest.raises(FlashForgeFileError) as err:
+        validate_file_name(name)
+    assert err.value.problem is FileProblem.NAME_TOO_LONG
 
 
-async def test_directory_is_not_a_file(
-    client: FlashForgeClient, tmp_path: Path
+def missing(folder: Path) -> Path:
+    """Return a path to nothing."""
+    return folder / "missing.gcode"
+
+
+def below_a_file(folder: Path) -> Path:
+    """Return a path that treats a file as a folder."""
+    (folder / "part.gcode").write_bytes(GCODE)
+    return folder / "part.gcode" / "part.gcode"
+
+
+def with_nul(folder: Path) -> Path:
+    """Return a path no file system holds."""
+    return folder / "part\x00.gcode"
+
+
+def directory(folder: Path) -> Path:
+    """Return a folder named like G-code."""
+    (folder / "folder.gcode").mkdir()
+    return folder / "folder.gcode"
+
+
+def fifo(folder: Path) -> Path:
+    """Return a named pipe, which a plain open() would wait on for a writer."""
+    os.mkfifo(folder / "pipe.gcode")
+    return folder / "pipe.gcode"
+
+
+def symlink(folder: Path) -> Path:
+    """Return a link to a regular file."""
+    (folder / "part.gcode").write_bytes(GCODE)
+    (folder / "link.gcode").symlink_to(folder / "part.gcode")
+    return folder / "link.gcode"
+
+
+def unreadable(folder: Path) -> Path:
+    """Return a file nobody but root may read."""
+    path = folder / "locked.gcode"
+    path.write_bytes(GCODE)
+    path.chmod(0)
+    return path
+
+
+@pytest.mark.usefixtures("release_fifos")
+@pytest.mark.parametrize(
+    ("make_path", "problem"),
+    [
+        (missing, FileProblem.NOT_FOUND),
+        (below_a_file, FileProblem.NOT_FOUND),
+        (with_nul, FileProblem.NOT_FOUND),
+        (directory, FileProblem.NOT_A_FILE),
+        (fifo, FileProblem.NOT_A_FILE),
+        (symlink, FileProblem.NOT_A_FILE),
+        pytest.param(
+            unreadable,
+            FileProblem.UNREADABLE,
+            marks=pytest.mark.skipif(os.geteuid() == 0, reason="root reads anything"),
+        ),
+    ],
+)
+async def test_source_must_be_a_regular_file(
+    client: FlashForgeClient,
+    emulator: Emulator,
+    tmp_path: Path,
+    make_path: Callable[[Path], Path],
+    problem: FileProblem,
 ) -> None:
-    """A directory cannot be uploaded."""
-    directory = tmp_path / "folder.gcode"
-    directory.mkdir()
+    """Anything but a regular file, links and FIFOs too, is refused at once, unsent."""
+    path = make_path(tmp_path)
 
-    with pytest.raises(FlashForgeFileError):
-        await client.upload(directory)
+    async with asyncio.timeout(5):
+        with pytest.raises(FlashForgeFileError) as err:
+            await client.upload(path, file_name="part.gcode")
+
+    assert err.value.problem is problem
+    assert emulator.request_counts.get("/uploadGcode", 0) == 0
+
+
+def test_source_knows_its_real_location(tmp_path: Path) -> None:
+    """A path through a linked folder opens the file where it really lies."""
+    (tmp_path / "real").mkdir()
+    (tmp_path / "real" / "part.gcode").write_bytes(GCODE)
+    (tmp_path / "via").symlink_to(tmp_path / "real")
+
+    with UploadSource.open(tmp_path / "via" / "part.gcode") as source:
+        assert source.real_path == (tmp_path / "real" / "part.gcode").resolve()
+        assert source.size == len(GCODE)
+
+
+@pytest.mark.parametrize("replacement", ["nothing", "symlink", "fifo", "other file"])
+async def test_source_sends_the_file_it_opened(
+    client: FlashForgeClient, emulator: Emulator, tmp_path: Path, replacement: str
+) -> None:
+    """Whatever takes the path's place after opening, the opened file is what goes out."""
+    path = tmp_path / "part.gcode"
+    path.write_bytes(GCODE)
+    secret = tmp_path / "secret.gcode"
+    secret.write_bytes(b"; SECRET\n")
+
+    with UploadSource.open(path) as source:
+        path.unlink()
+        if replacement == "symlink":
+            path.symlink_to(secret)
+        elif replacement == "fifo":
+            os.mkfifo(path)
+        elif replacement == "other file":
+            path.write_bytes(b"; SECRET\n")
+        async with asyncio.timeout(5):
+            await client.upload(source)
+
+    assert emulator.files["part.gcode"].sha256 == hashlib.sha256(GCODE).hexdigest()
 
 
 async def test_wrong_check_code_is_answered_before_the_body(
@@ -251,6 +375,94 @@ async def test_ad5x_upload_with_material_mappings(
 
     assert detail.print_file_name == "cube.gcode"
     assert detail.status in {MachineStatus.HEATING, MachineStatus.PRINTING}
+
+
+# Closing the client
+
+
+async def wait_until(condition: Callable[[], bool], seconds: float = 10) -> None:
+    """Wait until condition() holds."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + seconds
+    while not condition():
+        assert loop.time() < deadline, "the condition did not come true"
+        await asyncio.sleep(0.01)
+
+
+def printer_is_done(emulator: Emulator) -> bool:
+    """Return whether the printer finished handling the upload it began."""
+    return emulator.max_concurrent_commands >= 1 and not emulator.core.executing
+
+
+async def test_close_stops_an_upload_and_the_commands_behind_it(
+    client: FlashForgeClient, emulator: Emulator, tmp_path: Path
+) -> None:
+    """Closed mid-upload: the printer gets part of the file, stores and prints nothing.
+
+    The printer stops reading for a while, so the upload is halfway when
+    the client is closed; the command queued behind it is never sent.
+    """
+    # Far more than the loopback socket buffers hold while the printer waits.
+    path = write_file(tmp_path, "part.gcode", 32 * 1024 * 1024)
+    emulator.add_fault(FaultKind.LATENCY, path="/uploadGcode", count=1, delay=1.0)
+    upload = asyncio.create_task(client.upload(path, print_now=True))
+    light = asyncio.create_task(client.set_light(True))
+    await wait_until(lambda: emulator.request_counts["/uploadGcode"] >= 1)
+
+    await client.close()
+
+    for request in (upload, light):
+        assert request.done()
+        with pytest.raises(FlashForgeClosedError):
+            await request
+    await wait_until(lambda: printer_is_done(emulator))
+    assert "part.gcode" not in emulator.files
+    assert emulator.printer.job is None
+    assert emulator.request_counts["/control"] == 0
+
+
+OPERATIONS: dict[str, Callable[[FlashForgeClient, Path], Awaitable[object]]] = {
+    "command": lambda client, _path: client.set_light(True),
+    "print": lambda client, _path: client.print_file("3DBenchy_PLA.gcode"),
+    "upload": lambda client, path: client.upload(path, print_now=True),
+    "read": lambda client, _path: client.detail(),
+}
+
+
+@pytest.mark.parametrize("operation", OPERATIONS.values(), ids=OPERATIONS.keys())
+async def test_closed_client_sends_nothing(
+    client: FlashForgeClient,
+    emulator: Emulator,
+    tmp_path: Path,
+    operation: Callable[[FlashForgeClient, Path], Awaitable[object]],
+) -> None:
+    """After close() every request is refused with the closed error, unsent."""
+    path = tmp_path / "part.gcode"
+    path.write_bytes(GCODE)
+    await client.detail()  # the client's session exists
+    await client.close()
+    before = emulator.request_counts.copy()
+
+    with pytest.raises(FlashForgeClosedError):
+        await operation(client, path)
+
+    assert emulator.request_counts == before
+    assert emulator.printer.job is None
+
+
+async def test_cancelled_caller_is_not_a_closed_client(
+    client: FlashForgeClient, emulator: Emulator
+) -> None:
+    """Cancelling a command's caller cancels it as usual; the client goes on."""
+    emulator.add_fault(FaultKind.LATENCY, path="/control", count=1, delay=0.5)
+    command = asyncio.create_task(client.set_light(True))
+    await wait_until(lambda: emulator.request_counts["/control"] >= 1)
+
+    command.cancel()
+
+    with pytest.raises(asyncio.CancelledError):
+        await command
+    await client.clear_platform()
 
 
 @pytest.mark.slow

@@ -12,8 +12,10 @@ from .const import (
     MODEL_NAMES,
 )
 from .errors import (
+    FileProblem,
     FlashForgeAuthenticationError,
     FlashForgeBusyError,
+    FlashForgeClosedError,
     FlashForgeCommandError,
     FlashForgeConnectionError,
     FlashForgeError,
@@ -33,18 +35,26 @@ from .models import (
     PrinterFile,
     ProductInfo,
 )
-from .upload import ProgressCallback, validate_file_name
+from .upload import (
+    MAX_FILE_NAME_BYTES,
+    ProgressCallback,
+    UploadSource,
+    validate_file_name,
+)
 
 __all__ = [
     "DEFAULT_PORT",
     "ENCLOSED_PIDS",
     "MAX_ANSWER_BYTES",
+    "MAX_FILE_NAME_BYTES",
     "MAX_IMAGE_BYTES",
     "MODEL_NAMES",
+    "FileProblem",
     "FileTool",
     "FlashForgeAuthenticationError",
     "FlashForgeBusyError",
     "FlashForgeClient",
+    "FlashForgeClosedError",
     "FlashForgeCommandError",
     "FlashForgeConnectionError",
     "FlashForgeError",
@@ -60,6 +70,7 @@ __all__ = [
     "PrinterFile",
     "ProductInfo",
     "ProgressCallback",
+    "UploadSource",
     "read_body",
     "read_file_tools",
     "validate_file_name",

@@ -2,7 +2,8 @@
 
 import asyncio
 import base64
-from collections.abc import Mapping, Sequence
+from collections.abc import Awaitable, Callable, Coroutine, Mapping, Sequence
+from functools import partial
 import json
 import logging
 from pathlib import Path
@@ -25,6 +26,7 @@ from .const import (
 from .errors import (
     FlashForgeAuthenticationError,
     FlashForgeBusyError,
+    FlashForgeClosedError,
     FlashForgeCommandError,
     FlashForgeConnectionError,
     FlashForgeError,
@@ -40,7 +42,7 @@ from .models import (
     mappings_as_json,
     parse_file_list,
 )
-from .upload import MultipartFile, ProgressCallback
+from .upload import MultipartFile, ProgressCallback, UploadSource
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -117,6 +119,10 @@ class FlashForgeClient:
         self._request_timeout = request_timeout
         self._command_lock = asyncio.Lock()
         self._last_detail: tuple[bytes, PrinterDetail] | None = None
+        self._closed = False
+        # Commands and uploads in flight, which close() stops.
+        self._operations: set[asyncio.Task[Any]] = set()
+        self._bodies: set[MultipartFile] = set()
 
     def __repr__(self) -> str:
         """Describe the client without its check code."""
@@ -136,7 +142,24 @@ class FlashForgeClient:
         await self.close()
 
     async def close(self) -> None:
-        """Close the session if the client made it; an injected one stays open."""
+        """Stop the client: end its commands and uploads in flight, refuse new requests.
+
+        Returns once the stopped requests have ended, so nothing of theirs
+        reaches the printer afterwards: an upload stopped before its last
+        bytes is incomplete, and the printer neither stores nor prints it.
+        The session is closed if the client made it; an injected one stays
+        open.
+        """
+        self._closed = True
+        for body in self._bodies:
+            body.abort()
+        operations = [
+            task for task in self._operations if task is not asyncio.current_task()
+        ]
+        for task in operations:
+            task.cancel()
+        if operations:
+            await asyncio.wait(operations)
         if self._owns_session and self._session is not None:
             await self._session.close()
             self._session = None
@@ -216,7 +239,7 @@ class FlashForgeClient:
 
     async def upload(
         self,
-        path: Path,
+        source: Path | UploadSource,
         *,
         file_name: str | None = None,
         print_now: bool = False,
@@ -227,14 +250,19 @@ class FlashForgeClient:
     ) -> None:
         """Stream a file to the printer, optionally starting the print.
 
-        The file is read in chunks, so memory stays flat whatever its size. A
-        printer that stops taking data for ``request_timeout`` seconds fails
-        the upload.
+        ``source`` is a path, opened here without following a link, or a
+        source the caller opened (and checked) and closes. The file is read in
+        chunks, so memory stays flat whatever its size. A printer that stops
+        taking data for ``request_timeout`` seconds fails the upload.
         """
-        body = await MultipartFile.open(
-            path, path.name if file_name is None else file_name
+        opened = (
+            await asyncio.to_thread(UploadSource.open, source)
+            if isinstance(source, Path)
+            else source
         )
         try:
+            name = (source if isinstance(source, Path) else source.real_path).name
+            body = MultipartFile(opened, name if file_name is None else file_name)
             mappings = json.dumps(mappings_as_json(material_mappings)).encode()
             headers = {
                 "serialNumber": self.serial_number,
@@ -249,13 +277,22 @@ class FlashForgeClient:
                 "Content-Type": body.content_type,
                 "Content-Length": str(body.size),
             }
-            async with self._command_lock:
-                answer = await self._send(
-                    "/uploadGcode", upload=body, headers=headers, progress=progress
-                )
+            send = partial(
+                self._send,
+                "/uploadGcode",
+                upload=body,
+                headers=headers,
+                progress=progress,
+            )
+            self._bodies.add(body)
+            try:
+                answer = await self._guarded(self._exclusive(send))
+            finally:
+                self._bodies.discard(body)
             self._parse("/uploadGcode", answer)
         finally:
-            await body.close()
+            if opened is not source:
+                opened.close()
 
     # Controls (/control)
 
@@ -362,8 +399,40 @@ class FlashForgeClient:
 
     async def _command(self, path: str, body: Mapping[str, object]) -> None:
         """Send a command once no other command of this client is under way."""
+        await self._guarded(self._exclusive(partial(self._request, path, body)))
+
+    async def _exclusive[T](self, request: Callable[[], Awaitable[T]]) -> T:
+        """Run a request once no other command of this client is under way."""
         async with self._command_lock:
-            await self._request(path, body)
+            return await request()
+
+    async def _guarded[T](self, operation: Coroutine[Any, Any, T]) -> T:
+        """Run a command or upload as a task that close() can stop.
+
+        The caller waits for the task, and cancelling the caller cancels it.
+        """
+        try:
+            self._check_open()
+        except FlashForgeClosedError:
+            operation.close()
+            raise
+        task = asyncio.get_running_loop().create_task(operation)
+        self._operations.add(task)
+        task.add_done_callback(self._operations.discard)
+        try:
+            return await task
+        except asyncio.CancelledError:
+            caller = asyncio.current_task()
+            if (
+                task.cancelled()
+                and self._closed
+                and not (caller and caller.cancelling())
+            ):
+                # close() stopped the request; the caller itself goes on.
+                raise FlashForgeClosedError(
+                    "The client was closed while the request was under way"
+                ) from None
+            raise
 
     async def _request(
         self, path: str, body: Mapping[str, object] | None = None
@@ -502,8 +571,14 @@ class FlashForgeClient:
             raise FlashForgeResponseError(f"The answer has no {key!r} object")
         return value
 
+    def _check_open(self) -> None:
+        """Refuse a request of a closed client."""
+        if self._closed:
+            raise FlashForgeClosedError("The client is closed")
+
     def _get_session(self) -> aiohttp.ClientSession:
         """Return the injected session, or one of the client's own."""
+        self._check_open()
         if self._session is None:
             self._session = aiohttp.ClientSession()
             self._owns_session = True

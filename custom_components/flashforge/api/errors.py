@@ -4,6 +4,8 @@ Every failure the client can meet surfaces as one of these; no aiohttp, JSON
 or OS exception leaks out. No message ever contains the check code.
 """
 
+from enum import StrEnum
+
 
 class FlashForgeError(Exception):
     """Base class of every error the client raises."""
@@ -43,5 +45,26 @@ class FlashForgeNotFoundError(FlashForgeCommandError):
     """The printer does not know the requested file (code 4)."""
 
 
+class FileProblem(StrEnum):
+    """Why a local file cannot be sent."""
+
+    NOT_FOUND = "not_found"
+    NOT_A_FILE = "not_a_file"
+    UNREADABLE = "unreadable"
+    INVALID_NAME = "invalid_name"
+    NAME_TOO_LONG = "name_too_long"
+
+
 class FlashForgeFileError(FlashForgeError):
     """A local file cannot be sent: a bad name, or unreadable."""
+
+    def __init__(
+        self, message: str, problem: FileProblem = FileProblem.UNREADABLE
+    ) -> None:
+        """Keep what is wrong with the file, for callers that explain it."""
+        super().__init__(message)
+        self.problem = problem
+
+
+class FlashForgeClosedError(FlashForgeError):
+    """The client was closed: its requests in flight were stopped, new ones refused."""

@@ -19,7 +19,9 @@ from typing import IO
 from xml.etree import ElementTree as ET
 import zipfile
 
+from .errors import FlashForgeFileError
 from .models import FileTool
+from .upload import UploadSource
 
 # OrcaSlicer and FlashPrint describe filaments near the start of a G-code file,
 # PrusaSlicer (and OrcaSlicer's full config block) near the end.
@@ -47,16 +49,25 @@ _WEIGHT_KEYS = ("filament used [g]", "filament_used_g")
 _KEYS = frozenset((*_TYPE_KEYS, *_COLOR_KEYS, *_EXTRUDER_COLOR_KEYS, *_WEIGHT_KEYS))
 
 
-def read_file_tools(path: Path) -> tuple[FileTool, ...]:
+def read_file_tools(source: Path | UploadSource) -> tuple[FileTool, ...]:
     """Return the tools a sliced file uses; empty when its metadata says nothing.
 
+    A path is opened like an upload's source (no links, no FIFOs); an open
+    source is read through its descriptor, so the file read is the file sent.
     Unreadable or malformed files also give an empty result: the metadata is
     a help for material mapping, not a check of the file.
     """
+    if isinstance(source, Path):
+        try:
+            with UploadSource.open(source) as opened:
+                return read_file_tools(opened)
+        except FlashForgeFileError:
+            return ()
     try:
-        if path.suffix.lower() == ".3mf":
-            return _read_3mf(path)
-        return _read_gcode(path)
+        with source.reader() as handle:
+            if source.real_path.suffix.lower() == ".3mf":
+                return _read_3mf(handle)
+            return _read_gcode(handle)
     except OSError, ValueError, zipfile.BadZipFile, ET.ParseError:
         return ()
 
@@ -66,24 +77,23 @@ def parse_gcode_comments(text: str) -> tuple[FileTool, ...]:
     return _tools_from_values(_scan_comments(text))
 
 
-def _read_gcode(path: Path) -> tuple[FileTool, ...]:
+def _read_gcode(handle: IO[bytes]) -> tuple[FileTool, ...]:
     """Read the tools from the head of a G-code file and from its tail."""
-    with path.open("rb") as handle:
-        values = _scan_comments(_head_text(handle.read(HEAD_BYTES)))
-        size = handle.seek(0, 2)
-        if size > HEAD_BYTES:
-            handle.seek(max(HEAD_BYTES, size - TAIL_BYTES))
-            # The read starts mid-line: drop the fragment before the first break.
-            tail = handle.read().partition(b"\n")[2]
-            # What the head said wins; the tail fills in what it left out.
-            for key, value in _scan_comments(_decode(tail)).items():
-                values.setdefault(key, value)
+    values = _scan_comments(_head_text(handle.read(HEAD_BYTES)))
+    size = handle.seek(0, 2)
+    if size > HEAD_BYTES:
+        handle.seek(max(HEAD_BYTES, size - TAIL_BYTES))
+        # The read starts mid-line: drop the fragment before the first break.
+        tail = handle.read().partition(b"\n")[2]
+        # What the head said wins; the tail fills in what it left out.
+        for key, value in _scan_comments(_decode(tail)).items():
+            values.setdefault(key, value)
     return _tools_from_values(values)
 
 
-def _read_3mf(path: Path) -> tuple[FileTool, ...]:
+def _read_3mf(handle: IO[bytes]) -> tuple[FileTool, ...]:
     """Read the tools of a sliced 3MF from the first member that names them."""
-    with zipfile.ZipFile(path) as archive:
+    with zipfile.ZipFile(handle) as archive:
         names = archive.namelist()
         if SLICE_INFO in names and (
             tools := _slice_info_tools(_read_member(archive, SLICE_INFO))
