@@ -6,7 +6,7 @@ from datetime import timedelta
 from homeassistant.config_entries import ConfigEntry
 from homeassistant.const import CONF_HOST, CONF_PORT
 from homeassistant.core import HomeAssistant, callback
-from homeassistant.exceptions import ConfigEntryAuthFailed
+from homeassistant.exceptions import ConfigEntryAuthFailed, HomeAssistantError
 from homeassistant.helpers import issue_registry as ir
 from homeassistant.helpers.aiohttp_client import async_get_clientsession
 from homeassistant.helpers.update_coordinator import (
@@ -18,6 +18,7 @@ from homeassistant.util import dt as dt_util
 from .api import (
     FlashForgeAuthenticationError,
     FlashForgeClient,
+    FlashForgeClosedError,
     FlashForgeConnectionError,
     FlashForgeError,
     FlashForgeResponseError,
@@ -109,29 +110,53 @@ class FlashForgeCoordinator(TimestampDataUpdateCoordinator[PrinterDetail]):
         """Run a read, turning client errors into Home Assistant's."""
         try:
             return await request()
-        except FlashForgeAuthenticationError as err:
-            raise ConfigEntryAuthFailed(
+        except FlashForgeError as err:
+            raise self._async_failure(err) from err
+
+    @callback
+    def _async_failure(self, err: FlashForgeError) -> HomeAssistantError:
+        """Return Home Assistant's error for a failed request; note a missed printer."""
+        if isinstance(err, FlashForgeAuthenticationError):
+            return ConfigEntryAuthFailed(
                 translation_domain=DOMAIN, translation_key="invalid_auth"
-            ) from err
-        except FlashForgeConnectionError as err:
+            )
+        if isinstance(err, FlashForgeConnectionError):
             self._async_printer_missed()
-            raise UpdateFailed(
+            return UpdateFailed(
                 translation_domain=DOMAIN,
                 translation_key="cannot_connect",
                 translation_placeholders={"host": self.client.host},
-            ) from err
-        except FlashForgeResponseError as err:
-            raise UpdateFailed(
-                translation_domain=DOMAIN,
-                translation_key="invalid_response",
-                translation_placeholders={"error": str(err)},
-            ) from err
-        except FlashForgeError as err:
-            raise UpdateFailed(
-                translation_domain=DOMAIN,
-                translation_key="update_failed",
-                translation_placeholders={"error": str(err)},
-            ) from err
+            )
+        return UpdateFailed(
+            translation_domain=DOMAIN,
+            translation_key=(
+                "invalid_response"
+                if isinstance(err, FlashForgeResponseError)
+                else "update_failed"
+            ),
+            translation_placeholders={"error": str(err)},
+        )
+
+    @callback
+    def async_request_failed(self, err: FlashForgeError) -> bool:
+        """Take a failed command as the poll's result, where it tells the printer's state.
+
+        A printer that did not answer, or refused the check code, would do
+        the same if read right away: its failure stands for that read, so
+        the entities go unavailable and reauthentication starts, each once.
+        Return whether the failure told; if not, a read tells more.
+        """
+        if isinstance(err, FlashForgeClosedError):
+            # The entry is being unloaded: there is nothing left to show.
+            return True
+        if not isinstance(
+            err, FlashForgeConnectionError | FlashForgeAuthenticationError
+        ):
+            return False
+        self.async_set_update_error(self._async_failure(err))
+        if isinstance(err, FlashForgeAuthenticationError):
+            self.config_entry.async_start_reauth(self.hass)
+        return True
 
     @callback
     def _async_printer_missed(self) -> None:

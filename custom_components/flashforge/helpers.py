@@ -1,6 +1,6 @@
-"""Turn client errors from commands into errors Home Assistant shows."""
+"""Run commands on the printer and turn their failures into errors Home Assistant shows."""
 
-from collections.abc import Callable, Coroutine
+from collections.abc import Awaitable, Callable, Coroutine
 from typing import Any, Concatenate
 
 from homeassistant.exceptions import HomeAssistantError
@@ -8,11 +8,13 @@ from homeassistant.exceptions import HomeAssistantError
 from .api import (
     FlashForgeAuthenticationError,
     FlashForgeBusyError,
+    FlashForgeClosedError,
     FlashForgeCommandError,
     FlashForgeConnectionError,
     FlashForgeError,
 )
 from .const import DOMAIN
+from .coordinator import FlashForgeCoordinator
 from .entity import FlashForgeEntity
 
 
@@ -36,6 +38,10 @@ def command_error(err: FlashForgeError) -> HomeAssistantError:
         return HomeAssistantError(
             translation_domain=DOMAIN, translation_key="command_cannot_connect"
         )
+    if isinstance(err, FlashForgeClosedError):
+        return HomeAssistantError(
+            translation_domain=DOMAIN, translation_key="entry_unloaded"
+        )
     return HomeAssistantError(
         translation_domain=DOMAIN,
         translation_key="command_failed",
@@ -43,24 +49,34 @@ def command_error(err: FlashForgeError) -> HomeAssistantError:
     )
 
 
+async def async_run_command[T](
+    coordinator: FlashForgeCoordinator,
+    command: Awaitable[T],
+    error: Callable[[FlashForgeError], HomeAssistantError] = command_error,
+) -> T:
+    """Run a command, then read the printer; raise a translated error on failure.
+
+    The read shows what the printer did (or that it went away) without
+    waiting for the next poll. It is skipped when the failure already tells:
+    a printer that did not answer, or refused the check code, would only do
+    so again, so the user waits once and is asked for the check code once.
+    """
+    try:
+        result = await command
+    except FlashForgeError as err:
+        if not coordinator.async_request_failed(err):
+            await coordinator.async_refresh()
+        raise error(err) from err
+    await coordinator.async_refresh()
+    return result
+
+
 def flashforge_exception_handler[EntityT: FlashForgeEntity, **P](
     func: Callable[Concatenate[EntityT, P], Coroutine[Any, Any, None]],
 ) -> Callable[Concatenate[EntityT, P], Coroutine[Any, Any, None]]:
-    """Run a command, raise a translated error on failure, then read the printer.
-
-    The refresh runs either way, so the entities show what the printer did
-    (or that it went away) without waiting for the next poll.
-    """
+    """Run an entity's command like async_run_command."""
 
     async def handler(self: EntityT, /, *args: P.args, **kwargs: P.kwargs) -> None:
-        try:
-            await func(self, *args, **kwargs)
-        except FlashForgeAuthenticationError as err:
-            self.coordinator.config_entry.async_start_reauth(self.hass)
-            raise command_error(err) from err
-        except FlashForgeError as err:
-            raise command_error(err) from err
-        finally:
-            await self.coordinator.async_refresh()
+        await async_run_command(self.coordinator, func(self, *args, **kwargs))
 
     return handler

@@ -15,10 +15,10 @@ list of mappings is refused.
 import asyncio
 from collections.abc import Awaitable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import partial
 import math
 import os
 from pathlib import Path
-import stat
 from typing import Final
 
 from homeassistant.const import ATTR_DEVICE_ID
@@ -35,9 +35,11 @@ from homeassistant.util.json import JsonObjectType
 import probatio
 
 from .api import (
+    MAX_FILE_NAME_BYTES,
+    FileProblem,
     FileTool,
-    FlashForgeAuthenticationError,
     FlashForgeClient,
+    FlashForgeClosedError,
     FlashForgeConnectionError,
     FlashForgeError,
     FlashForgeFileError,
@@ -48,12 +50,13 @@ from .api import (
     MaterialStation,
     PrinterDetail,
     PrinterFile,
+    UploadSource,
     read_file_tools,
     validate_file_name,
 )
 from .const import DOMAIN, LOGGER
 from .coordinator import FlashForgeConfigEntry, FlashForgeCoordinator
-from .helpers import command_error
+from .helpers import async_run_command, command_error
 
 SERVICE_UPLOAD_FILE: Final = "upload_file"
 SERVICE_PRINT_FILE: Final = "print_file"
@@ -74,6 +77,13 @@ PRINTABLE_EXTENSIONS: Final = (".gcode", ".gx", ".3mf")
 
 # Upload progress is logged each time another tenth of the file has gone out.
 PROGRESS_STEPS: Final = 10
+
+# What the user is told when the file at file_path cannot be sent.
+_SOURCE_PROBLEM_KEYS: Final = {
+    FileProblem.NOT_FOUND: "file_not_found",
+    FileProblem.NOT_A_FILE: "not_a_file",
+    FileProblem.UNREADABLE: "cannot_read_file",
+}
 
 # States in which the printer runs a job, and in which it holds a finished
 # one that must be cleared from the bed before the next can start.
@@ -130,11 +140,16 @@ type MappingRequest = str | list[dict[str, int]] | None
 
 @dataclass(frozen=True, slots=True)
 class _Printer:
-    """A targeted printer: the device the user picked and its config entry."""
+    """A targeted printer: the device the user picked, its entry and coordinator.
+
+    The coordinator is kept from the start of the call: the entry drops it
+    when it is unloaded, while the call may still be under way.
+    """
 
     hass: HomeAssistant
     device_id: str
     entry: FlashForgeConfigEntry
+    coordinator: FlashForgeCoordinator
 
     @property
     def name(self) -> str:
@@ -142,21 +157,16 @@ class _Printer:
         return self.entry.title
 
     @property
-    def coordinator(self) -> FlashForgeCoordinator:
-        """Return the printer's coordinator."""
-        return self.entry.runtime_data
-
-    @property
     def client(self) -> FlashForgeClient:
         """Return the printer's client."""
-        return self.entry.runtime_data.client
+        return self.coordinator.client
 
 
 @callback
 def async_setup_services(hass: HomeAssistant) -> None:
-    """Register the FlashForge actions."""
-    hass.services.async_register(
-        DOMAIN, SERVICE_UPLOAD_FILE, _async_upload_file, schema=UPLOAD_FILE_SCHEMA
+    """Register the FlashForge actions; reading the host's files is for administrators."""
+    service.async_register_admin_service(
+        hass, DOMAIN, SERVICE_UPLOAD_FILE, _async_upload_file, UPLOAD_FILE_SCHEMA
     )
     hass.services.async_register(
         DOMAIN, SERVICE_PRINT_FILE, _async_print_file, schema=PRINT_FILE_SCHEMA
@@ -179,8 +189,20 @@ async def _async_upload_file(call: ServiceCall) -> None:
     printers = _async_printers(call)
     file_path: str = call.data[ATTR_FILE_PATH]
     source = await hass.async_add_executor_job(_checked_source, hass, file_path)
+    try:
+        await _async_send_source(call, printers, source)
+    finally:
+        source.close()
+
+
+async def _async_send_source(
+    call: ServiceCall, printers: Sequence[_Printer], source: UploadSource
+) -> None:
+    """Check the rest of an upload_file call, then send the opened file."""
+    hass = call.hass
+    file_path: str = call.data[ATTR_FILE_PATH]
     file_name: str = call.data.get(ATTR_FILE_NAME) or Path(file_path).name
-    _check_file_name(file_name, source.suffix)
+    _check_file_name(file_name, source.real_path.suffix)
     print_now: bool = call.data[ATTR_PRINT_NOW]
     request: MappingRequest = call.data.get(ATTR_MATERIAL_MAPPINGS)
     if not print_now and isinstance(request, list) and request:
@@ -278,7 +300,10 @@ def _async_printers(call: ServiceCall) -> list[_Printer]:
         _, entry = service.async_get_device_and_config_entry(
             call.hass, DOMAIN, device_id, include_child_devices=False
         )
-        printers.setdefault(entry.entry_id, _Printer(call.hass, device_id, entry))
+        printers.setdefault(
+            entry.entry_id,
+            _Printer(call.hass, device_id, entry, entry.runtime_data),
+        )
     return list(printers.values())
 
 
@@ -326,20 +351,14 @@ async def _async_file_tools(printer: _Printer, file_name: str) -> tuple[FileTool
 
 
 def _read_failed(printer: _Printer, err: FlashForgeError) -> HomeAssistantError:
-    """Return the error for a printer that could not be read."""
+    """Return the error for a printer that could not be read; tell its coordinator."""
+    printer.coordinator.async_request_failed(err)
     if isinstance(err, FlashForgeConnectionError):
         return HomeAssistantError(
             translation_domain=DOMAIN,
             translation_key="printer_offline",
             translation_placeholders={"name": printer.name},
         )
-    return _command_failed(printer, err)
-
-
-def _command_failed(printer: _Printer, err: FlashForgeError) -> HomeAssistantError:
-    """Return the error for a failed request, asking for a new check code if needed."""
-    if isinstance(err, FlashForgeAuthenticationError):
-        printer.entry.async_start_reauth(printer.hass)
     return command_error(err)
 
 
@@ -374,13 +393,15 @@ def _check_can_print(printer: _Printer, detail: PrinterDetail) -> None:
 # Files
 
 
-def _checked_source(hass: HomeAssistant, file_path: str) -> Path:
-    """Return the real path of a file the user may send; raise if it is not one.
+def _checked_source(hass: HomeAssistant, file_path: str) -> UploadSource:
+    """Open the file the user wants to send, once; raise if they may not send it.
 
-    The path is resolved (symlinks, ``..``) before the allowlist check, and
-    the resolved path is what gets opened, so a link cannot lead outside the
-    allowed folders. Relative paths are taken from the config folder.
-    Blocking: run in the executor.
+    The path is resolved (symlinks, ``..``) and checked against the allowlist,
+    then opened without following a link or blocking, and the opened file is
+    checked where it really lies: a link or FIFO swapped in meanwhile cannot
+    lead outside the allowed folders or hang the call. Everything after reads
+    this open file, whatever becomes of the path. Relative paths are taken
+    from the config folder. Blocking: run in the executor.
     """
     placeholders = {"file_path": file_path}
     try:
@@ -392,33 +413,28 @@ def _checked_source(hass: HomeAssistant, file_path: str) -> Path:
             translation_key="file_not_found",
             translation_placeholders={"file_path": repr(file_path)},
         ) from err
-    if not hass.config.is_allowed_path(str(real)):
-        raise ServiceValidationError(
-            translation_domain=DOMAIN,
-            translation_key="path_not_allowed",
-            translation_placeholders=placeholders,
-        )
+    _check_allowed(hass, real, file_path)
     try:
-        info = real.stat()
-    except (FileNotFoundError, NotADirectoryError) as err:
+        source = UploadSource.open(real)
+    except FlashForgeFileError as err:
         raise ServiceValidationError(
             translation_domain=DOMAIN,
-            translation_key="file_not_found",
+            translation_key=_SOURCE_PROBLEM_KEYS.get(err.problem, "cannot_read_file"),
             translation_placeholders=placeholders,
         ) from err
-    except OSError as err:
-        raise ServiceValidationError(
-            translation_domain=DOMAIN,
-            translation_key="cannot_read_file",
-            translation_placeholders=placeholders,
-        ) from err
-    if not stat.S_ISREG(info.st_mode):
-        raise ServiceValidationError(
-            translation_domain=DOMAIN,
-            translation_key="not_a_file",
-            translation_placeholders=placeholders,
-        )
-    if real.suffix.lower() not in PRINTABLE_EXTENSIONS:
+    try:
+        _check_opened(hass, source, file_path)
+    except BaseException:
+        source.close()
+        raise
+    return source
+
+
+def _check_opened(hass: HomeAssistant, source: UploadSource, file_path: str) -> None:
+    """Refuse an opened file outside the allowed folders, not printable, or empty."""
+    placeholders = {"file_path": file_path}
+    _check_allowed(hass, source.real_path, file_path)
+    if source.real_path.suffix.lower() not in PRINTABLE_EXTENSIONS:
         raise ServiceValidationError(
             translation_domain=DOMAIN,
             translation_key="unsupported_file_type",
@@ -427,19 +443,29 @@ def _checked_source(hass: HomeAssistant, file_path: str) -> Path:
                 "extensions": ", ".join(PRINTABLE_EXTENSIONS),
             },
         )
-    if info.st_size == 0:
+    if source.size == 0:
         raise ServiceValidationError(
             translation_domain=DOMAIN,
             translation_key="file_empty",
             translation_placeholders=placeholders,
         )
-    if not os.access(real, os.R_OK):
+
+
+def _check_allowed(hass: HomeAssistant, real: Path, file_path: str) -> None:
+    """Refuse a resolved path outside the folders Home Assistant may read.
+
+    The comparison is by name only: resolving again could follow a link
+    swapped in after the file was opened.
+    """
+    if not any(
+        real.is_relative_to(os.path.realpath(folder))
+        for folder in hass.config.allowlist_external_dirs
+    ):
         raise ServiceValidationError(
             translation_domain=DOMAIN,
-            translation_key="cannot_read_file",
-            translation_placeholders=placeholders,
+            translation_key="path_not_allowed",
+            translation_placeholders={"file_path": file_path},
         )
-    return real
 
 
 def _check_file_name(file_name: str, extension: str | None = None) -> None:
@@ -447,6 +473,15 @@ def _check_file_name(file_name: str, extension: str | None = None) -> None:
     try:
         validate_file_name(file_name)
     except FlashForgeFileError as err:
+        if err.problem is FileProblem.NAME_TOO_LONG:
+            raise ServiceValidationError(
+                translation_domain=DOMAIN,
+                translation_key="file_name_too_long",
+                translation_placeholders={
+                    "length": str(len(file_name.encode())),
+                    "max_length": str(MAX_FILE_NAME_BYTES),
+                },
+            ) from err
         raise ServiceValidationError(
             translation_domain=DOMAIN,
             translation_key="invalid_file_name",
@@ -511,7 +546,7 @@ class _UploadProgress:
 
 async def _async_upload(
     printer: _Printer,
-    source: Path,
+    source: UploadSource,
     *,
     file_path: str,
     file_name: str,
@@ -521,33 +556,46 @@ async def _async_upload(
 ) -> None:
     """Stream the file to one printer, then read the printer's new state."""
     LOGGER.debug("Sending %s to %s as %s", file_path, printer.name, file_name)
-    try:
-        await printer.client.upload(
+    await async_run_command(
+        printer.coordinator,
+        printer.client.upload(
             source,
             file_name=file_name,
             print_now=print_now,
             leveling_before_print=leveling_before_print,
             material_mappings=material_mappings,
             progress=_UploadProgress(printer.name, file_name),
-        )
-    except FlashForgeFileError as err:
-        # The file changed or vanished after it was checked.
-        raise HomeAssistantError(
+        ),
+        partial(_upload_error, printer, file_path, file_name),
+    )
+    LOGGER.debug("Sent %s to %s", file_name, printer.name)
+
+
+def _upload_error(
+    printer: _Printer, file_path: str, file_name: str, err: FlashForgeError
+) -> HomeAssistantError:
+    """Return the error for an upload that did not complete."""
+    placeholders = {"file_name": file_name, "name": printer.name}
+    if isinstance(err, FlashForgeFileError):
+        # The file shrank after it was opened.
+        return HomeAssistantError(
             translation_domain=DOMAIN,
             translation_key="cannot_read_file",
             translation_placeholders={"file_path": file_path},
-        ) from err
-    except FlashForgeConnectionError as err:
-        raise HomeAssistantError(
+        )
+    if isinstance(err, FlashForgeClosedError):
+        return HomeAssistantError(
+            translation_domain=DOMAIN,
+            translation_key="upload_stopped",
+            translation_placeholders=placeholders,
+        )
+    if isinstance(err, FlashForgeConnectionError):
+        return HomeAssistantError(
             translation_domain=DOMAIN,
             translation_key="upload_failed",
-            translation_placeholders={"file_name": file_name, "name": printer.name},
-        ) from err
-    except FlashForgeError as err:
-        raise _command_failed(printer, err) from err
-    finally:
-        await printer.coordinator.async_refresh()
-    LOGGER.debug("Sent %s to %s", file_name, printer.name)
+            translation_placeholders=placeholders,
+        )
+    return command_error(err)
 
 
 async def _async_start_print(
@@ -558,22 +606,28 @@ async def _async_start_print(
     material_mappings: Sequence[MaterialMapping],
 ) -> None:
     """Start printing a stored file on one printer, then read its new state."""
-    try:
-        await printer.client.print_file(
+    await async_run_command(
+        printer.coordinator,
+        printer.client.print_file(
             file_name,
             leveling_before_print=leveling_before_print,
             material_mappings=material_mappings,
-        )
-    except FlashForgeNotFoundError as err:
-        raise HomeAssistantError(
+        ),
+        partial(_print_error, printer, file_name),
+    )
+
+
+def _print_error(
+    printer: _Printer, file_name: str, err: FlashForgeError
+) -> HomeAssistantError:
+    """Return the error for a print that did not start."""
+    if isinstance(err, FlashForgeNotFoundError):
+        return HomeAssistantError(
             translation_domain=DOMAIN,
             translation_key="file_not_on_printer",
             translation_placeholders={"file_name": file_name, "name": printer.name},
-        ) from err
-    except FlashForgeError as err:
-        raise _command_failed(printer, err) from err
-    finally:
-        await printer.coordinator.async_refresh()
+        )
+    return command_error(err)
 
 
 # Material mappings (AD5X)

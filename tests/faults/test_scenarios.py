@@ -264,7 +264,11 @@ async def test_connection_reset_during_upload(
     emulator: Emulator,
     media: Path,
 ) -> None:
-    """A reset mid-upload fails the action cleanly; no print; the next upload works."""
+    """A reset mid-upload fails the action cleanly; no print; the next upload works.
+
+    The lost connection counts as a failed poll (reading at once could only
+    wait again): the entities are unavailable until the printer answers.
+    """
     size = (media / "part.gcode").stat().st_size
     emulator.add_fault(
         FaultKind.DROP, path="/uploadGcode", count=1, after_bytes=size // 2
@@ -282,14 +286,102 @@ async def test_connection_reset_during_upload(
     assert emulator.printer.job is None
     assert emulator.printer.status is Status.READY
     assert "part.gcode" not in emulator.files
-    assert none_unavailable(hass, init_integration)
+    assert all_unavailable(hass, init_integration)
     await assert_responsive(hass)
 
     await hass.services.async_call(DOMAIN, "upload_file", data, blocking=True)
 
     assert emulator.files["part.gcode"].size == size
     assert emulator.printer.job is not None
+    assert none_unavailable(hass, init_integration)
     await unload_cleanly(hass, init_integration)
+
+
+async def test_command_timeout_waits_once(
+    hass: HomeAssistant,
+    init_integration: MockConfigEntry,
+    emulator: Emulator,
+) -> None:
+    """A command that times out fails without a read after it, which would wait again."""
+    coordinator: FlashForgeCoordinator = init_integration.runtime_data
+    coordinator.client._request_timeout = 0.3
+    light = er.async_get(hass).async_get_entity_id(
+        "light", DOMAIN, f"{emulator.serial}_light"
+    )
+    assert light is not None
+    emulator.add_fault(FaultKind.LATENCY, path="/control", count=1, delay=3)
+    reads = emulator.request_counts["/detail"]
+
+    with pytest.raises(HomeAssistantError) as err:
+        await hass.services.async_call(
+            "light", "turn_on", {"entity_id": light}, blocking=True
+        )
+
+    assert err.value.translation_key == "command_cannot_connect"
+    assert emulator.request_counts["/detail"] == reads
+    assert all_unavailable(hass, init_integration)
+    await assert_responsive(hass)
+    await unload_cleanly(hass, init_integration)
+
+
+@pytest.fixture
+def large_file(media: Path) -> Path:
+    """Return a G-code file far larger than what loopback sockets buffer."""
+    path = media / "large.gcode"
+    with path.open("wb") as handle:
+        handle.write(b"; filament_type = PLA\nG28\n")
+        for _ in range(32):
+            handle.write(b"G1 X10 Y10 E0.5 F3000\n" * 48_000)
+    return path
+
+
+@pytest.mark.parametrize("stop", ["unload", "reload"])
+async def test_unload_stops_an_upload_before_its_print(
+    hass: HomeAssistant,
+    init_integration: MockConfigEntry,
+    emulator: Emulator,
+    large_file: Path,
+    stop: str,
+) -> None:
+    """Unloaded or reloaded mid-upload with print_now: the printer neither stores nor prints.
+
+    The printer stops reading for a while, so the upload is halfway when
+    the entry goes; the action fails with a translated error.
+    """
+    emulator.add_fault(FaultKind.LATENCY, path="/uploadGcode", count=1, delay=1.0)
+    data = {
+        "device_id": device_id(hass, init_integration, emulator),
+        "file_path": str(large_file),
+        "print_now": True,
+    }
+    upload = hass.async_create_task(
+        hass.services.async_call(DOMAIN, "upload_file", data, blocking=True)
+    )
+    await wait_for(lambda: emulator.request_counts["/uploadGcode"] >= 1)
+
+    if stop == "unload":
+        assert await hass.config_entries.async_unload(init_integration.entry_id)
+    else:
+        assert await hass.config_entries.async_reload(init_integration.entry_id)
+
+    with pytest.raises(HomeAssistantError) as err:
+        await upload
+    assert err.value.translation_key == "upload_stopped"
+    assert err.value.translation_placeholders == {
+        "file_name": "large.gcode",
+        "name": init_integration.title,
+    }
+    # The printer got to the body after its pause, and found it cut short.
+    await wait_for(
+        lambda: emulator.max_concurrent_commands >= 1 and not emulator.core.executing
+    )
+    assert "large.gcode" not in emulator.files
+    assert emulator.printer.job is None
+    assert emulator.printer.status is Status.READY
+    await assert_responsive(hass)
+    if stop == "reload":
+        assert none_unavailable(hass, init_integration)
+        await unload_cleanly(hass, init_integration)
 
 
 async def test_busy_command_is_not_retried(

@@ -209,6 +209,7 @@ async def test_upload_inputs(
         call["material_mappings"] = mappings
     printer.printer.status = "ready"
     printer.printer.job = None
+    uploads = printer.request_counts["/uploadGcode"]
 
     with opened_paths() as paths:
         try:
@@ -228,6 +229,13 @@ async def test_upload_inputs(
     assert not read_outside
     for stored in printer.files.values():
         assert SECRET not in stored_content(stored)
+    if file_name is not None and too_long(file_name):
+        assert printer.request_counts["/uploadGcode"] == uploads
+
+
+def too_long(file_name: str) -> bool:
+    """Return whether a name is longer than the printers store (255 bytes of UTF-8)."""
+    return len(file_name.encode("utf-8", "surrogatepass")) > 255
 
 
 _devices: dict[int, str] = {}
@@ -270,6 +278,7 @@ async def test_print_file_inputs(
         call["material_mappings"] = mappings
     printer.printer.status = "ready"
     printer.printer.job = None
+    prints = printer.request_counts["/printGcode"]
 
     try:
         await hass.services.async_call(DOMAIN, "print_file", call, blocking=True)
@@ -278,6 +287,8 @@ async def test_print_file_inputs(
         event(f"refused: {outcome(err)}")
     else:
         event("accepted")
+    if too_long(file_name):
+        assert printer.request_counts["/printGcode"] == prints
 
 
 def outcome(err: Exception) -> str:

@@ -5,10 +5,13 @@ unavailable. Either way the user gets a translated error and the printer's
 state is untouched: it carried out nothing.
 """
 
+from collections import Counter
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
+from unittest.mock import patch
 
+from homeassistant.config_entries import ConfigEntry
 from homeassistant.const import (
     ATTR_ENTITY_ID,
     SERVICE_TURN_OFF,
@@ -20,7 +23,7 @@ from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import HomeAssistantError
 import pytest
 
-from flashforge_emulator import Emulator
+from flashforge_emulator import Emulator, FaultKind
 
 from .conftest import busy, offline, setup_platform
 
@@ -151,3 +154,60 @@ async def test_command_errors(
         if control.platform is not Platform.BUTTON:
             assert state.state == shown.state
         assert state.attributes == shown.attributes
+
+
+async def connection_dropped(emulator: Emulator) -> None:
+    """Make the printer close the connection on the next command, unanswered."""
+    emulator.add_fault(FaultKind.DROP, path="/control", count=1)
+
+
+async def check_code_changed(emulator: Emulator) -> None:
+    """Change the check code on the printer, as turning LAN-only mode off and on does."""
+    emulator.set_check_code("87654321")
+
+
+@pytest.mark.parametrize(
+    ("fail", "error", "reauth_started"),
+    [
+        (connection_dropped, "command_cannot_connect", 0),
+        (check_code_changed, "invalid_auth", 1),
+    ],
+    ids=["connection dropped", "check code changed"],
+)
+async def test_failed_command_asks_the_printer_once(
+    hass: HomeAssistant,
+    emulator: Emulator,
+    *,
+    fail: Callable[[Emulator], Awaitable[None]],
+    error: str,
+    reauth_started: int,
+) -> None:
+    """A command that got no answer, or was refused the check code, is not followed by a read.
+
+    The read would only wait or be refused again: the user waits once, and
+    reauthentication starts once.
+    """
+    control = CONTROLS["light on"]
+    await setup_platform(hass, emulator, control.platform)
+    before = emulator.request_counts.copy()
+    await fail(emulator)
+
+    with patch.object(
+        ConfigEntry,
+        "async_start_reauth",
+        autospec=True,
+        side_effect=ConfigEntry.async_start_reauth,
+    ) as start_reauth:
+        with pytest.raises(HomeAssistantError) as raised:
+            await hass.services.async_call(
+                control.platform,
+                control.service,
+                {ATTR_ENTITY_ID: control.entity_id},
+                blocking=True,
+            )
+        await hass.async_block_till_done(wait_background_tasks=True)
+
+    assert raised.value.translation_key == error
+    assert emulator.request_counts - before == Counter({"/control": 1})
+    assert start_reauth.call_count == reauth_started
+    assert hass.states.get(control.entity_id).state == STATE_UNAVAILABLE

@@ -1,6 +1,8 @@
 """Tests for the upload_file, print_file and list_files actions."""
 
+import asyncio
 from collections.abc import AsyncIterator, Callable, Iterator
+import errno
 import hashlib
 import logging
 import os
@@ -9,12 +11,16 @@ import re
 from typing import Any
 from unittest.mock import patch
 
-from homeassistant.core import HomeAssistant
-from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
+from homeassistant.core import Context, HomeAssistant
+from homeassistant.exceptions import (
+    HomeAssistantError,
+    ServiceValidationError,
+    Unauthorized,
+)
 from homeassistant.helpers import device_registry as dr
 from homeassistant.helpers.service import async_get_all_descriptions
 import pytest
-from pytest_homeassistant_custom_component.common import MockConfigEntry
+from pytest_homeassistant_custom_component.common import MockConfigEntry, MockUser
 from syrupy.assertion import SnapshotAssertion
 
 from custom_components.flashforge.api import MachineStatus
@@ -332,6 +338,12 @@ def empty(media: Path) -> str:
     return str(write(media, "empty.gcode", b""))
 
 
+def fifo(media: Path) -> str:
+    """Return a named pipe, which a plain open() would wait on for a writer."""
+    os.mkfifo(media / "pipe.gcode")
+    return str(media / "pipe.gcode")
+
+
 def unreadable(media: Path) -> str:
     """Return a file Home Assistant may not read."""
     path = write(media, "locked.gcode", gcode())
@@ -351,6 +363,7 @@ def unreadable(media: Path) -> str:
         (below_a_file, "file_not_found"),
         (too_long, "cannot_read_file"),
         (directory, "not_a_file"),
+        (fifo, "not_a_file"),
         (text_file, "unsupported_file_type"),
         (stl_file, "unsupported_file_type"),
         (empty, "file_empty"),
@@ -369,16 +382,18 @@ async def test_upload_refuses_path(
     media: Path,
     make_path: Callable[[Path], str],
     key: str,
+    release_fifos: None,
 ) -> None:
     """Files outside the allowed folders, or not printable, are refused up front."""
     file_path = make_path(media)
 
     with pytest.raises(ServiceValidationError) as err:
-        await call(
-            hass,
-            "upload_file",
-            {"device_id": device_id, "file_path": file_path, "print_now": True},
-        )
+        async with asyncio.timeout(10):
+            await call(
+                hass,
+                "upload_file",
+                {"device_id": device_id, "file_path": file_path, "print_now": True},
+            )
 
     assert err.value.translation_domain == DOMAIN
     assert err.value.translation_key == key
@@ -397,6 +412,8 @@ async def test_upload_refuses_path(
         (" part.gcode", "invalid_file_name"),
         ("part.txt", "file_name_extension"),
         ("part.3mf", "file_name_extension"),
+        ("x" * 250 + ".gcode", "file_name_too_long"),
+        ("\u00e9" * 128 + ".gcode", "file_name_too_long"),
     ],
 )
 async def test_upload_refuses_file_name(
@@ -430,19 +447,24 @@ async def test_upload_of_unreadable_file(
     hass: HomeAssistant, printer: Emulator, device_id: str, media: Path
 ) -> None:
     """A file Home Assistant may not read is refused (root reads anything, so fake it)."""
-    write(media, "part.gcode", gcode())
+    path = write(media, "part.gcode", gcode())
+    real_open = os.open
+
+    def refuse(file: Any, *args: Any, **kwargs: Any) -> int:
+        if os.fspath(file) == str(path):
+            raise PermissionError(errno.EACCES, "Permission denied", str(path))
+        return real_open(file, *args, **kwargs)
 
     with (
-        patch("custom_components.flashforge.services.os.access", return_value=False),
+        patch("os.open", side_effect=refuse),
         pytest.raises(ServiceValidationError) as err,
     ):
         await call(
-            hass,
-            "upload_file",
-            {"device_id": device_id, "file_path": str(media / "part.gcode")},
+            hass, "upload_file", {"device_id": device_id, "file_path": str(path)}
         )
 
     assert err.value.translation_key == "cannot_read_file"
+    assert printer.request_counts["/uploadGcode"] == 0
 
 
 async def test_upload_to_offline_printer(
@@ -554,27 +576,56 @@ async def test_upload_answered_busy(
     assert "part.gcode" not in printer.files
 
 
-async def test_upload_file_changed_after_check(
-    hass: HomeAssistant, printer: Emulator, device_id: str, media: Path
+def removed(path: Path) -> None:
+    """Delete the file."""
+    path.unlink()
+
+
+def link_out(path: Path) -> None:
+    """Put a link to a file outside the allowed folder in the file's place."""
+    path.unlink()
+    path.symlink_to(outside_file(path.parent))
+
+
+def pipe(path: Path) -> None:
+    """Put a FIFO in the file's place."""
+    path.unlink()
+    os.mkfifo(path)
+
+
+def replaced(path: Path) -> None:
+    """Move another file over the file."""
+    other = path.with_name("other.tmp")
+    other.write_bytes(b"; REPLACED\nG28\n")
+    other.replace(path)
+
+
+@pytest.mark.parametrize("swap", [removed, link_out, pipe, replaced])
+async def test_upload_sends_the_file_that_was_checked(
+    hass: HomeAssistant,
+    printer: Emulator,
+    device_id: str,
+    media: Path,
+    swap: Callable[[Path], None],
+    release_fifos: None,
 ) -> None:
-    """A file that vanishes between the check and the upload fails cleanly."""
-    path = write(media, "part.gcode", gcode())
-    upload = printer_client(hass).upload
+    """Whatever takes the path's place once the printer is contacted, the checked file goes out."""
+    data = gcode(size=100_000)
+    path = write(media, "part.gcode", data)
+    client = printer_client(hass)
+    detail = client.detail
 
-    async def vanish_first(*args: Any, **kwargs: Any) -> None:
-        path.unlink()
-        await upload(*args, **kwargs)
+    async def swap_then_read() -> Any:
+        swap(path)
+        return await detail()
 
-    with (
-        patch.object(printer_client(hass), "upload", vanish_first),
-        pytest.raises(HomeAssistantError) as err,
-    ):
-        await call(
-            hass, "upload_file", {"device_id": device_id, "file_path": str(path)}
-        )
+    with patch.object(client, "detail", swap_then_read):
+        async with asyncio.timeout(10):
+            await call(
+                hass, "upload_file", {"device_id": device_id, "file_path": str(path)}
+            )
 
-    assert err.value.translation_key == "cannot_read_file"
-    assert printer.request_counts["/uploadGcode"] == 0
+    assert printer.files["part.gcode"].sha256 == sha256(data)
 
 
 def printer_client(hass: HomeAssistant, index: int = 0) -> Any:
@@ -599,6 +650,87 @@ async def test_rejected_check_code_starts_reauth(
     assert err.value.translation_key == "invalid_auth"
     flows = hass.config_entries.flow.async_progress()
     assert [flow["context"]["source"] for flow in flows] == ["reauth"]
+
+
+@pytest.mark.parametrize(
+    ("service", "path", "data", "key"),
+    [
+        (
+            "print_file",
+            "/printGcode",
+            {"file_name": "Calibration_Cube.gcode"},
+            "command_cannot_connect",
+        ),
+        ("upload_file", "/uploadGcode", {"file_path": "part.gcode"}, "upload_failed"),
+    ],
+)
+async def test_lost_connection_is_not_read_again(
+    hass: HomeAssistant,
+    *,
+    printer: Emulator,
+    device_id: str,
+    media: Path,
+    service: str,
+    path: str,
+    data: dict[str, str],
+    key: str,
+) -> None:
+    """A command whose connection broke fails at once, without reading the printer after."""
+    write(media, "part.gcode", gcode())
+    if "file_path" in data:
+        data = {"file_path": str(media / data["file_path"])}
+    printer.add_fault(FaultKind.DROP, path=path, count=1)
+    reads = printer.request_counts["/detail"]
+
+    with pytest.raises(HomeAssistantError) as err:
+        await call(hass, service, {"device_id": device_id, **data})
+
+    assert err.value.translation_key == key
+    # The one read is the check before the command.
+    assert printer.request_counts["/detail"] == reads + 1
+    assert (
+        hass.config_entries.async_entries(DOMAIN)[0].runtime_data.last_update_success
+        is False
+    )
+
+
+@pytest.mark.parametrize(
+    ("user", "file_name", "allowed"),
+    [
+        ("administrator", "part.gcode", True),
+        ("user", "part.gcode", False),
+        ("user", "missing.gcode", False),
+    ],
+    ids=["administrator", "user", "user, no such file"],
+)
+async def test_upload_is_for_administrators(
+    hass: HomeAssistant,
+    hass_admin_user: MockUser,
+    hass_read_only_user: MockUser,
+    *,
+    printer: Emulator,
+    device_id: str,
+    media: Path,
+    user: str,
+    file_name: str,
+    allowed: bool,
+) -> None:
+    """Only an administrator may send the host's files; others are refused before any is read."""
+    data = gcode()
+    write(media, "part.gcode", data)
+    users = {"administrator": hass_admin_user, "user": hass_read_only_user}
+    context = Context(user_id=users[user].id)
+    service_data = {"device_id": device_id, "file_path": str(media / file_name)}
+    before = printer.request_counts.copy()
+
+    if allowed:
+        await call(hass, "upload_file", service_data, context=context)
+        assert printer.files["part.gcode"].sha256 == sha256(data)
+        return
+    with pytest.raises(Unauthorized):
+        await call(hass, "upload_file", service_data, context=context)
+    assert printer.request_counts == before
+    assert "part.gcode" not in printer.files
 
 
 # Targets
@@ -781,16 +913,23 @@ async def test_print_missing_file(
     }
 
 
+@pytest.mark.parametrize(
+    ("file_name", "key"),
+    [
+        ("../x.gcode", "invalid_file_name"),
+        ("x" * 250 + ".gcode", "file_name_too_long"),
+        ("\u00e9" * 128 + ".gcode", "file_name_too_long"),
+    ],
+    ids=["path separator", "256 bytes", "262 bytes in 134 characters"],
+)
 async def test_print_refuses_bad_name(
-    hass: HomeAssistant, printer: Emulator, device_id: str
+    hass: HomeAssistant, printer: Emulator, device_id: str, file_name: str, key: str
 ) -> None:
-    """A name with a path separator is refused before the printer is asked."""
+    """A name the printer cannot hold is refused before the printer is asked."""
     with pytest.raises(ServiceValidationError) as err:
-        await call(
-            hass, "print_file", {"device_id": device_id, "file_name": "../x.gcode"}
-        )
+        await call(hass, "print_file", {"device_id": device_id, "file_name": file_name})
 
-    assert err.value.translation_key == "invalid_file_name"
+    assert err.value.translation_key == key
     assert printer.request_counts["/printGcode"] == 0
 
 
