@@ -384,6 +384,37 @@ async def test_unload_stops_an_upload_before_its_print(
         await unload_cleanly(hass, init_integration)
 
 
+async def test_unload_stops_waiting_for_a_print(
+    hass: HomeAssistant,
+    init_integration: MockConfigEntry,
+    emulator: Emulator,
+) -> None:
+    """A print_file waiting for its answer when the entry unloads fails, translated.
+
+    The gone entry is not read afterwards (that used to raise an untranslated
+    AttributeError).
+    """
+    emulator.add_fault(FaultKind.LATENCY, path="/printGcode", count=1, delay=0.5)
+    data = {
+        "device_id": device_id(hass, init_integration, emulator),
+        "file_name": "Calibration_Cube.gcode",
+    }
+    start = hass.async_create_task(
+        hass.services.async_call(DOMAIN, "print_file", data, blocking=True)
+    )
+    await wait_for(lambda: emulator.request_counts["/printGcode"] >= 1)
+
+    assert await hass.config_entries.async_unload(init_integration.entry_id)
+    reads = emulator.request_counts["/detail"]
+
+    with pytest.raises(HomeAssistantError) as err:
+        await start
+    assert err.value.translation_key == "entry_unloaded"
+    await hass.async_block_till_done(wait_background_tasks=True)
+    assert emulator.request_counts["/detail"] == reads
+    await assert_responsive(hass)
+
+
 async def test_busy_command_is_not_retried(
     hass: HomeAssistant,
     init_integration: MockConfigEntry,
