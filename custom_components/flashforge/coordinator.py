@@ -24,8 +24,8 @@ from .api import (
     FlashForgeResponseError,
     PrinterDetail,
     ProductInfo,
+    parse_version,
 )
-from .api.models import parse_version
 from .const import (
     ADVENTURER_5M_PIDS,
     BUSY_STATES,

@@ -13,6 +13,7 @@ from custom_components.flashforge.api import (
     PrinterDetail,
     ProductInfo,
 )
+from custom_components.flashforge.api.const import MAX_NAME_LENGTH, MAX_TEXT_LENGTH
 from custom_components.flashforge.api.models import (
     mappings_as_json,
     parse_file_list,
@@ -410,6 +411,92 @@ def test_negative_tool_values_are_not_reported() -> None:
 def test_parse_version(version: str | None, expected: tuple[int, ...] | None) -> None:
     """Firmware versions compare as tuples; nothing makes the parser raise."""
     assert parse_version(version) == expected
+
+
+MEGABYTE = 1024 * 1024
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "attribute", "expected"),
+    [
+        ("name", "N" * MEGABYTE, "name", "N" * MAX_NAME_LENGTH),
+        ("name", "Work\nshop\x00\u2028", "name", "Work shop"),
+        ("name", "\x1b[31m\x07", "name", "[31m"),
+        ("name", "\ud800Printer", "name", "Printer"),
+        ("name", "\x00\x01", "name", None),
+        ("firmwareVersion", "3.2.7" + "9" * MEGABYTE, "firmware_version", None),
+        ("firmwareVersion", "v" + "1" * MEGABYTE, "firmware_version", None),
+        ("firmwareVersion", "3.2.7\r\n", "firmware_version", "3.2.7"),
+        ("location", "L" * MEGABYTE, "location", "L" * MAX_TEXT_LENGTH),
+        ("errorCode", "E" * MEGABYTE, "error_code", "E" * MAX_TEXT_LENGTH),
+        ("nozzleModel", "0.4mm\t", "nozzle_model", "0.4mm"),
+        ("macAddr", "88:A9:A7:00:12:34", "mac_address", "88:A9:A7:00:12:34"),
+        ("macAddr", "88-a9-a7-00-12-34", "mac_address", "88-a9-a7-00-12-34"),
+        ("macAddr", "88a9a7001234", "mac_address", "88a9a7001234"),
+        ("macAddr", "88:A9:A7:00:12:34" + "F" * MEGABYTE, "mac_address", None),
+        ("macAddr", "88:A9:A7:00:12", "mac_address", None),
+        ("macAddr", "88:A9-A7:00:12:34", "mac_address", None),
+        ("macAddr", "GG:A9:A7:00:12:34", "mac_address", None),
+        ("ipAddr", "192.168.1.50", "ip_address", "192.168.1.50"),
+        ("ipAddr", "fe80::1", "ip_address", "fe80::1"),
+        ("ipAddr", "1" * 300, "ip_address", None),
+        ("ipAddr", "192.168.1.50\nX", "ip_address", None),
+        ("printFileName", "Benchy.gcode", "print_file_name", "Benchy.gcode"),
+        ("printFileName", "ü" * 126 + ".gx", "print_file_name", "ü" * 126 + ".gx"),
+        ("printFileName", "ü" * 127 + ".gx", "print_file_name", None),
+        ("printFileName", "a\nb.gcode", "print_file_name", None),
+        (
+            "cameraStreamUrl",
+            "http://192.168.1.50:8080/?action=stream",
+            "camera_stream_url",
+            "http://192.168.1.50:8080/?action=stream",
+        ),
+        ("cameraStreamUrl", "http://x/" + "a" * MEGABYTE, "camera_stream_url", None),
+        ("cameraStreamUrl", "file:///etc/passwd", "camera_stream_url", None),
+        ("printFileThumbUrl", "http://x/a b", "print_file_thumb_url", None),
+    ],
+    ids=lambda value: repr(value)[:30],
+)
+def test_printer_strings_are_bounded(
+    field: str, value: str, attribute: str, expected: str | None
+) -> None:
+    """Names and texts are cut short and cleaned; identifiers that do not fit are None."""
+    detail = PrinterDetail.from_dict({field: value})
+
+    assert getattr(detail, attribute) == expected
+
+
+def test_file_names_that_do_not_fit_are_skipped() -> None:
+    """A listed file whose name the printer could not store is left out."""
+    names = ["ok.gcode", "x" * 256, "line\nbreak.gx", "ü" * 200]
+
+    assert [file.name for file in parse_file_list({"gcodeList": names})] == ["ok.gcode"]
+    detailed = [{"gcodeFileName": name} for name in names]
+    assert [file.name for file in parse_file_list({"gcodeListDetail": detailed})] == [
+        "ok.gcode"
+    ]
+
+
+def test_material_names_are_bounded() -> None:
+    """Slot and tool materials are texts like any other."""
+    long = "P" * MEGABYTE
+    detail = PrinterDetail.from_dict(
+        {"matlStationInfo": {"slotInfos": [{"slotId": 1, "materialName": long}]}}
+    )
+    [file] = parse_file_list(
+        {
+            "gcodeListDetail": [
+                {
+                    "gcodeFileName": "a.gx",
+                    "gcodeToolDatas": [{"toolId": 0, "materialColor": long}],
+                }
+            ]
+        }
+    )
+
+    assert detail.material_station is not None
+    assert detail.material_station.slots[0].material_name == "P" * MAX_TEXT_LENGTH
+    assert file.tools[0].material_color == "P" * MAX_TEXT_LENGTH
 
 
 def test_raw_answer_is_bounded_for_diagnostics() -> None:

@@ -12,11 +12,12 @@ from typing import Any
 from homeassistant.config_entries import SOURCE_REAUTH, ConfigEntryState
 from homeassistant.const import CONF_HOST, CONF_PORT, STATE_UNAVAILABLE, STATE_UNKNOWN
 from homeassistant.core import HomeAssistant
-from homeassistant.helpers import entity_registry as er
+from homeassistant.helpers import device_registry as dr, entity_registry as er
 from hypothesis import example, given, strategies as st
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
+from custom_components.flashforge.api.const import MAX_NAME_LENGTH, MAX_VERSION_LENGTH
 from custom_components.flashforge.const import (
     CONF_CHECK_CODE,
     CONF_SERIAL_NUMBER,
@@ -164,6 +165,18 @@ async def test_integration_on_fuzzed_answers(
     assert CHECK_CODE not in caplog.text
 
 
+def check_device(device: dr.DeviceEntry) -> None:
+    """Check that the printer's strings reached the device registry bounded."""
+    for text, limit in (
+        (device.sw_version, MAX_VERSION_LENGTH),
+        (device.model, MAX_NAME_LENGTH),
+    ):
+        assert text is None or (len(text) <= limit and text.isprintable()), text
+    for kind, mac in device.connections:
+        assert kind == dr.CONNECTION_NETWORK_MAC
+        assert len(mac) == len("02:00:00:00:00:00"), mac
+
+
 def unreported(key: str, value: object) -> bool:
     """Return whether a sensor's source value stands for "not reported"."""
     if value is None:
@@ -206,6 +219,10 @@ async def check_entry(
             return
         assert entry.state in {ConfigEntryState.LOADED, ConfigEntryState.SETUP_RETRY}
 
+        for device in dr.async_entries_for_config_entry(
+            dr.async_get(hass), entry.entry_id
+        ):
+            check_device(device)
         registry = er.async_get(hass)
         for reg in er.async_entries_for_config_entry(registry, entry.entry_id):
             state = hass.states.get(reg.entity_id)

@@ -34,6 +34,7 @@ from .models import (
     PrinterDetail,
     PrinterFile,
     ProductInfo,
+    parse_version,
 )
 from .upload import (
     MAX_FILE_NAME_BYTES,
@@ -71,6 +72,7 @@ __all__ = [
     "ProductInfo",
     "ProgressCallback",
     "UploadSource",
+    "parse_version",
     "read_body",
     "read_file_tools",
     "validate_file_name",

@@ -34,3 +34,14 @@ MAX_ANSWER_BYTES: Final = 256 * 1024
 MAX_IMAGE_BYTES: Final = 4 * 1024 * 1024
 # A /gcodeThumb answer carries its image in Base64 (4 bytes per 3).
 MAX_THUMBNAIL_ANSWER_BYTES: Final = MAX_IMAGE_BYTES // 3 * 4 + 4 + MAX_ANSWER_BYTES
+
+# Bounds on the strings a printer reports, before they become titles, device
+# entries and states. A name or text longer than its bound is cut short; a
+# version, address or URL that does not fit is no such thing and is dropped.
+# Names are shown as titles: a printer's own name is a few words.
+MAX_NAME_LENGTH: Final = 64
+# Other texts become states, which Home Assistant caps at 255 characters.
+MAX_TEXT_LENGTH: Final = 255
+# Firmware versions read like "v3.2.7" or "1.9.2-beta".
+MAX_VERSION_LENGTH: Final = 32
+MAX_URL_LENGTH: Final = 2048

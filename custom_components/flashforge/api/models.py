@@ -9,9 +9,13 @@ documents disagree (see the field comments).
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
+import ipaddress
 import math
 import re
 from typing import Any, Self
+
+from .const import MAX_NAME_LENGTH, MAX_TEXT_LENGTH, MAX_URL_LENGTH, MAX_VERSION_LENGTH
+from .upload import MAX_FILE_NAME_BYTES
 
 # Readings below this are sentinels for "no sensor" (-108, -109, ...).
 _LOWEST_REAL_TEMPERATURE = -50.0
@@ -22,11 +26,16 @@ _WHOLE_NUMBER_LIMIT = 2**63
 _RAW_DEPTH = 8
 _RAW_TEXT_LENGTH = 1024
 _CUT = "…"
+_PLAIN = frozenset({int, float, bool, type(None)})
 # A dotted number such as 3.2.7; a version with more parts, or longer ones,
 # is none a printer runs (and int() refuses over 4,300 digits).
 _VERSION = re.compile(r"\d+(?:\.\d+)*")
 _MAX_VERSION_PARTS = 8
 _MAX_VERSION_PART_DIGITS = 9
+_MAC = re.compile(r"[0-9A-Fa-f]{2}([:-]?)[0-9A-Fa-f]{2}(?:\1[0-9A-Fa-f]{2}){4}")
+_MAC_LENGTH = 17
+# The longest textual IPv6 address, with an embedded IPv4 one.
+_IP_LENGTH = 45
 
 
 class MachineStatus(StrEnum):
@@ -76,15 +85,20 @@ def _bounded(value: object, depth: int = _RAW_DEPTH) -> Any:
     """Return a JSON value with deeper containers and longer texts cut short."""
     if isinstance(value, str):
         return (
-            value if len(value) <= _RAW_TEXT_LENGTH else value[:_RAW_TEXT_LENGTH] + _CUT
+            value[:_RAW_TEXT_LENGTH] + _CUT if len(value) > _RAW_TEXT_LENGTH else value
         )
-    if not isinstance(value, Mapping | list):
+    if not isinstance(value, dict | list):
         return value
     if depth == 0:
         return _CUT
     if isinstance(value, list):
         return [_bounded(item, depth - 1) for item in value]
-    return {key: _bounded(item, depth - 1) for key, item in value.items()}
+    # Most values are numbers, taken as they are: a call or an ABC check per
+    # value would double a parse's cost.
+    return {
+        key: item if type(item) in _PLAIN else _bounded(item, depth - 1)
+        for key, item in value.items()
+    }
 
 
 def _number(value: object) -> float | None:
@@ -160,12 +174,74 @@ def _temperatures(data: Mapping[str, Any], key: str) -> tuple[float | None, ...]
     return tuple(_temperature_value(value) for value in values)
 
 
-def _str(data: Mapping[str, Any], key: str) -> str | None:
-    """Read a non-empty string."""
+def _printable(value: str) -> str:
+    """Return the text with line breaks made spaces and other controls dropped."""
+    if value.isprintable():
+        return value
+    return "".join(
+        char if char.isprintable() else " " if char.isspace() else "" for char in value
+    )
+
+
+def _text(
+    data: Mapping[str, Any], key: str, limit: int = MAX_TEXT_LENGTH
+) -> str | None:
+    """Read a non-empty text, cleaned of controls and cut to limit characters."""
     value = data.get(key)
-    if isinstance(value, str) and (stripped := value.strip()):
-        return stripped
-    return None
+    if not isinstance(value, str):
+        return None
+    return _printable(value).strip()[:limit].rstrip() or None
+
+
+def _token(value: object, limit: int) -> str | None:
+    """Return an identifier (a version, URL, file name) whole, or None.
+
+    Cutting or cleaning an identifier would make it name something else.
+    """
+    if not isinstance(value, str):
+        return None
+    value = value.strip()
+    if not value or len(value) > limit or not value.isprintable():
+        return None
+    return value
+
+
+def _file_name(value: object) -> str | None:
+    """Return a file name the printer could store (255 bytes of UTF-8 at most)."""
+    name = _token(value, MAX_FILE_NAME_BYTES)
+    if name is None or len(name.encode()) > MAX_FILE_NAME_BYTES:
+        return None
+    return name
+
+
+def _url(value: object) -> str | None:
+    """Return an HTTP URL without spaces, else None."""
+    url = _token(value, MAX_URL_LENGTH)
+    if (
+        url is None
+        or not url.lower().startswith(("http://", "https://"))
+        or any(char.isspace() for char in url)
+    ):
+        return None
+    return url
+
+
+def _mac(value: object) -> str | None:
+    """Return a MAC address (six hex pairs split by colons, dashes or nothing)."""
+    mac = _token(value, _MAC_LENGTH)
+    return mac if mac is not None and _MAC.fullmatch(mac) else None
+
+
+def _ip(value: object) -> str | None:
+    """Return an IPv4 or IPv6 address, else None."""
+    address = _token(value, _IP_LENGTH)
+    if address is None:
+        return None
+    try:
+        ipaddress.ip_address(address)
+    except ValueError:
+        return None
+    return address
 
 
 def _flag(data: Mapping[str, Any], key: str) -> bool | None:
@@ -240,8 +316,8 @@ class MaterialStation:
             MaterialSlot(
                 slot_id=slot_id + offset,
                 has_filament=_flag(info, "hasFilament") is True,
-                material_name=_str(info, "materialName"),
-                material_color=_str(info, "materialColor"),
+                material_name=_text(info, "materialName"),
+                material_color=_text(info, "materialColor"),
             )
             for info, slot_id in zip(infos, ids, strict=True)
             if slot_id is not None
@@ -324,15 +400,15 @@ class PrinterDetail:
         """Parse the ``detail`` object."""
         station = data.get("matlStationInfo")
         return cls(
-            name=_str(data, "name"),
+            name=_text(data, "name", MAX_NAME_LENGTH),
             pid=_pid(data.get("pid")),
-            firmware_version=_str(data, "firmwareVersion"),
-            mac_address=_str(data, "macAddr"),
-            ip_address=_str(data, "ipAddr"),
-            location=_str(data, "location"),
+            firmware_version=_token(data.get("firmwareVersion"), MAX_VERSION_LENGTH),
+            mac_address=_mac(data.get("macAddr")),
+            ip_address=_ip(data.get("ipAddr")),
+            location=_text(data, "location"),
             status=MachineStatus.parse(data.get("status")),
-            raw_status=_str(data, "status"),
-            error_code=_str(data, "errorCode"),
+            raw_status=_text(data, "status"),
+            error_code=_text(data, "errorCode"),
             nozzle_temperature=_temperature(data, "rightTemp"),
             nozzle_target_temperature=_temperature(data, "rightTargetTemp"),
             left_nozzle_temperature=_temperature(data, "leftTemp"),
@@ -343,8 +419,8 @@ class PrinterDetail:
             bed_target_temperature=_temperature(data, "platTargetTemp"),
             chamber_temperature=_temperature(data, "chamberTemp"),
             chamber_target_temperature=_temperature(data, "chamberTargetTemp"),
-            print_file_name=_str(data, "printFileName"),
-            print_file_thumb_url=_str(data, "printFileThumbUrl"),
+            print_file_name=_file_name(data.get("printFileName")),
+            print_file_thumb_url=_url(data.get("printFileThumbUrl")),
             print_progress=_ratio(data, "printProgress"),
             print_layer=_count(data, "printLayer"),
             target_print_layer=_count(data, "targetPrintLayer"),
@@ -360,10 +436,10 @@ class PrinterDetail:
             cooling_left_fan_speed=_amount(data, "coolingFanLeftSpeed"),
             chamber_fan_speed=_amount(data, "chamberFanSpeed"),
             z_axis_compensation=_float(data, "zAxisCompensation"),
-            nozzle_model=_str(data, "nozzleModel"),
+            nozzle_model=_text(data, "nozzleModel"),
             nozzle_count=_count(data, "nozzleCnt"),
-            filament_type=_str(data, "rightFilamentType"),
-            left_filament_type=_str(data, "leftFilamentType"),
+            filament_type=_text(data, "rightFilamentType"),
+            left_filament_type=_text(data, "leftFilamentType"),
             fill_amount=_amount(data, "fillAmount"),
             tvoc=_amount(data, "tvoc"),
             cumulative_filament=_amount(data, "cumulativeFilament"),
@@ -375,16 +451,16 @@ class PrinterDetail:
             external_fan_on=_flag(data, "externalFanStatus"),
             auto_shutdown=_flag(data, "autoShutdown"),
             auto_shutdown_time=_count(data, "autoShutdownTime"),
-            camera_stream_url=_str(data, "cameraStreamUrl"),
-            flash_register_code=_str(data, "flashRegisterCode"),
-            polar_register_code=_str(data, "polarRegisterCode"),
+            camera_stream_url=_url(data.get("cameraStreamUrl")),
+            flash_register_code=_text(data, "flashRegisterCode"),
+            polar_register_code=_text(data, "polarRegisterCode"),
             has_material_station=_flag(data, "hasMatlStation") is True,
             material_station=(
                 MaterialStation.from_dict(station)
                 if isinstance(station, Mapping)
                 else None
             ),
-            raw=_bounded(data),
+            raw=_bounded(dict(data)),
         )
 
 
@@ -411,7 +487,7 @@ class ProductInfo:
             light_control=_flag(data, "lightCtrlState") is True,
             internal_fan_control=_flag(data, "internalFanCtrlState") is True,
             external_fan_control=_flag(data, "externalFanCtrlState") is True,
-            raw=_bounded(data),
+            raw=_bounded(dict(data)),
         )
 
 
@@ -432,8 +508,8 @@ class FileTool:
             return None
         return cls(
             tool_id=tool_id,
-            material_name=_str(data, "materialName"),
-            material_color=_str(data, "materialColor"),
+            material_name=_text(data, "materialName"),
+            material_color=_text(data, "materialColor"),
             filament_weight=_amount(data, "filamentWeight"),
             slot_id=_count(data, "slotId"),
         )
@@ -453,7 +529,7 @@ class PrinterFile:
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Self | None:
         """Parse one ``gcodeListDetail`` entry; None without a file name."""
-        if (name := _str(data, "gcodeFileName")) is None:
+        if (name := _file_name(data.get("gcodeFileName"))) is None:
             return None
         tools = (FileTool.from_dict(tool) for tool in _mappings(data, "gcodeToolDatas"))
         return cls(
@@ -474,7 +550,8 @@ def parse_file_list(data: Mapping[str, Any]) -> list[PrinterFile]:
     names = data.get("gcodeList")
     if not isinstance(names, list):
         return []
-    return [PrinterFile(name=name) for name in names if isinstance(name, str) and name]
+    valid = (_file_name(name) for name in names)
+    return [PrinterFile(name=name) for name in valid if name is not None]
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
