@@ -404,10 +404,11 @@ async def test_close_stops_an_upload_and_the_commands_behind_it(
     """
     # Far more than the loopback socket buffers hold while the printer waits.
     path = write_file(tmp_path, "part.gcode", 32 * 1024 * 1024)
-    emulator.add_fault(FaultKind.LATENCY, path="/uploadGcode", count=1, delay=1.0)
+    emulator.add_fault(FaultKind.LATENCY, path="/uploadGcode", count=1, delay=2.0)
     upload = asyncio.create_task(client.upload(path, print_now=True))
-    light = asyncio.create_task(client.set_light(True))
     await wait_until(lambda: emulator.request_counts["/uploadGcode"] >= 1)
+    light = asyncio.create_task(client.set_light(True))
+    await asyncio.sleep(0)  # the light command is waiting for its turn
 
     await client.close()
 

@@ -348,7 +348,7 @@ async def test_unload_stops_an_upload_before_its_print(
     The printer stops reading for a while, so the upload is halfway when
     the entry goes; the action fails with a translated error.
     """
-    emulator.add_fault(FaultKind.LATENCY, path="/uploadGcode", count=1, delay=1.0)
+    emulator.add_fault(FaultKind.LATENCY, path="/uploadGcode", count=1, delay=2.0)
     data = {
         "device_id": device_id(hass, init_integration, emulator),
         "file_path": str(large_file),
