@@ -14,6 +14,9 @@ import socket
 import struct
 from typing import Final, Self
 
+from .const import MAX_NAME_LENGTH
+from .models import bounded_text
+
 _LOGGER = logging.getLogger(__name__)
 
 MULTICAST_GROUP: Final = "225.0.0.9"
@@ -55,10 +58,12 @@ class DiscoveredPrinter:
             _MODERN_REPLY.unpack(data)
         )
         serial_number = _c_string(serial)
-        if not serial_number or not port:
+        # The serial becomes the entry's unique id: take it whole or not at all.
+        if not serial_number.isalnum() or not port:
             return None
         return cls(
-            name=_c_string(name),
+            # Anyone on the LAN can answer: the name reaches a flow's title.
+            name=bounded_text(_c_string(name), MAX_NAME_LENGTH) or "",
             host=host,
             serial_number=serial_number,
             port=port,

@@ -183,14 +183,18 @@ def _printable(value: str) -> str:
     )
 
 
+def bounded_text(value: object, limit: int = MAX_TEXT_LENGTH) -> str | None:
+    """Return a non-empty text, cleaned of controls and cut to limit characters."""
+    if not isinstance(value, str):
+        return None
+    return _printable(value).strip()[:limit].rstrip() or None
+
+
 def _text(
     data: Mapping[str, Any], key: str, limit: int = MAX_TEXT_LENGTH
 ) -> str | None:
     """Read a non-empty text, cleaned of controls and cut to limit characters."""
-    value = data.get(key)
-    if not isinstance(value, str):
-        return None
-    return _printable(value).strip()[:limit].rstrip() or None
+    return bounded_text(data.get(key), limit)
 
 
 def _token(value: object, limit: int) -> str | None:
