@@ -120,47 +120,32 @@ async def test_a_redirect_is_a_response_error_and_is_not_followed(
     assert elsewhere.received == []
 
 
-async def malformed_status_line(
-    reader: asyncio.StreamReader, writer: asyncio.StreamWriter
-) -> None:
-    """Take the request, then answer something that is not HTTP."""
-    await reader.read(1024)
-    writer.write(b"HTTP/1.1 OK-ish\r\nContent-Length: nonsense\r\n\r\n{}")
-    await writer.drain()
-    writer.close()
-
-
-async def bad_content_length(
-    reader: asyncio.StreamReader, writer: asyncio.StreamWriter
-) -> None:
-    """Answer with a header aiohttp cannot parse."""
-    await reader.read(1024)
-    writer.write(b"HTTP/1.1 200 OK\r\nContent-Length: -5\r\n\r\n{}")
-    await writer.drain()
-    writer.close()
-
-
-async def cut_short(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-    """Promise a body, send part of it and hang up."""
-    await reader.read(1024)
-    writer.write(b"HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\n{")
-    await writer.drain()
-    writer.close()
+# Raw answers that break the HTTP exchange after the request was taken.
+BROKEN_ANSWERS = {
+    "malformed status line": b"HTTP/1.1 OK-ish\r\nContent-Length: nonsense\r\n\r\n{}",
+    "bad content length": b"HTTP/1.1 200 OK\r\nContent-Length: -5\r\n\r\n{}",
+    "cut short": b"HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\n{",
+}
 
 
 @pytest.mark.parametrize("operation", [read_detail, upload])
-@pytest.mark.parametrize(
-    "answer", [malformed_status_line, bad_content_length, cut_short]
-)
+@pytest.mark.parametrize("answer", BROKEN_ANSWERS.values(), ids=BROKEN_ANSWERS)
 async def test_errors_carry_no_request_in_their_chain(
     socket_enabled: None,
     make_client: Callable[[int], FlashForgeClient],
     gcode: Path,
     operation: Operation,
-    answer: Callable[[asyncio.StreamReader, asyncio.StreamWriter], Awaitable[None]],
+    answer: bytes,
 ) -> None:
     """No error chained under a client error holds the request or its headers."""
-    server = await asyncio.start_server(answer, "127.0.0.1", 0)
+
+    async def reply(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        await reader.read(1024)
+        writer.write(answer)
+        await writer.drain()
+        writer.close()
+
+    server = await asyncio.start_server(reply, "127.0.0.1", 0)
     port = server.sockets[0].getsockname()[1]
     try:
         with pytest.raises(FlashForgeError) as info:
