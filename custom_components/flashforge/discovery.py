@@ -1,8 +1,11 @@
 """Find printers on the network and offer them to the user."""
 
 from datetime import datetime
+from ipaddress import IPv4Address
 import os
 
+from homeassistant.components import network
+from homeassistant.components.network.models import Adapter
 from homeassistant.config_entries import SOURCE_INTEGRATION_DISCOVERY
 from homeassistant.const import CONF_HOST, CONF_NAME, CONF_PORT
 from homeassistant.core import HomeAssistant, callback
@@ -10,7 +13,13 @@ from homeassistant.helpers import discovery_flow
 from homeassistant.helpers.event import async_track_time_interval
 from homeassistant.helpers.start import async_at_started
 
-from .api.discovery import DEFAULT_TARGETS, DiscoveredPrinter, discover_printers
+from .api.discovery import (
+    ANY_ADDRESS,
+    DiscoveredPrinter,
+    DiscoveryQuery,
+    discover_printers,
+    local_network_queries,
+)
 from .const import (
     CONF_SERIAL_NUMBER,
     DISCOVERY_INTERVAL,
@@ -19,30 +28,55 @@ from .const import (
     LOGGER,
 )
 
-# "host:port,host:port" to send discovery datagrams to instead of the local
-# network's multicast group and broadcast address; empty turns scanning off.
-# Tests and the development instance point it at the emulator on loopback.
+# The discovery target override, the only way to aim discovery anywhere but
+# the adapters the network integration enables: "host:port,host:port" targets
+# (sent from any address), or empty to turn scanning off. The emulator demo
+# (scripts/develop) and the tests point it at emulators on loopback.
 TARGETS_ENVIRONMENT_VARIABLE = "FLASHFORGE_DISCOVERY_TARGETS"
 
 
-def discovery_targets() -> tuple[tuple[str, int], ...]:
-    """Return where discovery datagrams go."""
+def overridden_queries() -> tuple[DiscoveryQuery, ...] | None:
+    """Return the queries the override names; None when it is not set."""
     if (configured := os.environ.get(TARGETS_ENVIRONMENT_VARIABLE)) is None:
-        return DEFAULT_TARGETS
-    targets = []
+        return None
+    queries = []
     for target in filter(None, (part.strip() for part in configured.split(","))):
         host, _, port = target.rpartition(":")
-        targets.append((host, int(port)))
-    return tuple(targets)
+        queries.append(DiscoveryQuery((host, int(port))))
+    return tuple(queries)
+
+
+def _multicast_sources(adapters: list[Adapter]) -> list[str]:
+    """Return the local addresses to send the multicast query from."""
+    if network.async_only_default_interface_enabled(adapters):
+        # The default adapter's route is an unbound socket's, and an unbound
+        # socket keeps working when that adapter's address changes.
+        return [ANY_ADDRESS]
+    addresses = dict.fromkeys(
+        str(address)
+        for address in network.async_get_enabled_source_ips_from_adapters(adapters)
+        # No printer lives on loopback; the printers speak IPv4 only.
+        if isinstance(address, IPv4Address) and not address.is_loopback
+    )
+    return list(addresses) or [ANY_ADDRESS]
+
+
+async def async_discovery_queries(hass: HomeAssistant) -> tuple[DiscoveryQuery, ...]:
+    """Return the queries for the adapters the network integration enables."""
+    if (queries := overridden_queries()) is not None:
+        return queries
+    adapters = await network.async_get_adapters(hass)
+    broadcasts = sorted(await network.async_get_ipv4_broadcast_addresses(hass))
+    return local_network_queries(_multicast_sources(adapters), map(str, broadcasts))
 
 
 async def async_discover(hass: HomeAssistant) -> list[DiscoveredPrinter]:
     """Return the printers that answer discovery; none when it cannot run."""
-    if not (targets := discovery_targets()):
+    if not (queries := await async_discovery_queries(hass)):
         return []
     try:
         return await discover_printers(
-            listen_seconds=DISCOVERY_TIMEOUT, targets=targets
+            listen_seconds=DISCOVERY_TIMEOUT, queries=queries
         )
     except OSError as err:
         LOGGER.debug("Printer discovery failed: %s", err)

@@ -1,15 +1,23 @@
 """Tests for UDP discovery against the emulator's responder on loopback."""
 
-from collections.abc import Callable
+import asyncio
+from collections.abc import AsyncIterator, Callable
+import socket
 import struct
 
 import pytest
 
 from custom_components.flashforge.api.discovery import (
+    MULTICAST_GROUP,
     DiscoveredPrinter,
+    DiscoveryQuery,
     discover_printers,
 )
 from flashforge_emulator import Emulator
+from flashforge_emulator.discovery import build_reply
+
+# Addresses no socket can send from: one this host does not have, and IPv6.
+UNUSABLE_SOURCES = ["198.51.100.7", "::1"]
 
 
 async def test_finds_printers_on_loopback(
@@ -20,12 +28,12 @@ async def test_finds_printers_on_loopback(
         emulator_factory("5m-pro", serial="SNPRO0001", discovery_port=0) as pro,
         emulator_factory("ad5x", serial="SNAD5X001", discovery_port=0) as ad5x,
     ):
-        targets = (
-            ("127.0.0.1", pro.discovery_port),
-            ("127.0.0.1", ad5x.discovery_port),
-            ("127.0.0.1", pro.discovery_port),
+        queries = (
+            DiscoveryQuery(("127.0.0.1", pro.discovery_port)),
+            DiscoveryQuery(("127.0.0.1", ad5x.discovery_port), "127.0.0.1"),
+            DiscoveryQuery(("127.0.0.1", pro.discovery_port), "127.0.0.1"),
         )
-        found = await discover_printers(listen_seconds=0.3, targets=targets)
+        found = await discover_printers(listen_seconds=0.3, queries=queries)
 
         assert found == [
             DiscoveredPrinter(
@@ -49,10 +57,90 @@ async def test_finds_printers_on_loopback(
 
 @pytest.mark.usefixtures("socket_enabled")
 async def test_nobody_answers() -> None:
-    """Silence is an empty list, not an error."""
-    assert (
-        await discover_printers(listen_seconds=0.1, targets=(("127.0.0.1", 9),)) == []
+    """Silence is an empty list, not an error; no query means no wait."""
+    query = DiscoveryQuery(("127.0.0.1", 9))
+    assert await discover_printers(listen_seconds=0.1, queries=[query]) == []
+    assert await asyncio.wait_for(discover_printers(queries=[]), 0.5) == []
+
+
+@pytest.mark.parametrize("unusable", UNUSABLE_SOURCES)
+async def test_an_unusable_source_does_not_stop_the_others(
+    emulator_factory: Callable[..., Emulator], unusable: str
+) -> None:
+    """An interface that went away is skipped; the others still ask."""
+    async with emulator_factory(serial="SNLOOP001", discovery_port=0) as emulator:
+        target = ("127.0.0.1", emulator.discovery_port)
+        queries = [
+            DiscoveryQuery(target, unusable),
+            DiscoveryQuery(target, "127.0.0.1"),
+        ]
+
+        found = await discover_printers(listen_seconds=0.3, queries=queries)
+
+        assert [printer.serial_number for printer in found] == ["SNLOOP001"]
+
+
+@pytest.mark.usefixtures("socket_enabled")
+async def test_no_usable_source_is_an_error() -> None:
+    """When nothing can be sent, the caller hears why."""
+    queries = [DiscoveryQuery(("127.0.0.1", 9), source) for source in UNUSABLE_SOURCES]
+
+    with pytest.raises(OSError):  # noqa: PT011 - the OS picks the errno
+        await discover_printers(listen_seconds=0.1, queries=queries)
+
+
+class GroupMember(asyncio.DatagramProtocol):
+    """A printer in the multicast group on loopback only; it notes who asked."""
+
+    def __init__(self) -> None:
+        self.askers: list[str] = []
+        self.transport: asyncio.DatagramTransport | None = None
+
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        """Keep the transport to answer on."""
+        assert isinstance(transport, asyncio.DatagramTransport)
+        self.transport = transport
+
+    def datagram_received(self, data: bytes, addr: tuple[str | object, int]) -> None:
+        """Answer as a printer does."""
+        self.askers.append(str(addr[0]))
+        assert self.transport is not None
+        reply = build_reply(
+            name="Group", product_id=36, event_port=8898, status=0, serial="SNGROUP01"
+        )
+        self.transport.sendto(reply, addr)
+
+
+@pytest.fixture
+async def group_member(socket_enabled: None) -> AsyncIterator[tuple[GroupMember, int]]:
+    """Return a member of the printers' multicast group on the loopback interface."""
+    sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    sock.bind(("", 0))
+    sock.setsockopt(
+        socket.IPPROTO_IP,
+        socket.IP_ADD_MEMBERSHIP,
+        socket.inet_aton(MULTICAST_GROUP) + socket.inet_aton("127.0.0.1"),
     )
+    transport, member = await asyncio.get_running_loop().create_datagram_endpoint(
+        GroupMember, sock=sock
+    )
+    try:
+        yield member, sock.getsockname()[1]
+    finally:
+        transport.close()  # and the socket with it
+
+
+async def test_multicast_leaves_by_the_source_interface(
+    group_member: tuple[GroupMember, int],
+) -> None:
+    """The multicast query goes out on the interface that owns the source address."""
+    member, port = group_member
+    query = DiscoveryQuery((MULTICAST_GROUP, port), "127.0.0.1")
+
+    found = await discover_printers(listen_seconds=0.3, queries=[query])
+
+    assert member.askers == ["127.0.0.1"]
+    assert [printer.serial_number for printer in found] == ["SNGROUP01"]
 
 
 def modern_reply(name: bytes, port: int, status: int, serial: bytes) -> bytes:

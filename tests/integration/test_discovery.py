@@ -1,17 +1,32 @@
 """Tests for the background discovery scan."""
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import timedelta
+from typing import Any
+from unittest.mock import patch
 
+from homeassistant.components.network.const import (
+    ATTR_CONFIGURED_ADAPTERS,
+    STORAGE_KEY,
+    STORAGE_VERSION,
+)
 from homeassistant.config_entries import SOURCE_INTEGRATION_DISCOVERY, ConfigEntryState
 from homeassistant.const import CONF_PORT
 from homeassistant.core import HomeAssistant
 from homeassistant.setup import async_setup_component
 from homeassistant.util import dt as dt_util
+import ifaddr
 import pytest
 from pytest_homeassistant_custom_component.common import async_fire_time_changed
 
 from custom_components.flashforge import discovery
+from custom_components.flashforge.api.discovery import (
+    ANY_ADDRESS,
+    BROADCAST_PORT,
+    MULTICAST_GROUP,
+    MULTICAST_PORT,
+    DiscoveryQuery,
+)
 from custom_components.flashforge.const import DOMAIN
 from flashforge_emulator import Emulator
 
@@ -102,15 +117,128 @@ async def test_unreachable_target_is_quiet(
     assert await discovery.async_discover(hass) == []
 
 
-def test_targets_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The variable names targets; unset means the local network; empty means off."""
-    monkeypatch.setenv(
-        discovery.TARGETS_ENVIRONMENT_VARIABLE, "127.0.0.1:48899, 127.0.0.1:19000"
-    )
-    assert discovery.discovery_targets() == (("127.0.0.1", 48899), ("127.0.0.1", 19000))
+# The machine's interfaces as the network integration reads them. The test
+# plugin makes 10.10.10.10 the default route's source address.
+SYSTEM_ADAPTERS = [
+    ifaddr.Adapter("lo", "lo", [ifaddr.IP("127.0.0.1", 8, "lo")], index=1),
+    ifaddr.Adapter("eth0", "eth0", [ifaddr.IP("10.10.10.10", 24, "eth0")], index=2),
+    ifaddr.Adapter(
+        "wlan0",
+        "wlan0",
+        [
+            ifaddr.IP("192.168.7.20", 24, "wlan0"),
+            ifaddr.IP(("fe80::20", 0, 3), 64, "wlan0"),
+        ],
+        index=3,
+    ),
+    ifaddr.Adapter("v6", "v6", [ifaddr.IP(("fd00::5", 0, 4), 64, "v6")], index=4),
+]
 
-    monkeypatch.setenv(discovery.TARGETS_ENVIRONMENT_VARIABLE, "")
-    assert discovery.discovery_targets() == ()
 
+def multicast_from(*sources: str) -> list[DiscoveryQuery]:
+    """Return the multicast query sent from each source address."""
+    return [
+        DiscoveryQuery((MULTICAST_GROUP, MULTICAST_PORT), source) for source in sources
+    ]
+
+
+def broadcast_to(*addresses: str) -> list[DiscoveryQuery]:
+    """Return the broadcast query sent to each address."""
+    return [DiscoveryQuery((address, BROADCAST_PORT)) for address in addresses]
+
+
+@pytest.fixture
+def system_adapters() -> Iterator[None]:
+    """Give the network integration this test's interfaces instead of the plugin's."""
+    with patch(
+        "homeassistant.components.network.util.ifaddr.get_adapters",
+        return_value=SYSTEM_ADAPTERS,
+    ):
+        yield
+
+
+@pytest.mark.usefixtures("system_adapters")
+@pytest.mark.parametrize(
+    ("configured", "expected"),
+    [
+        pytest.param(
+            [],
+            [*multicast_from(ANY_ADDRESS), *broadcast_to("255.255.255.255")],
+            id="default adapter only",
+        ),
+        pytest.param(
+            ["eth0", "wlan0"],
+            [
+                *multicast_from("10.10.10.10", "192.168.7.20"),
+                *broadcast_to("10.10.10.255", "192.168.7.255", "255.255.255.255"),
+            ],
+            id="each enabled adapter",
+        ),
+        pytest.param(
+            ["lo", "wlan0", "v6"],
+            [
+                *multicast_from("192.168.7.20"),
+                *broadcast_to("127.255.255.255", "192.168.7.255", "255.255.255.255"),
+            ],
+            id="not from loopback or IPv6",
+        ),
+        pytest.param(
+            ["lo", "v6"],
+            [
+                *multicast_from(ANY_ADDRESS),
+                *broadcast_to("127.255.255.255", "255.255.255.255"),
+            ],
+            id="no IPv4 interface left",
+        ),
+    ],
+)
+async def test_queries_follow_the_network_integration(
+    hass: HomeAssistant,
+    hass_storage: dict[str, Any],
+    monkeypatch: pytest.MonkeyPatch,
+    configured: list[str],
+    expected: list[DiscoveryQuery],
+) -> None:
+    """Multicast leaves by each enabled IPv4 adapter, broadcast to each subnet."""
     monkeypatch.delenv(discovery.TARGETS_ENVIRONMENT_VARIABLE)
-    assert discovery.discovery_targets() == discovery.DEFAULT_TARGETS
+    hass_storage[STORAGE_KEY] = {
+        "version": STORAGE_VERSION,
+        "key": STORAGE_KEY,
+        "data": {ATTR_CONFIGURED_ADAPTERS: configured},
+    }
+    assert await async_setup_component(hass, "network", {})
+
+    assert list(await discovery.async_discovery_queries(hass)) == expected
+
+
+async def test_sets_up_the_network_integration(hass: HomeAssistant) -> None:
+    """Discovery asks the network integration, so the manifest depends on it."""
+    assert await async_setup_component(hass, DOMAIN, {})
+
+    assert "network" in hass.config.components
+
+
+@pytest.mark.parametrize(
+    ("configured", "expected"),
+    [
+        pytest.param(
+            "127.0.0.1:48899, 127.0.0.1:19000",
+            [
+                DiscoveryQuery(("127.0.0.1", 48899)),
+                DiscoveryQuery(("127.0.0.1", 19000)),
+            ],
+            id="targets",
+        ),
+        pytest.param("", [], id="off"),
+    ],
+)
+async def test_override_replaces_the_network_integration(
+    hass: HomeAssistant,
+    monkeypatch: pytest.MonkeyPatch,
+    configured: str,
+    expected: list[DiscoveryQuery],
+) -> None:
+    """The variable names targets sent from any address; empty means off."""
+    monkeypatch.setenv(discovery.TARGETS_ENVIRONMENT_VARIABLE, configured)
+
+    assert list(await discovery.async_discovery_queries(hass)) == expected

@@ -5,14 +5,19 @@ Printers answer any datagram sent to the multicast group 225.0.0.9 port
 printers (5M, 5M Pro, AD5X, Creator 5) send 276 bytes that include the
 serial number and the HTTP port; legacy ones send 140 bytes without them and
 have no HTTP API, so they are ignored.
+
+The caller says which local addresses to send from and which broadcast
+addresses to use (an application knows its network interfaces; this module
+does not look them up).
 """
 
 import asyncio
+from collections.abc import Iterable
 from dataclasses import dataclass
 import logging
 import socket
 import struct
-from typing import Final, Self
+from typing import Final, NamedTuple, Self
 
 from .const import MAX_NAME_LENGTH
 from .models import bounded_text
@@ -22,10 +27,33 @@ _LOGGER = logging.getLogger(__name__)
 MULTICAST_GROUP: Final = "225.0.0.9"
 MULTICAST_PORT: Final = 19000
 BROADCAST_PORT: Final = 48899
-DEFAULT_TARGETS: Final = (
-    (MULTICAST_GROUP, MULTICAST_PORT),
-    ("255.255.255.255", BROADCAST_PORT),
-)
+ANY_ADDRESS: Final = "0.0.0.0"  # noqa: S104 - a source, not a listening socket
+LIMITED_BROADCAST: Final = "255.255.255.255"
+
+
+class DiscoveryQuery(NamedTuple):
+    """One discovery datagram: where it goes and the local address it leaves from."""
+
+    target: tuple[str, int]
+    source: str = ANY_ADDRESS
+
+
+def local_network_queries(
+    source_addresses: Iterable[str] = (ANY_ADDRESS,),
+    broadcast_addresses: Iterable[str] = (LIMITED_BROADCAST,),
+) -> tuple[DiscoveryQuery, ...]:
+    """Return the multicast query from each source and a broadcast to each address."""
+    return (
+        *(
+            DiscoveryQuery((MULTICAST_GROUP, MULTICAST_PORT), source)
+            for source in source_addresses
+        ),
+        # A directed broadcast finds its interface by the routing table.
+        *(DiscoveryQuery((address, BROADCAST_PORT)) for address in broadcast_addresses),
+    )
+
+
+DEFAULT_QUERIES: Final = local_network_queries()
 
 # name[132], command port, vendor id, product id, reserved, product type,
 # event (HTTP) port, status, serial[130]; big-endian.
@@ -91,31 +119,60 @@ class _DiscoveryProtocol(asyncio.DatagramProtocol):
         _LOGGER.debug("Discovery socket error: %s", exc)
 
 
-async def discover_printers(
-    *,
-    listen_seconds: float = 3.0,
-    targets: tuple[tuple[str, int], ...] = DEFAULT_TARGETS,
-) -> list[DiscoveredPrinter]:
-    """Ask the network for printers and return those that answer in time."""
-    loop = asyncio.get_running_loop()
+def _open_socket(source: str) -> socket.socket:
+    """Return a UDP socket that sends from the source address."""
     sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
     try:
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_BROADCAST, 1)
         sock.setsockopt(socket.IPPROTO_IP, socket.IP_MULTICAST_TTL, 2)
-        sock.bind(("0.0.0.0", 0))  # noqa: S104 - replies come from any printer
+        if source != ANY_ADDRESS:
+            # Multicast otherwise leaves by the default route's interface only.
+            sock.setsockopt(
+                socket.IPPROTO_IP, socket.IP_MULTICAST_IF, socket.inet_aton(source)
+            )
+        sock.bind((source, 0))  # replies come back to this address
     except OSError:
         sock.close()
         raise
-    transport, protocol = await loop.create_datagram_endpoint(
-        _DiscoveryProtocol, sock=sock
-    )
+    return sock
+
+
+async def discover_printers(
+    *,
+    listen_seconds: float = 3.0,
+    queries: Iterable[DiscoveryQuery] = DEFAULT_QUERIES,
+) -> list[DiscoveredPrinter]:
+    """Send the queries and return the printers that answer in time."""
+    targets_by_source: dict[str, list[tuple[str, int]]] = {}
+    for query in queries:
+        targets_by_source.setdefault(query.source, []).append(query.target)
+    loop = asyncio.get_running_loop()
+    protocol = _DiscoveryProtocol()
+    transports: list[asyncio.DatagramTransport] = []
+    error: OSError | None = None
     try:
-        for target in targets:
+        for source, targets in targets_by_source.items():
             try:
-                transport.sendto(b"", target)
+                sock = _open_socket(source)
             except OSError as err:
-                _LOGGER.debug("Cannot send discovery to %s: %s", target, err)
-        await asyncio.sleep(listen_seconds)
+                # One interface going away must not stop the others' scan.
+                _LOGGER.debug("Cannot send discovery from %s: %s", source, err)
+                error = err
+                continue
+            transport, _ = await loop.create_datagram_endpoint(
+                lambda: protocol, sock=sock
+            )
+            transports.append(transport)
+            for target in targets:
+                try:
+                    transport.sendto(b"", target)
+                except OSError as err:
+                    _LOGGER.debug("Cannot send discovery to %s: %s", target, err)
+        if error is not None and not transports:
+            raise error  # nothing could be sent: the caller should know
+        if transports:
+            await asyncio.sleep(listen_seconds)
     finally:
-        transport.close()
+        for transport in transports:
+            transport.close()
     return sorted(protocol.found.values(), key=lambda printer: printer.serial_number)
