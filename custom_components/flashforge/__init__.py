@@ -59,12 +59,12 @@ async def async_setup_entry(hass: HomeAssistant, entry: FlashForgeConfigEntry) -
 async def async_unload_entry(hass: HomeAssistant, entry: FlashForgeConfigEntry) -> bool:
     """Stop the printer's commands and uploads in flight, then unload the entities.
 
-    The client goes first, so nothing the entry started reaches the printer
-    once unloading began (an upload stopped before its end is never
-    printed), and a reloaded entry's client never sends beside the old one.
+    The requests stop first, so nothing the entry started reaches the
+    printer once unloading began (an upload stopped before its end is never
+    printed), and a reloaded entry never sends beside the old one.
     The shared session stays with Home Assistant.
     """
-    await entry.runtime_data.client.close()
+    await entry.runtime_data.printer.close()
     return await hass.config_entries.async_unload_platforms(entry, PLATFORMS)
 
 

@@ -19,10 +19,6 @@ from .entity import FlashForgeEntity
 # Read-only: the coordinator does all I/O.
 PARALLEL_UPDATES = 0
 
-PRINTING_STATES = frozenset(
-    {MachineStatus.HEATING, MachineStatus.PRINTING, MachineStatus.PAUSING}
-)
-
 
 @dataclass(frozen=True, kw_only=True)
 class FlashForgeBinarySensorEntityDescription(BinarySensorEntityDescription):
@@ -45,7 +41,7 @@ BINARY_SENSORS: tuple[FlashForgeBinarySensorEntityDescription, ...] = (
         key="printing",
         translation_key="printing",
         device_class=BinarySensorDeviceClass.RUNNING,
-        value_fn=lambda detail: detail.status in PRINTING_STATES,
+        value_fn=lambda detail: detail.status.printing,
     ),
     FlashForgeBinarySensorEntityDescription(
         key="error",

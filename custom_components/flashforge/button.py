@@ -8,7 +8,7 @@ from homeassistant.components.button import ButtonEntity, ButtonEntityDescriptio
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
-from .api import FlashForgeClient
+from .api import FlashForgePrinter
 from .coordinator import FlashForgeConfigEntry
 from .entity import FlashForgeEntity
 from .helpers import flashforge_exception_handler
@@ -20,7 +20,7 @@ PARALLEL_UPDATES = 1
 class FlashForgeButtonEntityDescription(ButtonEntityDescription):
     """Describe a button of the printer."""
 
-    press_fn: Callable[[FlashForgeClient], Awaitable[None]]
+    press_fn: Callable[[FlashForgePrinter], Awaitable[None]]
 
 
 # Always there: the printer itself says when an action does not fit its state.
@@ -28,22 +28,22 @@ BUTTONS: tuple[FlashForgeButtonEntityDescription, ...] = (
     FlashForgeButtonEntityDescription(
         key="pause",
         translation_key="pause",
-        press_fn=lambda client: client.pause_print(),
+        press_fn=lambda printer: printer.pause_print(),
     ),
     FlashForgeButtonEntityDescription(
         key="resume",
         translation_key="resume",
-        press_fn=lambda client: client.resume_print(),
+        press_fn=lambda printer: printer.resume_print(),
     ),
     FlashForgeButtonEntityDescription(
         key="cancel",
         translation_key="cancel",
-        press_fn=lambda client: client.cancel_print(),
+        press_fn=lambda printer: printer.cancel_print(),
     ),
     FlashForgeButtonEntityDescription(
         key="clear_platform",
         translation_key="clear_platform",
-        press_fn=lambda client: client.clear_platform(),
+        press_fn=lambda printer: printer.clear_platform(),
     ),
 )
 
@@ -69,4 +69,4 @@ class FlashForgeButton(FlashForgeEntity, ButtonEntity):
     @override
     async def async_press(self) -> None:
         """Send the button's command to the printer."""
-        await self.entity_description.press_fn(self.coordinator.client)
+        await self.entity_description.press_fn(self.coordinator.printer)

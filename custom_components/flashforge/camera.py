@@ -501,9 +501,9 @@ class FlashForgeCamera(FlashForgeEntity, Camera):
     @flashforge_exception_handler
     async def async_turn_on(self) -> None:
         """Turn the printer's camera stream on."""
-        await self.coordinator.client.set_camera_stream(True)
+        await self.coordinator.printer.set_camera_stream(True)
 
     @flashforge_exception_handler
     async def async_turn_off(self) -> None:
         """Turn the printer's camera stream off."""
-        await self.coordinator.client.set_camera_stream(False)
+        await self.coordinator.printer.set_camera_stream(False)

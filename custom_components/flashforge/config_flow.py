@@ -29,8 +29,8 @@ import probatio
 from .api import (
     DEFAULT_PORT,
     FlashForgeAuthenticationError,
-    FlashForgeClient,
     FlashForgeConnectionError,
+    FlashForgePrinter,
     FlashForgeResponseError,
     PrinterDetail,
 )
@@ -337,7 +337,7 @@ class FlashForgeConfigFlow(ConfigFlow, domain=DOMAIN):
         self, data: Mapping[str, Any], errors: dict[str, str]
     ) -> PrinterDetail | None:
         """Return the printer's ``/detail``, or None with the reason in errors."""
-        client = FlashForgeClient(
+        printer = FlashForgePrinter(
             data[CONF_HOST],
             data[CONF_SERIAL_NUMBER],
             data[CONF_CHECK_CODE],
@@ -345,7 +345,7 @@ class FlashForgeConfigFlow(ConfigFlow, domain=DOMAIN):
             session=async_get_clientsession(self.hass),
         )
         try:
-            return await client.detail()
+            return await printer.detail()
         except FlashForgeAuthenticationError:
             errors["base"] = "invalid_auth"
         # An answer that is not the printer's JSON means no FlashForge API there.

@@ -4,8 +4,6 @@ from datetime import timedelta
 import logging
 from typing import Final
 
-from .api import MachineStatus
-
 DOMAIN: Final = "flashforge"
 LOGGER = logging.getLogger(__package__)
 
@@ -18,21 +16,6 @@ DEFAULT_FAST_INTERVAL: Final = 5  # seconds, while the printer works
 DEFAULT_SLOW_INTERVAL: Final = 30  # seconds, while it idles
 MIN_INTERVAL: Final = 2
 MAX_INTERVAL: Final = 600
-
-# States in which values change quickly enough to poll at the fast interval.
-BUSY_STATES: Final = frozenset(
-    {
-        MachineStatus.HEATING,
-        MachineStatus.PRINTING,
-        MachineStatus.PAUSING,
-        MachineStatus.BUSY,
-        MachineStatus.CALIBRATE_DOING,
-    }
-)
-
-# The 5M and 5M Pro answer on the HTTP API from this firmware on.
-MIN_HTTP_FIRMWARE: Final = (3, 1, 3)
-ADVENTURER_5M_PIDS: Final = frozenset({35, 36})
 
 # How long a printer that worked may stay unreachable before a repair issue
 # asks the user to look at it (LAN-only mode off, a new address).

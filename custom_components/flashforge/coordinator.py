@@ -16,19 +16,17 @@ from homeassistant.helpers.update_coordinator import (
 from homeassistant.util import dt as dt_util
 
 from .api import (
+    MIN_HTTP_FIRMWARE,
     FlashForgeAuthenticationError,
-    FlashForgeClient,
     FlashForgeClosedError,
     FlashForgeConnectionError,
     FlashForgeError,
+    FlashForgePrinter,
     FlashForgeResponseError,
     PrinterDetail,
     ProductInfo,
-    parse_version,
 )
 from .const import (
-    ADVENTURER_5M_PIDS,
-    BUSY_STATES,
     CONF_CHECK_CODE,
     CONF_FAST_INTERVAL,
     CONF_SERIAL_NUMBER,
@@ -37,7 +35,6 @@ from .const import (
     DEFAULT_SLOW_INTERVAL,
     DOMAIN,
     LOGGER,
-    MIN_HTTP_FIRMWARE,
     UNREACHABLE_REPAIR_AFTER,
 )
 
@@ -63,8 +60,8 @@ class FlashForgeCoordinator(TimestampDataUpdateCoordinator[PrinterDetail]):
     def __init__(
         self, hass: HomeAssistant, config_entry: FlashForgeConfigEntry
     ) -> None:
-        """Make the client from the entry, on Home Assistant's shared session."""
-        self.client = FlashForgeClient(
+        """Make the printer from the entry, on Home Assistant's shared session."""
+        self.printer = FlashForgePrinter(
             config_entry.data[CONF_HOST],
             config_entry.data[CONF_SERIAL_NUMBER],
             config_entry.data[CONF_CHECK_CODE],
@@ -90,16 +87,16 @@ class FlashForgeCoordinator(TimestampDataUpdateCoordinator[PrinterDetail]):
 
     def _adapt_interval(self, detail: PrinterDetail | None) -> None:
         """Pick the interval for the printer's state."""
-        busy = detail is not None and detail.status in BUSY_STATES
+        busy = detail is not None and detail.status.working
         self.update_interval = self.fast_interval if busy else self.slow_interval
 
     async def _async_setup(self) -> None:
         """Read what the printer can control, once."""
-        self.product = await self._fetch(self.client.product)
+        self.product = await self._fetch(self.printer.product)
 
     async def _async_update_data(self) -> PrinterDetail:
         """Read the printer's state."""
-        detail = await self._fetch(self.client.detail)
+        detail = await self._fetch(self.printer.detail)
         self._async_printer_reached()
         self._async_check_firmware(detail)
         # The next refresh is scheduled after this returns, with this interval.
@@ -107,7 +104,7 @@ class FlashForgeCoordinator(TimestampDataUpdateCoordinator[PrinterDetail]):
         return detail
 
     async def _fetch[T](self, request: Callable[[], Awaitable[T]]) -> T:
-        """Run a read, turning client errors into Home Assistant's."""
+        """Run a read, turning library errors into Home Assistant's."""
         try:
             return await request()
         except FlashForgeError as err:
@@ -125,7 +122,7 @@ class FlashForgeCoordinator(TimestampDataUpdateCoordinator[PrinterDetail]):
             return UpdateFailed(
                 translation_domain=DOMAIN,
                 translation_key="cannot_connect",
-                translation_placeholders={"host": self.client.host},
+                translation_placeholders={"host": self.printer.host},
             )
         return UpdateFailed(
             translation_domain=DOMAIN,
@@ -175,7 +172,7 @@ class FlashForgeCoordinator(TimestampDataUpdateCoordinator[PrinterDetail]):
                 translation_key="printer_unreachable",
                 translation_placeholders={
                     "name": self.config_entry.title,
-                    "host": self.client.host,
+                    "host": self.printer.host,
                 },
             )
 
@@ -195,13 +192,8 @@ class FlashForgeCoordinator(TimestampDataUpdateCoordinator[PrinterDetail]):
             and self.data.firmware_version == detail.firmware_version
         ):
             return
-        version = parse_version(detail.firmware_version)
         issue_id = firmware_issue_id(self.config_entry)
-        if (
-            detail.pid in ADVENTURER_5M_PIDS
-            and version is not None
-            and version < MIN_HTTP_FIRMWARE
-        ):
+        if detail.firmware_outdated:
             ir.async_create_issue(
                 self.hass,
                 DOMAIN,

@@ -19,7 +19,7 @@ from .coordinator import FlashForgeCoordinator
 def device_info(coordinator: FlashForgeCoordinator) -> DeviceInfo:
     """Describe the printer as a device, identified by its serial number."""
     detail = coordinator.data
-    serial = coordinator.client.serial_number
+    serial = coordinator.printer.serial_number
     info = DeviceInfo(
         identifiers={(DOMAIN, serial)},
         manufacturer="FlashForge",
@@ -44,7 +44,7 @@ class FlashForgeEntity(CoordinatorEntity[FlashForgeCoordinator]):
         """Attach the entity to its printer, keyed by serial number and key."""
         super().__init__(coordinator)
         self.entity_description = description
-        serial = coordinator.client.serial_number
+        serial = coordinator.printer.serial_number
         self._attr_unique_id = f"{serial}_{description.key}"
         # The device itself is registered at setup; this only links to it.
         self._attr_device_info = DeviceInfo(identifiers={(DOMAIN, serial)})

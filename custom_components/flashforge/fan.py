@@ -11,7 +11,7 @@ from homeassistant.components.fan.const import FanEntityFeature
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
-from .api import FlashForgeClient, PrinterDetail
+from .api import FlashForgePrinter, PrinterDetail
 from .coordinator import FlashForgeConfigEntry, FlashForgeCoordinator
 from .entity import FlashForgeEntity
 from .helpers import flashforge_exception_handler
@@ -25,7 +25,7 @@ class FlashForgeFanEntityDescription(FanEntityDescription):
 
     exists_fn: Callable[[FlashForgeCoordinator], bool]
     value_fn: Callable[[PrinterDetail], float | None]  # percent
-    set_fn: Callable[[FlashForgeClient, int], Awaitable[None]]
+    set_fn: Callable[[FlashForgePrinter, int], Awaitable[None]]
 
 
 FANS: tuple[FlashForgeFanEntityDescription, ...] = (
@@ -34,7 +34,7 @@ FANS: tuple[FlashForgeFanEntityDescription, ...] = (
         translation_key="cooling_fan",
         exists_fn=lambda coordinator: coordinator.data.cooling_fan_speed is not None,
         value_fn=lambda detail: detail.cooling_fan_speed,
-        set_fn=lambda client, percentage: client.set_printer_controls(
+        set_fn=lambda printer, percentage: printer.set_printer_controls(
             cooling_fan=percentage
         ),
     ),
@@ -43,7 +43,7 @@ FANS: tuple[FlashForgeFanEntityDescription, ...] = (
         translation_key="chamber_fan",
         exists_fn=lambda coordinator: coordinator.data.chamber_fan_speed is not None,
         value_fn=lambda detail: detail.chamber_fan_speed,
-        set_fn=lambda client, percentage: client.set_printer_controls(
+        set_fn=lambda printer, percentage: printer.set_printer_controls(
             chamber_fan=percentage
         ),
     ),
@@ -90,7 +90,7 @@ class FlashForgeFan(FlashForgeEntity, FanEntity):
     @override
     async def async_set_percentage(self, percentage: int) -> None:
         """Set the speed."""
-        await self.entity_description.set_fn(self.coordinator.client, percentage)
+        await self.entity_description.set_fn(self.coordinator.printer, percentage)
 
     # self is positional-only so that mypy matches a method taking **kwargs
     # to the handler's Concatenate[entity, ...].
@@ -106,11 +106,11 @@ class FlashForgeFan(FlashForgeEntity, FanEntity):
     ) -> None:
         """Turn the fan on, at full speed unless told otherwise."""
         await self.entity_description.set_fn(
-            self.coordinator.client, 100 if percentage is None else percentage
+            self.coordinator.printer, 100 if percentage is None else percentage
         )
 
     @flashforge_exception_handler
     @override
     async def async_turn_off(self, /, **kwargs: Any) -> None:
         """Turn the fan off."""
-        await self.entity_description.set_fn(self.coordinator.client, 0)
+        await self.entity_description.set_fn(self.coordinator.printer, 0)

@@ -123,7 +123,7 @@ class FlashForgeThumbnail(FlashForgeEntity, ImageEntity):
         endpoint_missing = False
         if self._gcode_thumb:
             try:
-                content = await self.coordinator.client.thumbnail(file_name)
+                content = await self.coordinator.printer.thumbnail(file_name)
             except FlashForgeNotFoundError:
                 # A file /gcodeThumb does not know: the job's URL may still serve it.
                 pass

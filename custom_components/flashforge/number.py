@@ -19,7 +19,7 @@ from homeassistant.const import (
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
-from .api import FlashForgeClient, PrinterDetail
+from .api import FlashForgePrinter, PrinterDetail
 from .coordinator import FlashForgeConfigEntry, FlashForgeCoordinator
 from .entity import FlashForgeEntity
 from .helpers import flashforge_exception_handler
@@ -33,7 +33,7 @@ class FlashForgeNumberEntityDescription(NumberEntityDescription):
 
     exists_fn: Callable[[FlashForgeCoordinator], bool]
     value_fn: Callable[[PrinterDetail], float | None]
-    set_fn: Callable[[FlashForgeClient, float], Awaitable[None]]
+    set_fn: Callable[[FlashForgePrinter, float], Awaitable[None]]
 
 
 def _target_temperature(
@@ -42,7 +42,7 @@ def _target_temperature(
     *,
     exists_fn: Callable[[FlashForgeCoordinator], bool],
     value_fn: Callable[[PrinterDetail], float | None],
-    set_fn: Callable[[FlashForgeClient, float], Awaitable[None]],
+    set_fn: Callable[[FlashForgePrinter, float], Awaitable[None]],
 ) -> FlashForgeNumberEntityDescription:
     """Describe a heater's target temperature, 0 (off) to its maximum in °C."""
     return FlashForgeNumberEntityDescription(
@@ -70,7 +70,7 @@ NUMBERS: tuple[FlashForgeNumberEntityDescription, ...] = (
         native_step=1,
         exists_fn=lambda coordinator: coordinator.data.print_speed_adjust is not None,
         value_fn=lambda detail: detail.print_speed_adjust,
-        set_fn=lambda client, value: client.set_printer_controls(speed=round(value)),
+        set_fn=lambda printer, value: printer.set_printer_controls(speed=round(value)),
     ),
     FlashForgeNumberEntityDescription(
         key="z_offset",
@@ -84,7 +84,7 @@ NUMBERS: tuple[FlashForgeNumberEntityDescription, ...] = (
         mode=NumberMode.BOX,
         exists_fn=lambda coordinator: coordinator.data.z_axis_compensation is not None,
         value_fn=lambda detail: detail.z_axis_compensation,
-        set_fn=lambda client, value: client.set_printer_controls(z_offset=value),
+        set_fn=lambda printer, value: printer.set_printer_controls(z_offset=value),
     ),
     _target_temperature(
         "nozzle_target_temperature",
@@ -97,21 +97,21 @@ NUMBERS: tuple[FlashForgeNumberEntityDescription, ...] = (
             and not coordinator.data.nozzle_temperatures
         ),
         value_fn=lambda detail: detail.nozzle_target_temperature,
-        set_fn=lambda client, value: client.set_temperatures(nozzle=round(value)),
+        set_fn=lambda printer, value: printer.set_temperatures(nozzle=round(value)),
     ),
     _target_temperature(
         "bed_target_temperature",
         110,
         exists_fn=lambda coordinator: coordinator.product.bed_temperature_control,
         value_fn=lambda detail: detail.bed_target_temperature,
-        set_fn=lambda client, value: client.set_temperatures(bed=round(value)),
+        set_fn=lambda printer, value: printer.set_temperatures(bed=round(value)),
     ),
     _target_temperature(
         "chamber_target_temperature",
         60,
         exists_fn=lambda coordinator: coordinator.product.chamber_temperature_control,
         value_fn=lambda detail: detail.chamber_target_temperature,
-        set_fn=lambda client, value: client.set_temperatures(chamber=round(value)),
+        set_fn=lambda printer, value: printer.set_temperatures(chamber=round(value)),
     ),
 )
 
@@ -150,4 +150,4 @@ class FlashForgeNumber(FlashForgeEntity, NumberEntity):
     @override
     async def async_set_native_value(self, value: float) -> None:
         """Send the new value to the printer."""
-        await self.entity_description.set_fn(self.coordinator.client, value)
+        await self.entity_description.set_fn(self.coordinator.printer, value)

@@ -40,17 +40,6 @@ LIFETIME_PRINT_TIME_UNIT = UnitOfTime.SECONDS
 FREE_DISK_SPACE_UNIT = UnitOfInformation.MEGABYTES
 FAN_SPEED_UNIT = PERCENTAGE
 
-# States in which a job is loaded and its timing means something.
-JOB_STATES = frozenset(
-    {
-        MachineStatus.HEATING,
-        MachineStatus.PRINTING,
-        MachineStatus.PAUSING,
-        MachineStatus.PAUSED,
-        MachineStatus.PAUSE,
-    }
-)
-
 # The end time moves only when the estimate moves by more than this, so a
 # dashboard does not flicker with every second of jitter in the estimate.
 END_TIME_TOLERANCE = timedelta(minutes=2)
@@ -116,12 +105,12 @@ def _job_value[T](
     read: Callable[[PrinterDetail], T],
 ) -> Callable[[PrinterDetail], T | None]:
     """Return a value_fn that reads only while a job is loaded."""
-    return lambda detail: read(detail) if detail.status in JOB_STATES else None
+    return lambda detail: read(detail) if detail.status.job_loaded else None
 
 
 def _end_time(detail: PrinterDetail) -> datetime | None:
     """Return when the job should end, from now and the time remaining."""
-    if detail.status not in JOB_STATES or detail.estimated_time is None:
+    if not detail.status.job_loaded or detail.estimated_time is None:
         return None
     try:
         return dt_util.utcnow() + timedelta(seconds=detail.estimated_time)

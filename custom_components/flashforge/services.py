@@ -38,12 +38,12 @@ from .api import (
     MAX_FILE_NAME_BYTES,
     FileProblem,
     FileTool,
-    FlashForgeClient,
     FlashForgeClosedError,
     FlashForgeConnectionError,
     FlashForgeError,
     FlashForgeFileError,
     FlashForgeNotFoundError,
+    FlashForgePrinter,
     MachineStatus,
     MaterialMapping,
     MaterialSlot,
@@ -157,9 +157,9 @@ class _Printer:
         return self.entry.title
 
     @property
-    def client(self) -> FlashForgeClient:
+    def client(self) -> FlashForgePrinter:
         """Return the printer's client."""
-        return self.coordinator.client
+        return self.coordinator.printer
 
 
 @callback

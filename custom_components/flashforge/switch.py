@@ -2,7 +2,7 @@
 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import Any, Final, override
+from typing import Any, override
 
 from homeassistant.components.switch import SwitchEntity, SwitchEntityDescription
 from homeassistant.const import EntityCategory
@@ -10,15 +10,12 @@ from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity import ToggleEntity, ToggleEntityDescription
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
-from .api import ENCLOSED_PIDS, FlashForgeClient, PrinterDetail
+from .api import ENCLOSED_PIDS, FlashForgePrinter, PrinterDetail
 from .coordinator import FlashForgeConfigEntry, FlashForgeCoordinator
 from .entity import FlashForgeEntity
 from .helpers import flashforge_exception_handler
 
 PARALLEL_UPDATES = 1
-
-# The delay to send when the printer reports none: the command always sets one.
-DEFAULT_AUTO_SHUTDOWN_MINUTES: Final = 30
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -27,8 +24,7 @@ class FlashForgeToggleEntityDescription(ToggleEntityDescription):
 
     exists_fn: Callable[[FlashForgeCoordinator], bool] = lambda _: True
     is_on_fn: Callable[[PrinterDetail], bool | None]
-    # Takes the printer's current state for commands that set more than one value.
-    set_fn: Callable[[FlashForgeClient, PrinterDetail, bool], Awaitable[None]]
+    set_fn: Callable[[FlashForgePrinter, bool], Awaitable[None]]
 
 
 class FlashForgeToggleEntity(FlashForgeEntity, ToggleEntity):
@@ -63,10 +59,8 @@ class FlashForgeToggleEntity(FlashForgeEntity, ToggleEntity):
         await self._async_set(on=False)
 
     async def _async_set(self, *, on: bool) -> None:
-        """Send the command, with the printer's current state for the other values."""
-        await self.entity_description.set_fn(
-            self.coordinator.client, self.coordinator.data, on
-        )
+        """Send the command."""
+        await self.entity_description.set_fn(self.coordinator.printer, on)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -82,19 +76,14 @@ SWITCHES: tuple[FlashForgeSwitchEntityDescription, ...] = (
         translation_key="internal_filtration",
         exists_fn=lambda coordinator: coordinator.product.internal_fan_control,
         is_on_fn=lambda detail: detail.internal_fan_on,
-        # The firmware always takes both fans: keep the other one as it is.
-        set_fn=lambda client, detail, on: client.set_filtration(
-            internal=on, external=bool(detail.external_fan_on)
-        ),
+        set_fn=lambda printer, on: printer.set_filtration(internal=on),
     ),
     FlashForgeSwitchEntityDescription(
         key="external_filtration",
         translation_key="external_filtration",
         exists_fn=lambda coordinator: coordinator.product.external_fan_control,
         is_on_fn=lambda detail: detail.external_fan_on,
-        set_fn=lambda client, detail, on: client.set_filtration(
-            internal=bool(detail.internal_fan_on), external=on
-        ),
+        set_fn=lambda printer, on: printer.set_filtration(external=on),
     ),
     FlashForgeSwitchEntityDescription(
         key="camera_stream",
@@ -106,7 +95,7 @@ SWITCHES: tuple[FlashForgeSwitchEntityDescription, ...] = (
             or coordinator.data.camera_stream_url is not None
         ),
         is_on_fn=lambda detail: detail.camera_stream_url is not None,
-        set_fn=lambda client, _, on: client.set_camera_stream(on),
+        set_fn=lambda printer, on: printer.set_camera_stream(on),
     ),
     FlashForgeSwitchEntityDescription(
         key="auto_shutdown",
@@ -114,11 +103,7 @@ SWITCHES: tuple[FlashForgeSwitchEntityDescription, ...] = (
         entity_category=EntityCategory.CONFIG,
         exists_fn=lambda coordinator: coordinator.data.auto_shutdown is not None,
         is_on_fn=lambda detail: detail.auto_shutdown,
-        # The command also sets the delay: keep the one set on the printer.
-        set_fn=lambda client, detail, on: client.set_auto_shutdown(
-            enabled=on,
-            minutes=detail.auto_shutdown_time or DEFAULT_AUTO_SHUTDOWN_MINUTES,
-        ),
+        set_fn=lambda printer, on: printer.set_auto_shutdown(enabled=on),
     ),
 )
 

@@ -4,24 +4,24 @@ from collections.abc import AsyncIterator, Callable
 
 import pytest
 
-from custom_components.flashforge.api import FlashForgeClient
+from custom_components.flashforge.api import FlashForgeHttpClient
 from flashforge_emulator import Emulator
 
-type ClientFactory = Callable[..., FlashForgeClient]
+type ClientFactory = Callable[..., FlashForgeHttpClient]
 
 
 @pytest.fixture
 async def make_client() -> AsyncIterator[ClientFactory]:
     """Return a factory of clients for an emulator, closed after the test."""
-    clients: list[FlashForgeClient] = []
+    clients: list[FlashForgeHttpClient] = []
 
-    def factory(emulator: Emulator, **kwargs: object) -> FlashForgeClient:
+    def factory(emulator: Emulator, **kwargs: object) -> FlashForgeHttpClient:
         options: dict[str, object] = {
             "check_code": emulator.check_code,
             "port": emulator.port,
             "request_timeout": 2.0,
         } | kwargs
-        client = FlashForgeClient(emulator.host, emulator.serial, **options)  # type: ignore[arg-type]
+        client = FlashForgeHttpClient(emulator.host, emulator.serial, **options)  # type: ignore[arg-type]
         clients.append(client)
         return client
 
@@ -31,6 +31,6 @@ async def make_client() -> AsyncIterator[ClientFactory]:
 
 
 @pytest.fixture
-def client(emulator: Emulator, make_client: ClientFactory) -> FlashForgeClient:
+def client(emulator: Emulator, make_client: ClientFactory) -> FlashForgeHttpClient:
     """Return a client for the 5M Pro emulator."""
     return make_client(emulator)

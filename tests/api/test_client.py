@@ -11,10 +11,10 @@ import pytest
 from custom_components.flashforge.api import (
     FlashForgeAuthenticationError,
     FlashForgeBusyError,
-    FlashForgeClient,
     FlashForgeCommandError,
     FlashForgeConnectionError,
     FlashForgeError,
+    FlashForgeHttpClient,
     FlashForgeNotFoundError,
     FlashForgeResponseError,
     FlashForgeTimeoutError,
@@ -27,14 +27,14 @@ from .conftest import ClientFactory
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
 
-async def start_print(client: FlashForgeClient) -> str:
+async def start_print(client: FlashForgeHttpClient) -> str:
     """Start printing the first file on the printer and return its name."""
     name = (await client.recent_files())[0].name
     await client.print_file(name)
     return name
 
 
-async def test_detail(client: FlashForgeClient, emulator: Emulator) -> None:
+async def test_detail(client: FlashForgeHttpClient, emulator: Emulator) -> None:
     """The detail answer is parsed into the emulator's values."""
     detail = await client.detail()
 
@@ -48,7 +48,7 @@ async def test_detail(client: FlashForgeClient, emulator: Emulator) -> None:
 
 
 async def test_a_repeated_detail_is_parsed_once(
-    client: FlashForgeClient, emulator: Emulator
+    client: FlashForgeHttpClient, emulator: Emulator
 ) -> None:
     """The same answer gives the same detail; a changed one is parsed anew."""
     first = await client.detail()
@@ -62,7 +62,7 @@ async def test_a_repeated_detail_is_parsed_once(
 
 
 async def test_a_refused_detail_after_a_good_one_still_raises(
-    client: FlashForgeClient, emulator: Emulator
+    client: FlashForgeHttpClient, emulator: Emulator
 ) -> None:
     """Nothing of the last answer stands in for a failing one."""
     good = await client.detail()
@@ -73,7 +73,7 @@ async def test_a_refused_detail_after_a_good_one_still_raises(
     assert await client.detail() is good
 
 
-async def test_product(client: FlashForgeClient) -> None:
+async def test_product(client: FlashForgeHttpClient) -> None:
     """The 5M Pro lets a client control its light and filtration."""
     product = await client.product()
 
@@ -82,7 +82,7 @@ async def test_product(client: FlashForgeClient) -> None:
     assert product.external_fan_control is True
 
 
-async def test_recent_files(client: FlashForgeClient, emulator: Emulator) -> None:
+async def test_recent_files(client: FlashForgeHttpClient, emulator: Emulator) -> None:
     """The file list holds the printer's files, at most ten."""
     files = await client.recent_files()
 
@@ -104,7 +104,7 @@ async def test_recent_files_on_an_ad5x_carry_tools(
     assert tool.material_color is not None
 
 
-async def test_thumbnail(client: FlashForgeClient) -> None:
+async def test_thumbnail(client: FlashForgeHttpClient) -> None:
     """A file's thumbnail arrives as PNG bytes."""
     name = (await client.recent_files())[0].name
 
@@ -113,7 +113,7 @@ async def test_thumbnail(client: FlashForgeClient) -> None:
     assert image.startswith(PNG_SIGNATURE)
 
 
-async def test_thumbnail_of_an_unknown_file(client: FlashForgeClient) -> None:
+async def test_thumbnail_of_an_unknown_file(client: FlashForgeHttpClient) -> None:
     """An unknown file is code 4, a distinct error."""
     with pytest.raises(FlashForgeNotFoundError) as info:
         await client.thumbnail("missing.gcode")
@@ -133,7 +133,7 @@ async def test_thumbnail_on_an_ad5x_is_not_available(
 
 
 async def test_print_file_runs_a_print(
-    client: FlashForgeClient, emulator: Emulator
+    client: FlashForgeHttpClient, emulator: Emulator
 ) -> None:
     """A stored file starts printing, and the job shows in the detail."""
     name = await start_print(client)
@@ -145,13 +145,13 @@ async def test_print_file_runs_a_print(
     assert (await client.detail()).status is MachineStatus.COMPLETED
 
 
-async def test_print_of_an_unknown_file(client: FlashForgeClient) -> None:
+async def test_print_of_an_unknown_file(client: FlashForgeHttpClient) -> None:
     """Printing a file the printer lacks is code 4."""
     with pytest.raises(FlashForgeNotFoundError):
         await client.print_file("missing.gcode")
 
 
-async def test_second_print_is_refused(client: FlashForgeClient) -> None:
+async def test_second_print_is_refused(client: FlashForgeHttpClient) -> None:
     """A printer that is printing refuses another job with a message."""
     name = await start_print(client)
 
@@ -197,9 +197,9 @@ async def test_second_print_is_refused(client: FlashForgeClient) -> None:
     ],
 )
 async def test_controls_change_the_printer(
-    client: FlashForgeClient,
+    client: FlashForgeHttpClient,
     emulator: Emulator,
-    command: Callable[[FlashForgeClient], Awaitable[None]],
+    command: Callable[[FlashForgeHttpClient], Awaitable[None]],
     field: str,
     value: object,
 ) -> None:
@@ -210,7 +210,7 @@ async def test_controls_change_the_printer(
 
 
 async def test_camera_stream_on_gives_a_url(
-    client: FlashForgeClient, emulator: Emulator
+    client: FlashForgeHttpClient, emulator: Emulator
 ) -> None:
     """Turning the stream on publishes its address."""
     await client.set_camera_stream(False)
@@ -221,7 +221,7 @@ async def test_camera_stream_on_gives_a_url(
 
 
 async def test_turning_a_heater_off_sends_the_off_sentinel(
-    client: FlashForgeClient, emulator: Emulator
+    client: FlashForgeHttpClient, emulator: Emulator
 ) -> None:
     """A target of 0 is sent as the firmware's -100 "off"."""
     await client.set_temperatures(bed=60)
@@ -232,7 +232,7 @@ async def test_turning_a_heater_off_sends_the_off_sentinel(
 
 
 async def test_printer_controls_send_only_what_changes(
-    client: FlashForgeClient, emulator: Emulator
+    client: FlashForgeHttpClient, emulator: Emulator
 ) -> None:
     """Omitted settings are not sent, so the user's settings survive."""
     await client.set_printer_controls(cooling_fan=30)
@@ -245,13 +245,15 @@ async def test_printer_controls_send_only_what_changes(
     assert emulator.detail()["coolingFanSpeed"] == 30
 
 
-async def test_a_command_without_values_is_refused(client: FlashForgeClient) -> None:
+async def test_a_command_without_values_is_refused(
+    client: FlashForgeHttpClient,
+) -> None:
     """Nothing to change is a programming error, caught before sending."""
     with pytest.raises(ValueError, match="at least one"):
         await client.set_printer_controls()
 
 
-async def test_job_control(client: FlashForgeClient, emulator: Emulator) -> None:
+async def test_job_control(client: FlashForgeHttpClient, emulator: Emulator) -> None:
     """Pause, resume, cancel and clear walk the printer through its states."""
     await start_print(client)
     emulator.advance(1)
@@ -267,7 +269,7 @@ async def test_job_control(client: FlashForgeClient, emulator: Emulator) -> None
     assert (await client.detail()).status is MachineStatus.READY
 
 
-async def test_pause_when_idle_is_refused(client: FlashForgeClient) -> None:
+async def test_pause_when_idle_is_refused(client: FlashForgeHttpClient) -> None:
     """A command the state forbids comes back with the printer's reason."""
     with pytest.raises(FlashForgeCommandError) as info:
         await client.pause_print()
@@ -293,7 +295,7 @@ async def test_wrong_check_code(
 
 async def test_wrong_serial(emulator: Emulator, make_client: ClientFactory) -> None:
     """A serial that is not the printer's is rejected too."""
-    client = FlashForgeClient(
+    client = FlashForgeHttpClient(
         emulator.host, "SNWRONG", emulator.check_code, port=emulator.port
     )
     async with client:
@@ -301,7 +303,9 @@ async def test_wrong_serial(emulator: Emulator, make_client: ClientFactory) -> N
             await client.product()
 
 
-async def test_changed_check_code(client: FlashForgeClient, emulator: Emulator) -> None:
+async def test_changed_check_code(
+    client: FlashForgeHttpClient, emulator: Emulator
+) -> None:
     """A check code changed on the printer fails the next request."""
     await client.detail()
     emulator.set_check_code("00000000")
@@ -321,7 +325,7 @@ def unused_loopback_port() -> int:
 @pytest.mark.usefixtures("socket_enabled")
 async def test_nothing_listening() -> None:
     """A refused connection is a connection error."""
-    async with FlashForgeClient(
+    async with FlashForgeHttpClient(
         "127.0.0.1", "SN1", "code", port=unused_loopback_port()
     ) as client:
         with pytest.raises(FlashForgeConnectionError) as info:
@@ -350,7 +354,7 @@ async def test_slow_printer_times_out(
     ],
 )
 async def test_faults_map_to_client_errors(
-    client: FlashForgeClient,
+    client: FlashForgeHttpClient,
     emulator: Emulator,
     fault: FaultKind,
     error: type[FlashForgeError],
@@ -364,7 +368,7 @@ async def test_faults_map_to_client_errors(
 
 
 async def test_busy_is_distinguishable(
-    client: FlashForgeClient, emulator: Emulator
+    client: FlashForgeHttpClient, emulator: Emulator
 ) -> None:
     """Code 5 is a busy error carrying the code."""
     emulator.add_fault(FaultKind.BUSY, count=1)
@@ -375,7 +379,9 @@ async def test_busy_is_distinguishable(
     assert info.value.code == 5
 
 
-async def test_offline_and_back(client: FlashForgeClient, emulator: Emulator) -> None:
+async def test_offline_and_back(
+    client: FlashForgeHttpClient, emulator: Emulator
+) -> None:
     """A printer that goes away fails requests, and works again on return."""
     await emulator.go_offline()
     with pytest.raises(FlashForgeConnectionError):
@@ -386,7 +392,7 @@ async def test_offline_and_back(client: FlashForgeClient, emulator: Emulator) ->
 
 
 async def test_command_storm_stays_serialised(
-    client: FlashForgeClient, emulator: Emulator
+    client: FlashForgeHttpClient, emulator: Emulator
 ) -> None:
     """Concurrent commands reach the firmware one at a time and all succeed."""
     commands = [client.set_light(index % 2 == 0) for index in range(20)]
@@ -412,7 +418,7 @@ async def test_unserialised_clients_would_see_busy(
 
 
 async def test_reads_do_not_wait_for_commands(
-    client: FlashForgeClient, emulator: Emulator
+    client: FlashForgeHttpClient, emulator: Emulator
 ) -> None:
     """A slow command does not hold up a poll."""
     emulator.add_fault(FaultKind.LATENCY, path="/control", delay=1.0)
@@ -428,7 +434,7 @@ async def test_reads_do_not_wait_for_commands(
 async def test_injected_session_stays_open(emulator: Emulator) -> None:
     """A session the caller passed in is the caller's to close."""
     async with aiohttp.ClientSession() as session:
-        async with FlashForgeClient(
+        async with FlashForgeHttpClient(
             emulator.host,
             emulator.serial,
             emulator.check_code,
@@ -441,7 +447,7 @@ async def test_injected_session_stays_open(emulator: Emulator) -> None:
 
 async def test_own_session_is_closed(emulator: Emulator) -> None:
     """A session the client made is closed with it, and close is repeatable."""
-    client = FlashForgeClient(
+    client = FlashForgeHttpClient(
         emulator.host, emulator.serial, emulator.check_code, port=emulator.port
     )
     await client.detail()

@@ -17,8 +17,8 @@ import pytest
 from custom_components.flashforge.api import (
     MAX_ANSWER_BYTES,
     MAX_IMAGE_BYTES,
-    FlashForgeClient,
     FlashForgeError,
+    FlashForgeHttpClient,
     FlashForgeResponseError,
 )
 
@@ -37,7 +37,7 @@ CHECK_CODE = "hostile-check-code"
 # The client may hold a cap's worth of answer and a few buffers, no more.
 MEMORY_BOUND = 4 * MAX_ANSWER_BYTES + 2 * 1024 * 1024
 
-type Operation = Callable[[FlashForgeClient, Path], Awaitable[object]]
+type Operation = Callable[[FlashForgeHttpClient, Path], Awaitable[object]]
 
 
 @pytest.fixture
@@ -48,12 +48,12 @@ async def serve(socket_enabled: None) -> AsyncIterator[Serve]:
 
 
 @pytest.fixture
-async def make_client() -> AsyncIterator[Callable[[int], FlashForgeClient]]:
+async def make_client() -> AsyncIterator[Callable[[int], FlashForgeHttpClient]]:
     """Return a factory of clients for a loopback port, closed after the test."""
-    clients: list[FlashForgeClient] = []
+    clients: list[FlashForgeHttpClient] = []
 
-    def factory(port: int) -> FlashForgeClient:
-        client = FlashForgeClient(
+    def factory(port: int) -> FlashForgeHttpClient:
+        client = FlashForgeHttpClient(
             "127.0.0.1", "SNHOSTILE1", CHECK_CODE, port=port, request_timeout=5
         )
         clients.append(client)
@@ -72,12 +72,12 @@ def gcode(tmp_path: Path) -> Path:
     return path
 
 
-async def read_detail(client: FlashForgeClient, path: Path) -> object:
+async def read_detail(client: FlashForgeHttpClient, path: Path) -> object:
     """Read the printer's state."""
     return await client.detail()
 
 
-async def upload(client: FlashForgeClient, path: Path) -> object:
+async def upload(client: FlashForgeHttpClient, path: Path) -> object:
     """Upload a file and start printing it."""
     await client.upload(path, print_now=True)
     return None
@@ -104,7 +104,7 @@ def chain(error: BaseException) -> Iterator[BaseException]:
 @pytest.mark.parametrize("status", [301, 302, 303, 307, 308])
 async def test_a_redirect_is_a_response_error_and_is_not_followed(
     serve: Serve,
-    make_client: Callable[[int], FlashForgeClient],
+    make_client: Callable[[int], FlashForgeHttpClient],
     gcode: Path,
     operation: Operation,
     status: int,
@@ -132,7 +132,7 @@ BROKEN_ANSWERS = {
 @pytest.mark.parametrize("answer", BROKEN_ANSWERS.values(), ids=BROKEN_ANSWERS)
 async def test_errors_carry_no_request_in_their_chain(
     socket_enabled: None,
-    make_client: Callable[[int], FlashForgeClient],
+    make_client: Callable[[int], FlashForgeHttpClient],
     gcode: Path,
     operation: Operation,
     answer: bytes,
@@ -176,7 +176,7 @@ def detail_answer(size: int) -> bytes:
 )
 async def test_json_answers_are_capped(
     serve: Serve,
-    make_client: Callable[[int], FlashForgeClient],
+    make_client: Callable[[int], FlashForgeHttpClient],
     chunked: bool,
     size: int,
     accepted: bool,
@@ -208,7 +208,7 @@ async def test_json_answers_are_capped(
 @pytest.mark.parametrize("announced", [True, False])
 async def test_a_flood_fails_fast_with_bounded_memory(
     serve: Serve,
-    make_client: Callable[[int], FlashForgeClient],
+    make_client: Callable[[int], FlashForgeHttpClient],
     announced: bool,
 ) -> None:
     """A 50 MB answer, announced or chunked without end, is cut off at the cap."""
@@ -230,7 +230,7 @@ async def test_a_flood_fails_fast_with_bounded_memory(
 )
 async def test_thumbnails_have_their_own_cap(
     serve: Serve,
-    make_client: Callable[[int], FlashForgeClient],
+    make_client: Callable[[int], FlashForgeHttpClient],
     image_size: int,
     accepted: bool,
 ) -> None:

@@ -9,23 +9,23 @@ import pytest
 
 from custom_components.flashforge.api import (
     FlashForgeAuthenticationError,
-    FlashForgeClient,
     FlashForgeCommandError,
     FlashForgeError,
+    FlashForgeHttpClient,
     FlashForgeResponseError,
 )
 
 type Answer = tuple[int, bytes]
-type PeerFactory = Callable[[Answer], Coroutine[Any, Any, FlashForgeClient]]
+type PeerFactory = Callable[[Answer], Coroutine[Any, Any, FlashForgeHttpClient]]
 
 
 @pytest.fixture
 async def peer(socket_enabled: None) -> AsyncIterator[PeerFactory]:
     """Start a server that gives one fixed answer; return a client for it."""
     runners: list[web.AppRunner] = []
-    clients: list[FlashForgeClient] = []
+    clients: list[FlashForgeHttpClient] = []
 
-    async def start(answer: Answer) -> FlashForgeClient:
+    async def start(answer: Answer) -> FlashForgeHttpClient:
         status, body = answer
 
         async def handler(request: web.Request) -> web.Response:
@@ -42,7 +42,7 @@ async def peer(socket_enabled: None) -> AsyncIterator[PeerFactory]:
         await site.start()
         runners.append(runner)
         port = runner.addresses[0][1]
-        client = FlashForgeClient("127.0.0.1", "SN1", "secret-code", port=port)
+        client = FlashForgeHttpClient("127.0.0.1", "SN1", "secret-code", port=port)
         clients.append(client)
         return client
 

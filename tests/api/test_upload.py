@@ -14,10 +14,10 @@ from custom_components.flashforge.api import (
     FileProblem,
     FlashForgeAuthenticationError,
     FlashForgeBusyError,
-    FlashForgeClient,
     FlashForgeClosedError,
     FlashForgeConnectionError,
     FlashForgeFileError,
+    FlashForgeHttpClient,
     MachineStatus,
     MaterialMapping,
     UploadSource,
@@ -52,7 +52,7 @@ def sha256(path: Path) -> str:
 
 
 async def test_upload_arrives_intact(
-    client: FlashForgeClient, emulator: Emulator, tmp_path: Path
+    client: FlashForgeHttpClient, emulator: Emulator, tmp_path: Path
 ) -> None:
     """The bytes stored on the printer are the bytes of the file."""
     path = write_file(tmp_path, "part.gcode", 3 * 1024 * 1024 + 17)
@@ -72,7 +72,7 @@ async def test_upload_arrives_intact(
 
 
 async def test_upload_under_another_name_and_print(
-    client: FlashForgeClient, emulator: Emulator, tmp_path: Path
+    client: FlashForgeHttpClient, emulator: Emulator, tmp_path: Path
 ) -> None:
     """A file can be stored under a new name and started at once."""
     path = tmp_path / "local.gcode"
@@ -89,7 +89,7 @@ async def test_upload_under_another_name_and_print(
 
 
 async def test_empty_file_uploads(
-    client: FlashForgeClient, emulator: Emulator, tmp_path: Path
+    client: FlashForgeHttpClient, emulator: Emulator, tmp_path: Path
 ) -> None:
     """The client itself does not judge content; an empty file is sent as is."""
     path = tmp_path / "empty.gcode"
@@ -118,7 +118,7 @@ async def test_empty_file_uploads(
     ],
 )
 async def test_unsafe_file_names_are_refused_before_sending(
-    client: FlashForgeClient, emulator: Emulator, tmp_path: Path, name: str
+    client: FlashForgeHttpClient, emulator: Emulator, tmp_path: Path, name: str
 ) -> None:
     """A name that would break a header or name a path never leaves."""
     path = tmp_path / "part.gcode"
@@ -212,7 +212,7 @@ def unreadable(folder: Path) -> Path:
     ],
 )
 async def test_source_must_be_a_regular_file(
-    client: FlashForgeClient,
+    client: FlashForgeHttpClient,
     emulator: Emulator,
     tmp_path: Path,
     make_path: Callable[[Path], Path],
@@ -242,7 +242,7 @@ def test_source_knows_its_real_location(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("replacement", ["nothing", "symlink", "fifo", "other file"])
 async def test_source_sends_the_file_it_opened(
-    client: FlashForgeClient, emulator: Emulator, tmp_path: Path, replacement: str
+    client: FlashForgeHttpClient, emulator: Emulator, tmp_path: Path, replacement: str
 ) -> None:
     """Whatever takes the path's place after opening, the opened file is what goes out."""
     path = tmp_path / "part.gcode"
@@ -280,7 +280,7 @@ async def test_wrong_check_code_is_answered_before_the_body(
 
 
 async def test_connection_dropped_midway(
-    client: FlashForgeClient, emulator: Emulator, tmp_path: Path
+    client: FlashForgeHttpClient, emulator: Emulator, tmp_path: Path
 ) -> None:
     """A connection lost during the body fails the upload; the next one works."""
     path = write_file(tmp_path, "part.gcode", 4 * 1024 * 1024)
@@ -311,7 +311,7 @@ async def test_stalled_printer_times_out(
 
 
 async def test_busy_printer_refuses_upload(
-    client: FlashForgeClient, emulator: Emulator, tmp_path: Path
+    client: FlashForgeHttpClient, emulator: Emulator, tmp_path: Path
 ) -> None:
     """Busy on an upload is the busy error."""
     path = tmp_path / "part.gcode"
@@ -323,7 +323,7 @@ async def test_busy_printer_refuses_upload(
 
 
 async def test_polls_go_on_during_an_upload(
-    client: FlashForgeClient, emulator: Emulator, tmp_path: Path
+    client: FlashForgeHttpClient, emulator: Emulator, tmp_path: Path
 ) -> None:
     """Reads are not queued behind a long upload."""
     path = tmp_path / "part.gcode"
@@ -340,7 +340,7 @@ async def test_polls_go_on_during_an_upload(
 
 
 async def test_commands_wait_for_an_upload(
-    client: FlashForgeClient, emulator: Emulator, tmp_path: Path
+    client: FlashForgeHttpClient, emulator: Emulator, tmp_path: Path
 ) -> None:
     """A command sent during an upload waits its turn instead of meeting Busy."""
     path = tmp_path / "part.gcode"
@@ -395,7 +395,7 @@ def printer_is_done(emulator: Emulator) -> bool:
 
 
 async def test_close_stops_an_upload_and_the_commands_behind_it(
-    client: FlashForgeClient, emulator: Emulator, tmp_path: Path
+    client: FlashForgeHttpClient, emulator: Emulator, tmp_path: Path
 ) -> None:
     """Closed mid-upload: the printer gets part of the file, stores and prints nothing.
 
@@ -422,7 +422,7 @@ async def test_close_stops_an_upload_and_the_commands_behind_it(
     assert emulator.request_counts["/control"] == 0
 
 
-OPERATIONS: dict[str, Callable[[FlashForgeClient, Path], Awaitable[object]]] = {
+OPERATIONS: dict[str, Callable[[FlashForgeHttpClient, Path], Awaitable[object]]] = {
     "command": lambda client, _path: client.set_light(True),
     "print": lambda client, _path: client.print_file("3DBenchy_PLA.gcode"),
     "upload": lambda client, path: client.upload(path, print_now=True),
@@ -432,10 +432,10 @@ OPERATIONS: dict[str, Callable[[FlashForgeClient, Path], Awaitable[object]]] = {
 
 @pytest.mark.parametrize("operation", OPERATIONS.values(), ids=OPERATIONS.keys())
 async def test_closed_client_sends_nothing(
-    client: FlashForgeClient,
+    client: FlashForgeHttpClient,
     emulator: Emulator,
     tmp_path: Path,
-    operation: Callable[[FlashForgeClient, Path], Awaitable[object]],
+    operation: Callable[[FlashForgeHttpClient, Path], Awaitable[object]],
 ) -> None:
     """After close() every request is refused with the closed error, unsent."""
     path = tmp_path / "part.gcode"
@@ -452,7 +452,7 @@ async def test_closed_client_sends_nothing(
 
 
 async def test_cancelled_caller_is_not_a_closed_client(
-    client: FlashForgeClient, emulator: Emulator
+    client: FlashForgeHttpClient, emulator: Emulator
 ) -> None:
     """Cancelling a command's caller cancels it as usual; the client goes on."""
     emulator.add_fault(FaultKind.LATENCY, path="/control", count=1, delay=0.5)
@@ -468,7 +468,7 @@ async def test_cancelled_caller_is_not_a_closed_client(
 
 @pytest.mark.slow
 async def test_large_upload_keeps_memory_flat(
-    client: FlashForgeClient, emulator: Emulator, tmp_path: Path
+    client: FlashForgeHttpClient, emulator: Emulator, tmp_path: Path
 ) -> None:
     """200 MB go through intact while Python's heap grows by under 32 MB."""
     path = write_file(tmp_path, "large.gcode", 200 * 1024 * 1024)

@@ -198,7 +198,7 @@ async def test_answer_slower_than_the_timeout(
 ) -> None:
     """A printer that hangs fails the poll at the timeout; Home Assistant goes on."""
     coordinator: FlashForgeCoordinator = init_integration.runtime_data
-    coordinator.client._request_timeout = 0.3
+    coordinator.printer.request_timeout = 0.3
     emulator.add_fault(FaultKind.LATENCY, path="/detail", count=1, delay=3)
 
     refresh = hass.async_create_task(coordinator.async_refresh())
@@ -223,7 +223,7 @@ async def test_unload_during_a_hanging_poll(
 ) -> None:
     """Unloading while a poll hangs leaves no task or timer behind."""
     coordinator: FlashForgeCoordinator = init_integration.runtime_data
-    coordinator.client._request_timeout = 0.3
+    coordinator.printer.request_timeout = 0.3
     emulator.add_fault(FaultKind.LATENCY, path="/detail", count=1, delay=3)
     refresh = hass.async_create_task(coordinator.async_refresh())
     await wait_for(lambda: emulator.request_counts["/detail"] >= 2)
@@ -304,7 +304,7 @@ async def test_command_timeout_waits_once(
 ) -> None:
     """A command that times out fails without a read after it, which would wait again."""
     coordinator: FlashForgeCoordinator = init_integration.runtime_data
-    coordinator.client._request_timeout = 0.3
+    coordinator.printer.request_timeout = 0.3
     light = er.async_get(hass).async_get_entity_id(
         "light", DOMAIN, f"{emulator.serial}_light"
     )

@@ -5,7 +5,7 @@ from collections.abc import AsyncIterator
 from hypothesis import given, strategies as st
 import pytest
 
-from custom_components.flashforge.api import FlashForgeClient, FlashForgeError
+from custom_components.flashforge.api import FlashForgeError, FlashForgeHttpClient
 from custom_components.flashforge.api.models import PrinterDetail, ProductInfo
 
 from .peer import RawPeer, raw_peer
@@ -27,9 +27,9 @@ async def peer(socket_enabled: None) -> AsyncIterator[RawPeer]:
 
 
 @pytest.fixture
-async def client(peer: RawPeer) -> AsyncIterator[FlashForgeClient]:
+async def client(peer: RawPeer) -> AsyncIterator[FlashForgeHttpClient]:
     """Return a client of the raw peer with a short timeout."""
-    async with FlashForgeClient(
+    async with FlashForgeHttpClient(
         "127.0.0.1", "SNFUZZ", "fuzzcode99", port=peer.port, request_timeout=5
     ) as running:
         yield running
@@ -43,7 +43,7 @@ async def client(peer: RawPeer) -> AsyncIterator[FlashForgeClient]:
 )
 async def test_reads_raise_only_client_errors(
     peer: RawPeer,
-    client: FlashForgeClient,
+    client: FlashForgeHttpClient,
     detail: bytes,
     product: bytes,
     status: int,
@@ -64,7 +64,7 @@ async def test_reads_raise_only_client_errors(
 @FUZZ
 @given(answer=st.one_of(file_lists().map(to_json), st.binary(max_size=100)))
 async def test_file_list_raises_only_client_errors(
-    peer: RawPeer, client: FlashForgeClient, answer: bytes
+    peer: RawPeer, client: FlashForgeHttpClient, answer: bytes
 ) -> None:
     """The file list is a list or a FlashForgeError."""
     peer.bodies = {"/gcodeList": answer}
@@ -79,7 +79,7 @@ async def test_file_list_raises_only_client_errors(
 @FUZZ
 @given(answer=raw_answers("x", st.none()))
 async def test_commands_raise_only_client_errors(
-    peer: RawPeer, client: FlashForgeClient, answer: bytes
+    peer: RawPeer, client: FlashForgeHttpClient, answer: bytes
 ) -> None:
     """A command's answer, whatever it is, never leaks a foreign exception."""
     peer.bodies = {"/control": answer}

@@ -284,7 +284,7 @@ async def test_user_unknown_error(
 ) -> None:
     result = await start_user_flow(hass)
     with patch(
-        "custom_components.flashforge.config_flow.FlashForgeClient.detail",
+        "custom_components.flashforge.config_flow.FlashForgePrinter.detail",
         side_effect=RuntimeError("boom"),
     ):
         result = await hass.config_entries.flow.async_configure(
@@ -646,7 +646,7 @@ async def test_reconfigure_to_new_address(
         assert result["reason"] == "reconfigure_successful"
         assert init_integration.data == entry_data(moved)
         assert init_integration.state is ConfigEntryState.LOADED
-        assert init_integration.runtime_data.client.port == moved.port
+        assert init_integration.runtime_data.printer.port == moved.port
 
         assert await hass.config_entries.async_unload(init_integration.entry_id)
 

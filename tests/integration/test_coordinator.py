@@ -16,7 +16,7 @@ from pytest_homeassistant_custom_component.common import (
     async_fire_time_changed,
 )
 
-from custom_components.flashforge.api import FlashForgeClient, FlashForgeCommandError
+from custom_components.flashforge.api import FlashForgeCommandError, FlashForgePrinter
 from custom_components.flashforge.const import DOMAIN
 from custom_components.flashforge.coordinator import FlashForgeCoordinator
 from flashforge_emulator import Clock, Emulator, FaultKind, get_profile
@@ -48,7 +48,7 @@ def coordinator(init_integration: MockConfigEntry) -> Iterator[FlashForgeCoordin
 
 async def start_print(emulator: Emulator) -> None:
     """Start printing the emulator's first file, as the user would."""
-    async with FlashForgeClient(
+    async with FlashForgePrinter(
         emulator.host, emulator.serial, emulator.check_code, port=emulator.port
     ) as client:
         await client.print_file(next(iter(emulator.files)))
@@ -174,7 +174,7 @@ async def test_refused_read_is_an_update_failure(
     """A non-zero code on /detail fails the update, naming the printer's reason."""
     # The emulator never refuses a read; firmware that does is stood in for here.
     refusal = FlashForgeCommandError(1, "Error")
-    with patch.object(coordinator.client, "detail", side_effect=refusal):
+    with patch.object(coordinator.printer, "detail", side_effect=refusal):
         await tick(hass, freezer, 30)
 
     assert coordinator.last_update_success is False

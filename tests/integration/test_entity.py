@@ -14,7 +14,7 @@ from homeassistant.helpers import entity_registry as er
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
-from custom_components.flashforge.api import FlashForgeClient
+from custom_components.flashforge.api import FlashForgePrinter
 from custom_components.flashforge.coordinator import FlashForgeCoordinator
 from flashforge_emulator import Clock, Emulator
 
@@ -45,7 +45,7 @@ async def coordinator(
     entry: MockConfigEntry = entry_for(emulator)
     entry.add_to_hass(hass)
     assert await hass.config_entries.async_setup(entry.entry_id)
-    async with FlashForgeClient(
+    async with FlashForgePrinter(
         emulator.host, emulator.serial, emulator.check_code, port=emulator.port
     ) as client:
         await client.print_file(next(iter(emulator.files)))

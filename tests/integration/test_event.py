@@ -15,7 +15,7 @@ from pytest_homeassistant_custom_component.common import (
 from syrupy.assertion import SnapshotAssertion
 
 from custom_components.flashforge.api import (
-    FlashForgeClient,
+    FlashForgePrinter,
     MachineStatus,
     PrinterDetail,
 )
@@ -30,7 +30,7 @@ HEATING_SECONDS = 30.0
 PRINT_SECONDS = 300.0
 PAUSING_SECONDS = 2.0  # the emulator's cap on a quarter of the heating time
 
-type Step = Callable[[Emulator, FlashForgeClient], Awaitable[None]]
+type Step = Callable[[Emulator, FlashForgePrinter], Awaitable[None]]
 
 
 @pytest.fixture
@@ -57,9 +57,9 @@ def only_events() -> Iterator[None]:
 
 
 @pytest.fixture
-async def client(emulator: Emulator) -> AsyncIterator[FlashForgeClient]:
+async def client(emulator: Emulator) -> AsyncIterator[FlashForgePrinter]:
     """Return a client of the emulator, as the user's app or touchscreen."""
-    async with FlashForgeClient(
+    async with FlashForgePrinter(
         emulator.host, emulator.serial, emulator.check_code, port=emulator.port
     ) as client:
         yield client
@@ -77,53 +77,53 @@ async def refresh(hass: HomeAssistant, entry: MockConfigEntry) -> State:
 # Steps a user (or the printer itself) takes.
 
 
-async def start(emu: Emulator, client: FlashForgeClient) -> None:
+async def start(emu: Emulator, client: FlashForgePrinter) -> None:
     """Start printing the Benchy; the printer heats first."""
     await client.print_file(FILE)
 
 
-async def heat_up(emu: Emulator, client: FlashForgeClient) -> None:
+async def heat_up(emu: Emulator, client: FlashForgePrinter) -> None:
     """Let heating end and printing begin."""
     emu.advance(HEATING_SECONDS)
 
 
-async def print_half(emu: Emulator, client: FlashForgeClient) -> None:
+async def print_half(emu: Emulator, client: FlashForgePrinter) -> None:
     """Print half of the job."""
     emu.advance(PRINT_SECONDS / 2)
 
 
-async def pause(emu: Emulator, client: FlashForgeClient) -> None:
+async def pause(emu: Emulator, client: FlashForgePrinter) -> None:
     """Pause the print and wait until the printer has parked."""
     await client.pause_print()
     emu.advance(PAUSING_SECONDS)
 
 
-async def resume(emu: Emulator, client: FlashForgeClient) -> None:
+async def resume(emu: Emulator, client: FlashForgePrinter) -> None:
     """Resume a paused print."""
     await client.resume_print()
 
 
-async def finish(emu: Emulator, client: FlashForgeClient) -> None:
+async def finish(emu: Emulator, client: FlashForgePrinter) -> None:
     """Print to the end."""
     emu.advance(PRINT_SECONDS)
 
 
-async def cancel(emu: Emulator, client: FlashForgeClient) -> None:
+async def cancel(emu: Emulator, client: FlashForgePrinter) -> None:
     """Cancel the print."""
     await client.cancel_print()
 
 
-async def fail(emu: Emulator, client: FlashForgeClient) -> None:
+async def fail(emu: Emulator, client: FlashForgePrinter) -> None:
     """Have the printer stop with an error, as a filament runout would."""
     emu.printer.set_error("E0011")
 
 
-async def clear(emu: Emulator, client: FlashForgeClient) -> None:
+async def clear(emu: Emulator, client: FlashForgePrinter) -> None:
     """Take the finished or cancelled print off the plate."""
     await client.clear_platform()
 
 
-async def toggle_light(emu: Emulator, client: FlashForgeClient) -> None:
+async def toggle_light(emu: Emulator, client: FlashForgePrinter) -> None:
     """Switch the light off, changing the detail but not the job."""
     await client.set_light(False)
 
@@ -190,7 +190,7 @@ DONE = 100.0
 async def test_transitions(
     hass: HomeAssistant,
     emulator: Emulator,
-    client: FlashForgeClient,
+    client: FlashForgePrinter,
     init_integration: MockConfigEntry,
     *,
     before: list[Step],
@@ -224,7 +224,7 @@ async def test_transitions(
 async def test_a_finished_print_reports_its_job(
     hass: HomeAssistant,
     emulator: Emulator,
-    client: FlashForgeClient,
+    client: FlashForgePrinter,
     init_integration: MockConfigEntry,
 ) -> None:
     """Finishing names the file, the time it took and full progress."""
@@ -256,7 +256,7 @@ async def test_a_finished_print_reports_its_job(
 async def test_pausing_then_paused_fires_once(
     hass: HomeAssistant,
     emulator: Emulator,
-    client: FlashForgeClient,
+    client: FlashForgePrinter,
     init_integration: MockConfigEntry,
 ) -> None:
     """The printer parks (pausing) before it pauses; only the first is news."""
@@ -278,7 +278,7 @@ async def test_pausing_then_paused_fires_once(
 async def test_nothing_fires_at_start_up(
     hass: HomeAssistant,
     emulator: Emulator,
-    client: FlashForgeClient,
+    client: FlashForgePrinter,
     config_entry: MockConfigEntry,
 ) -> None:
     """A print already running when Home Assistant starts is the baseline."""
@@ -303,7 +303,7 @@ async def test_nothing_fires_at_start_up(
 async def test_nothing_fires_on_reconnect(
     hass: HomeAssistant,
     emulator: Emulator,
-    client: FlashForgeClient,
+    client: FlashForgePrinter,
     init_integration: MockConfigEntry,
 ) -> None:
     """What changed while the printer was away is the new baseline, not news."""
@@ -334,7 +334,7 @@ async def test_nothing_fires_on_reconnect(
 async def test_an_offline_blip_without_change_fires_nothing(
     hass: HomeAssistant,
     emulator: Emulator,
-    client: FlashForgeClient,
+    client: FlashForgePrinter,
     init_integration: MockConfigEntry,
 ) -> None:
     """Coming back to the same state is no news either."""

@@ -19,7 +19,7 @@ from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 from syrupy.assertion import SnapshotAssertion
 from syrupy.filters import props
 
-from custom_components.flashforge.api import MAX_IMAGE_BYTES, FlashForgeClient
+from custom_components.flashforge.api import MAX_IMAGE_BYTES, FlashForgePrinter
 from custom_components.flashforge.const import DOMAIN
 from custom_components.flashforge.image import FlashForgeThumbnail, image_type
 from flashforge_emulator import Emulator, FaultKind
@@ -83,9 +83,9 @@ def thumbnail_entity(hass: HomeAssistant, entity_id: str) -> FlashForgeThumbnail
     return entity
 
 
-def client_for(emulator: Emulator) -> FlashForgeClient:
+def client_for(emulator: Emulator) -> FlashForgePrinter:
     """Return a client of its own for driving the emulated printer."""
-    return FlashForgeClient(
+    return FlashForgePrinter(
         emulator.host, emulator.serial, emulator.check_code, port=emulator.port
     )
 

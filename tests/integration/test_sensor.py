@@ -11,7 +11,7 @@ import pytest
 from pytest_homeassistant_custom_component.common import snapshot_platform
 from syrupy.assertion import SnapshotAssertion
 
-from custom_components.flashforge.api import FlashForgeClient
+from custom_components.flashforge.api import FlashForgePrinter
 from flashforge_emulator import Clock, Emulator, get_profile
 
 from ..conftest import EmulatorFactory
@@ -64,7 +64,7 @@ async def test_sensors_while_printing(
     ) as emulator:
         entry_id = (await setup_platform(hass, emulator, Platform.SENSOR)).entry_id
         coordinator = hass.config_entries.async_get_entry(entry_id).runtime_data
-        async with FlashForgeClient(
+        async with FlashForgePrinter(
             emulator.host, emulator.serial, emulator.check_code, port=emulator.port
         ) as client:
             await client.print_file("3DBenchy_PLA.gcode")

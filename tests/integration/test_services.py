@@ -630,7 +630,7 @@ async def test_upload_sends_the_file_that_was_checked(
 
 def printer_client(hass: HomeAssistant, index: int = 0) -> Any:
     """Return the client of a set-up printer."""
-    return hass.config_entries.async_entries(DOMAIN)[index].runtime_data.client
+    return hass.config_entries.async_entries(DOMAIN)[index].runtime_data.printer
 
 
 async def test_rejected_check_code_starts_reauth(

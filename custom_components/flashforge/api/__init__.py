@@ -1,14 +1,15 @@
-"""Async client for the HTTP API of FlashForge 3D printers.
+"""Async library for FlashForge 3D printers.
 
-Nothing here imports Home Assistant: the package depends on aiohttp alone.
+An application talks to a ``FlashForgePrinter``; the transports it uses (the
+HTTP API in ``http``) stay behind it. Nothing here imports Home Assistant:
+the package depends on aiohttp alone.
 """
 
-from .client import FlashForgeClient, read_body
 from .const import (
-    DEFAULT_PORT,
     ENCLOSED_PIDS,
     MAX_ANSWER_BYTES,
     MAX_IMAGE_BYTES,
+    MIN_HTTP_FIRMWARE,
     MODEL_NAMES,
 )
 from .errors import (
@@ -24,10 +25,10 @@ from .errors import (
     FlashForgeResponseError,
     FlashForgeTimeoutError,
 )
+from .http import DEFAULT_PORT, FlashForgeHttpClient, read_body
 from .metadata import read_file_tools
 from .models import (
     FileTool,
-    MachineStatus,
     MaterialMapping,
     MaterialSlot,
     MaterialStation,
@@ -36,6 +37,8 @@ from .models import (
     ProductInfo,
     parse_version,
 )
+from .printer import FlashForgePrinter
+from .status import JobPhase, MachineStatus
 from .upload import (
     MAX_FILE_NAME_BYTES,
     ProgressCallback,
@@ -49,20 +52,23 @@ __all__ = [
     "MAX_ANSWER_BYTES",
     "MAX_FILE_NAME_BYTES",
     "MAX_IMAGE_BYTES",
+    "MIN_HTTP_FIRMWARE",
     "MODEL_NAMES",
     "FileProblem",
     "FileTool",
     "FlashForgeAuthenticationError",
     "FlashForgeBusyError",
-    "FlashForgeClient",
     "FlashForgeClosedError",
     "FlashForgeCommandError",
     "FlashForgeConnectionError",
     "FlashForgeError",
     "FlashForgeFileError",
+    "FlashForgeHttpClient",
     "FlashForgeNotFoundError",
+    "FlashForgePrinter",
     "FlashForgeResponseError",
     "FlashForgeTimeoutError",
+    "JobPhase",
     "MachineStatus",
     "MaterialMapping",
     "MaterialSlot",

@@ -1,9 +1,13 @@
-"""Protocol constants of the FlashForge HTTP API."""
+"""Facts about FlashForge printers that hold whichever protocol answers."""
 
 from typing import Final
 
-DEFAULT_PORT: Final = 8898
+# How long a printer may take to answer one request, in seconds.
 DEFAULT_REQUEST_TIMEOUT: Final = 10.0
+
+# The auto-shutdown delay sent when the printer reports none (the command
+# always sets one), in minutes.
+DEFAULT_AUTO_SHUTDOWN_MINUTES: Final = 30
 
 # Product ids (``pid``) of the printers that speak the HTTP API.
 MODEL_NAMES: Final[dict[int, str]] = {
@@ -17,14 +21,9 @@ MODEL_NAMES: Final[dict[int, str]] = {
 # Enclosed printers: a door sensor and a built-in camera.
 ENCLOSED_PIDS: Final = frozenset({36, 40, 41})
 
-# Response codes of the HTTP API.
-CODE_OK: Final = 0
-CODE_UNAUTHORIZED: Final = 3
-CODE_NOT_FOUND: Final = 4
-CODE_BUSY: Final = 5
-
-# Big enough to keep a fast link busy, small enough to keep memory flat.
-UPLOAD_CHUNK_SIZE: Final = 1024 * 1024
+# The 5M and 5M Pro answer on the HTTP API from this firmware on.
+MIN_HTTP_FIRMWARE: Final = (3, 1, 3)
+ADVENTURER_5M_PIDS: Final = frozenset({35, 36})
 
 # Caps on what is read of an answer: a printer that sends more is broken or
 # hostile, and must not make the client buffer without bound. A JSON answer
@@ -32,8 +31,6 @@ UPLOAD_CHUNK_SIZE: Final = 1024 * 1024
 # gets far more room than it needs, a preview image a few MB.
 MAX_ANSWER_BYTES: Final = 256 * 1024
 MAX_IMAGE_BYTES: Final = 4 * 1024 * 1024
-# A /gcodeThumb answer carries its image in Base64 (4 bytes per 3).
-MAX_THUMBNAIL_ANSWER_BYTES: Final = MAX_IMAGE_BYTES // 3 * 4 + 4 + MAX_ANSWER_BYTES
 
 # Bounds on the strings a printer reports, before they become titles, device
 # entries and states. A name or text longer than its bound is cut short; a

@@ -8,13 +8,20 @@ documents disagree (see the field comments).
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from enum import StrEnum
 import ipaddress
 import math
 import re
 from typing import Any, Self
 
-from .const import MAX_NAME_LENGTH, MAX_TEXT_LENGTH, MAX_URL_LENGTH, MAX_VERSION_LENGTH
+from .const import (
+    ADVENTURER_5M_PIDS,
+    MAX_NAME_LENGTH,
+    MAX_TEXT_LENGTH,
+    MAX_URL_LENGTH,
+    MAX_VERSION_LENGTH,
+    MIN_HTTP_FIRMWARE,
+)
+from .status import MachineStatus
 from .upload import MAX_FILE_NAME_BYTES
 
 # Readings below this are sentinels for "no sensor" (-108, -109, ...).
@@ -36,34 +43,6 @@ _MAC = re.compile(r"[0-9A-Fa-f]{2}([:-]?)[0-9A-Fa-f]{2}(?:\1[0-9A-Fa-f]{2}){4}")
 _MAC_LENGTH = 17
 # The longest textual IPv6 address, with an embedded IPv4 one.
 _IP_LENGTH = 45
-
-
-class MachineStatus(StrEnum):
-    """The printer's machine state, as reported in ``/detail``."""
-
-    READY = "ready"
-    BUSY = "busy"
-    CALIBRATE_DOING = "calibrate_doing"
-    ERROR = "error"
-    HEATING = "heating"
-    PRINTING = "printing"
-    PAUSING = "pausing"
-    PAUSED = "paused"
-    PAUSE = "pause"
-    CANCEL = "cancel"
-    CANCELING = "canceling"
-    COMPLETED = "completed"
-    UNKNOWN = "unknown"
-
-    @classmethod
-    def parse(cls, value: object) -> MachineStatus:
-        """Map a reported status to a member, UNKNOWN for anything unrecognised."""
-        if isinstance(value, str):
-            try:
-                return cls(value.strip().lower())
-            except ValueError:
-                pass
-        return cls.UNKNOWN
 
 
 def parse_version(version: str | None) -> tuple[int, ...] | None:
@@ -398,6 +377,16 @@ class PrinterDetail:
     material_station: MaterialStation | None
     # The answer, depth-bounded, for diagnostics; fields nothing reads are no change.
     raw: Mapping[str, Any] = field(repr=False, compare=False)
+
+    @property
+    def firmware_outdated(self) -> bool:
+        """Return whether a 5M's firmware predates the full HTTP API (3.1.3)."""
+        version = parse_version(self.firmware_version)
+        return (
+            self.pid in ADVENTURER_5M_PIDS
+            and version is not None
+            and version < MIN_HTTP_FIRMWARE
+        )
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Self:

@@ -1,17 +1,14 @@
-"""Local files opened for ``/uploadGcode``, and the multipart body that streams one."""
+"""Local files opened to be sent to a printer, and the names a printer can store."""
 
-import asyncio
-from collections.abc import AsyncIterator, Callable
+from collections.abc import Callable
 import errno
 import os
 from pathlib import Path
-import secrets
 import stat
 from types import TracebackType
 from typing import BinaryIO, Final, Self
 
-from .const import UPLOAD_CHUNK_SIZE
-from .errors import FileProblem, FlashForgeClosedError, FlashForgeFileError
+from .errors import FileProblem, FlashForgeFileError
 
 type ProgressCallback = Callable[[int, int], None]
 """Called with (bytes sent, total bytes) as the file goes out."""
@@ -153,64 +150,3 @@ def _real_path(fd: int, path: Path, info: os.stat_result) -> Path:
     if (found.st_dev, found.st_ino) != (info.st_dev, info.st_ino):
         raise FlashForgeFileError(f"{path.name} moved while it was opened")
     return real
-
-
-class MultipartFile:
-    """One ``gcodeFile`` form part, read from an open source chunk by chunk.
-
-    The size is known up front, so the request carries a Content-Length (the
-    firmware expects one) instead of chunked encoding, and memory use does not
-    grow with the file.
-    """
-
-    def __init__(self, source: UploadSource, file_name: str) -> None:
-        """Prepare the part headers around an open source."""
-        validate_file_name(file_name)
-        self.boundary = f"----FlashForgeBoundary{secrets.token_hex(16)}"
-        self.file_size = source.size
-        self._source = source
-        self._aborted = False
-        self._head = (
-            f"--{self.boundary}\r\n"
-            f'Content-Disposition: form-data; name="gcodeFile"; filename="{file_name}"\r\n'
-            "Content-Type: application/octet-stream\r\n\r\n"
-        ).encode()
-        self._tail = f"\r\n--{self.boundary}--\r\n".encode()
-
-    @property
-    def content_type(self) -> str:
-        """Return the request's Content-Type."""
-        return f"multipart/form-data; boundary={self.boundary}"
-
-    @property
-    def size(self) -> int:
-        """Return the body's length in bytes."""
-        return len(self._head) + self.file_size + len(self._tail)
-
-    def abort(self) -> None:
-        """Hand out nothing more: the printer must never get the whole body."""
-        self._aborted = True
-
-    async def chunks(self, on_chunk: ProgressCallback) -> AsyncIterator[bytes]:
-        """Yield the body, reporting each file chunk once the writer took it.
-
-        File reads run in a thread to keep the event loop free.
-        """
-        yield self._checked(self._head)
-        sent = 0
-        while sent < self.file_size:
-            wanted = min(UPLOAD_CHUNK_SIZE, self.file_size - sent)
-            chunk = await asyncio.to_thread(self._source.read, sent, wanted)
-            if not chunk:
-                # The file shrank after it was opened; the printer would wait forever.
-                raise FlashForgeFileError("The file shrank while being sent")
-            sent += len(chunk)
-            yield self._checked(chunk)
-            on_chunk(sent, self.file_size)
-        yield self._checked(self._tail)
-
-    def _checked(self, chunk: bytes) -> bytes:
-        """Return the chunk, unless the upload was aborted meanwhile."""
-        if self._aborted:
-            raise FlashForgeClosedError("The upload was stopped")
-        return chunk

@@ -12,18 +12,8 @@ from typing import Any, Self
 
 import aiohttp
 
-from .const import (
-    CODE_BUSY,
-    CODE_NOT_FOUND,
-    CODE_OK,
-    CODE_UNAUTHORIZED,
-    DEFAULT_PORT,
-    DEFAULT_REQUEST_TIMEOUT,
-    MAX_ANSWER_BYTES,
-    MAX_IMAGE_BYTES,
-    MAX_THUMBNAIL_ANSWER_BYTES,
-)
-from .errors import (
+from ..const import DEFAULT_REQUEST_TIMEOUT, MAX_ANSWER_BYTES, MAX_IMAGE_BYTES
+from ..errors import (
     FlashForgeAuthenticationError,
     FlashForgeBusyError,
     FlashForgeClosedError,
@@ -34,7 +24,7 @@ from .errors import (
     FlashForgeResponseError,
     FlashForgeTimeoutError,
 )
-from .models import (
+from ..models import (
     MaterialMapping,
     PrinterDetail,
     PrinterFile,
@@ -42,7 +32,16 @@ from .models import (
     mappings_as_json,
     parse_file_list,
 )
-from .upload import MultipartFile, ProgressCallback, UploadSource
+from ..upload import ProgressCallback, UploadSource
+from .const import (
+    CODE_BUSY,
+    CODE_NOT_FOUND,
+    CODE_OK,
+    CODE_UNAUTHORIZED,
+    DEFAULT_PORT,
+    MAX_THUMBNAIL_ANSWER_BYTES,
+)
+from .multipart import MultipartFile
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -91,7 +90,7 @@ async def read_body(response: aiohttp.ClientResponse, limit: int, what: str) -> 
     return bytes(body)
 
 
-class FlashForgeClient:
+class FlashForgeHttpClient:
     """Talk to one printer over its HTTP API.
 
     Commands are sent one at a time, because the firmware handles one at a
@@ -116,7 +115,7 @@ class FlashForgeClient:
         self._check_code = check_code
         self._session = session
         self._owns_session = False
-        self._request_timeout = request_timeout
+        self.request_timeout = request_timeout
         self._command_lock = asyncio.Lock()
         self._last_detail: tuple[bytes, PrinterDetail] | None = None
         self._closed = False
@@ -126,7 +125,7 @@ class FlashForgeClient:
 
     def __repr__(self) -> str:
         """Describe the client without its check code."""
-        return f"FlashForgeClient({self.host}:{self.port}, {self.serial_number})"
+        return f"FlashForgeHttpClient({self.host}:{self.port}, {self.serial_number})"
 
     async def __aenter__(self) -> Self:
         """Enter the context; the session is made on the first request."""
@@ -477,7 +476,7 @@ class FlashForgeClient:
         url = f"http://{self.host}:{self.port}{path}"
         failure: FlashForgeError
         try:
-            async with asyncio.timeout(self._request_timeout) as deadline:
+            async with asyncio.timeout(self.request_timeout) as deadline:
                 if upload is None:
                     request = self._get_session().post(
                         url, json=json_body, allow_redirects=False
@@ -530,7 +529,7 @@ class FlashForgeClient:
         def on_chunk(sent: int, total: int) -> None:
             # Each chunk the printer takes shows it is alive.
             deadline.reschedule(
-                asyncio.get_running_loop().time() + self._request_timeout
+                asyncio.get_running_loop().time() + self.request_timeout
             )
             if progress is not None:
                 progress(sent, total)
