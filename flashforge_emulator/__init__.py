@@ -4,11 +4,13 @@ Start one with ``async with Emulator(model="5m-pro") as emu:`` and point a
 client at ``emu.base_url`` with ``emu.serial`` and ``emu.check_code``.
 """
 
+from .clock import Clock
+from .codes import Outcome, ResponseCode, Status
 from .core import ReceivedCommand
 from .emulator import Emulator
 from .faults import FaultKind
 from .profiles import PROFILES, Profile, get_profile
-from .state import Clock, Outcome, PrinterState, ResponseCode, Status
+from .state import PrinterState
 from .storage import StoredFile
 
 __all__ = [

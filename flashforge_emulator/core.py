@@ -6,10 +6,12 @@ from collections import Counter
 import hashlib
 from typing import Any, NamedTuple
 
+from .clock import Clock
 from .faults import FaultSet
 from .profiles import Profile
-from .state import Clock, PrinterState
+from .state import PrinterState
 from .storage import FileStore
+from .wire import detail
 
 
 class ReceivedCommand(NamedTuple):
@@ -91,8 +93,8 @@ class PrinterCore:
 
     def detail(self) -> dict[str, Any]:
         """Return the /detail "detail" object as served right now."""
-        state = self.tick()
-        return state.detail(
+        return detail(
+            self.tick(),
             ip_addr=self.host,
             mac_addr=self.mac_addr,
             camera_stream_url=self.camera_stream_url,

@@ -12,12 +12,13 @@ from typing import Any, Self
 from aiohttp import web
 
 from .camera import CameraServer
+from .clock import Clock
 from .core import PrinterCore, ReceivedCommand
 from .discovery import DiscoveryResponder
 from .faults import Fault, FaultKind
 from .profiles import Profile, get_profile
 from .server import HttpApi
-from .state import Clock, PrinterState
+from .state import PrinterState
 from .storage import FileStore, StoredFile
 
 SHUTDOWN_SECONDS = 1.0

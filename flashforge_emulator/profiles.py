@@ -84,17 +84,34 @@ class Profile:
     chamber_ctrl: bool = False
     # Reported as chamberTemp by printers without a chamber sensor.
     chamber_sentinel: float = -108.0
-    has_door_sensor: bool = False
-    has_matl_station: bool = False
-    # /detail carries hasMatlStation and indepMatlInfo (AD5X only).
-    matl_station_flags: bool = False
+    # An enclosure door with a sensor (every firmware sends doorStatus).
+    has_door: bool = False
+    # Slots reported in matlStationInfo and configured with msConfig_cmd.
+    has_material_station: bool = False
+    # The station feeds a single nozzle: a print maps the file's tools onto
+    # slots (checked with useMatlStation), filament loads per slot (ms_cmd) or
+    # through the independent feed (ipdMs_cmd, ipdMsConfig_cmd), and /detail
+    # carries hasMatlStation and indepMatlInfo.
+    has_material_feeder: bool = False
+    # One nozzle per tool: /detail carries nozzleTemps[] and nozzleTargetTemps[],
+    # temperatureCtl_cmd reads only a nozzles[] array with every tool.
+    has_tool_temperatures: bool = False
+    # moveCtrl_cmd, extrudeCtrl_cmd, homingCtrl_cmd; /detail carries coordinate.
+    has_manual_motion: bool = False
+    # /detail carries coolingFanLeftSpeed.
+    has_left_cooling_fan: bool = False
+    # /detail carries clearFanStatus.
+    has_clear_fan: bool = False
+    # /detail carries lidar (the first-layer scanner).
+    has_lidar: bool = False
+    # /gcodeThumb exists (without it: HTTP 404).
     has_gcode_thumb: bool = True
-    # /gcodeList carries gcodeListDetail (AD5X only).
+    # /gcodeList carries gcodeListDetail.
     gcode_list_detail: bool = False
-    ad5x_extras: bool = False
-    creator5_extras: bool = False
-    # AD5X-only /control commands (material station, manual moves).
-    material_commands: bool = False
+    # /detail carries camera: 1 with a camera, else 0 (newer firmware).
+    reports_camera_flag: bool = False
+    # /detail carries model: the model name.
+    reports_model_name: bool = False
     speed_min: int = 50
     speed_max: int = 150
     nozzle_max_temp: int = 280
@@ -190,7 +207,7 @@ PROFILES: dict[str, Profile] = {
         internal_fan_ctrl=True,
         external_fan_ctrl=True,
         chamber_sensor=True,
-        has_door_sensor=True,
+        has_door=True,
         seed_files=_5M_SEEDS,
     ),
     "ad5x": Profile(
@@ -203,12 +220,14 @@ PROFILES: dict[str, Profile] = {
         measure="220X220X220",
         has_factory_light=False,
         chamber_sentinel=-109.0,
-        has_matl_station=True,
-        matl_station_flags=True,
+        has_material_station=True,
+        has_material_feeder=True,
+        has_manual_motion=True,
+        has_left_cooling_fan=True,
+        has_clear_fan=True,
         has_gcode_thumb=False,
         gcode_list_detail=True,
-        ad5x_extras=True,
-        material_commands=True,
+        reports_camera_flag=True,
         speed_max=500,
         nozzle_max_temp=300,
         slots=(
@@ -232,9 +251,12 @@ PROFILES: dict[str, Profile] = {
         chamber_sensor=True,
         chamber_ctrl=True,
         chamber_max_temp=80,
-        has_door_sensor=True,
-        has_matl_station=True,
-        creator5_extras=True,
+        has_door=True,
+        has_material_station=True,
+        has_tool_temperatures=True,
+        has_lidar=True,
+        reports_camera_flag=True,
+        reports_model_name=True,
         nozzle_max_temp=300,
         json_content_type="appliation/json",
         slots=(

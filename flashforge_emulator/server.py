@@ -12,10 +12,10 @@ from typing import Any
 
 from aiohttp import BodyPartReader, hdrs, web
 
+from .codes import SUCCESS, Outcome, ResponseCode
 from .core import PrinterCore, ReceivedCommand
 from .faults import COMMAND_PATHS, FAILURE_KINDS, FaultKind
 from .images import png_to_bmp
-from .state import SUCCESS, Outcome, ResponseCode
 from .storage import CHUNK_BYTES, safe_file_name
 
 UPLOAD_PATH = "/uploadGcode"

@@ -1,5 +1,8 @@
 """What differs between models."""
 
+from dataclasses import replace
+from typing import Any
+
 import aiohttp
 import pytest
 
@@ -199,6 +202,63 @@ async def test_creator5(
         )
         assert answer["code"] == 0
         assert (await detail(session, emu))["nozzleTargetTemps"] == [220.0] * 4
+
+
+ONE_SLOT = get_profile("ad5x").slots[:1]
+
+
+@pytest.mark.parametrize(
+    ("capabilities", "fields", "command"),
+    [
+        pytest.param(
+            {"has_material_station": True, "slots": ONE_SLOT},
+            {"matlStationInfo"},
+            ("msConfig_cmd", {"slot": 1, "mt": "PETG", "rgb": "#0ACC38"}),
+            id="material_station",
+        ),
+        pytest.param(
+            {"has_material_feeder": True},
+            {"hasMatlStation", "indepMatlInfo"},
+            ("ipdMsConfig_cmd", {"mt": "PETG", "rgb": "#0ACC38"}),
+            id="material_feeder",
+        ),
+        pytest.param(
+            {"has_tool_temperatures": True, "nozzle_count": 2},
+            {"nozzleTemps", "nozzleTargetTemps"},
+            None,
+            id="tool_temperatures",
+        ),
+        pytest.param(
+            {"has_manual_motion": True},
+            {"coordinate", "moveCtrl", "extrudeCtrl"},
+            ("homingCtrl_cmd", {}),
+            id="manual_motion",
+        ),
+        pytest.param(
+            {"has_left_cooling_fan": True}, {"coolingFanLeftSpeed"}, None, id="left_fan"
+        ),
+        pytest.param({"has_clear_fan": True}, {"clearFanStatus"}, None, id="clear_fan"),
+        pytest.param({"has_lidar": True}, {"lidar"}, None, id="lidar"),
+        pytest.param({"reports_camera_flag": True}, {"camera"}, None, id="camera"),
+        pytest.param({"reports_model_name": True}, {"model"}, None, id="model"),
+    ],
+)
+async def test_capabilities_work_on_any_model(
+    emulator_factory: EmulatorFactory,
+    capabilities: dict[str, Any],
+    fields: set[str],
+    command: tuple[str, dict[str, Any]] | None,
+) -> None:
+    """A capability flag alone adds its /detail fields and commands to a plain 5M."""
+    plain = get_profile("5m")
+    async with (
+        emulator_factory(plain, clock=Clock.manual()) as before,
+        emulator_factory(replace(plain, **capabilities), clock=Clock.manual()) as emu,
+    ):
+        assert set(emu.detail()) - set(before.detail()) == fields
+        if command is not None:
+            assert before.printer.apply_command(*command).code == 2  # unknown
+            assert emu.printer.apply_command(*command).ok
 
 
 async def test_emulator_needs_start() -> None:

@@ -5,6 +5,7 @@ import struct
 import zlib
 
 import aiohttp
+import pytest
 
 from flashforge_emulator import Clock, PrinterState, Status, get_profile
 from flashforge_emulator.gcode import GcodeMeta, parse_gcode_text
@@ -67,7 +68,17 @@ def test_pause_during_heating_and_cancel() -> None:
     )
 
 
-def test_tests_can_set_temperatures() -> None:
+@pytest.mark.parametrize("value", ["error", "ready", 1, None])
+def test_status_takes_a_status_only(value: object) -> None:
+    state = make_state()
+    with pytest.raises(TypeError, match="status must be a Status"):
+        state.status = value  # type: ignore[assignment]
+    assert state.status is Status.READY
+    state.status = Status.BUSY
+    assert state.status is Status.BUSY
+
+
+def test_forced_temperature_drifts_to_the_goal() -> None:
     state = make_state()
     state.nozzle_temp = 180.0
     assert state.nozzle_temp == 180.0
