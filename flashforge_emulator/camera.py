@@ -3,9 +3,9 @@
 Like the real camera it serves one viewer at a time: a second concurrent
 viewer gets HTTP 503. While the stream is switched off (streamCtrl_cmd
 "close") the port does not listen at all, so connections are refused; it
-listens again on the same port when the stream is switched back on. If a
-test flips `printer.stream_on` directly, the port keeps listening but
-answers 503 and ends any running stream.
+listens again on the same port when the stream is switched back on. If
+`printer.stream_on` changes without the command, the port keeps listening
+but answers 503 and ends any running stream.
 """
 
 from __future__ import annotations
@@ -35,7 +35,6 @@ class CameraServer:
         self.host = host
         self.port = port
         self.fps = fps
-        self.frames_served = 0
         self._renderer: FrameRenderer | None = None
         self._viewer_active = False
         self._closing = asyncio.Event()
@@ -46,11 +45,6 @@ class CameraServer:
         )
         self._site: web.TCPSite | None = None
         self._frame = 0
-
-    @property
-    def listening(self) -> bool:
-        """Return whether the port accepts connections."""
-        return self._site is not None
 
     async def start(self) -> None:
         """Set up the runner; listen if the stream is on (the port is bound once either way)."""
@@ -128,7 +122,6 @@ class CameraServer:
                     f"Content-Length: {len(frame)}\r\nX-Timestamp: {time.time():.6f}\r\n\r\n"
                 )
                 await response.write(head.encode() + frame + b"\r\n")
-                self.frames_served += 1
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(closing.wait(), 1 / self.fps)
         except ConnectionError:

@@ -15,7 +15,7 @@ import probatio
 import pytest
 
 from custom_components.flashforge.const import DOMAIN
-from flashforge_emulator import Clock, Emulator
+from flashforge_emulator import Clock, Emulator, Status
 
 from ..conftest import EmulatorFactory
 from ..integration.conftest import entry_for
@@ -217,7 +217,7 @@ async def test_upload_inputs(
     if (mappings := data.draw(MAPPINGS, label="material_mappings")) is not None:
         call["material_mappings"] = mappings
     assume_typed_no_check_code(printer, call)
-    printer.printer.status = "ready"
+    printer.printer.status = Status.READY
     printer.printer.job = None
     uploads = printer.request_counts["/uploadGcode"]
 
@@ -287,7 +287,7 @@ async def test_print_file_inputs(
     if mappings is not None:
         call["material_mappings"] = mappings
     assume_typed_no_check_code(printer, call)
-    printer.printer.status = "ready"
+    printer.printer.status = Status.READY
     printer.printer.job = None
     prints = printer.request_counts["/printGcode"]
 
