@@ -1,5 +1,7 @@
 """Base entity and device description shared by the FlashForge platforms."""
 
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from typing import Any, override
 
 from homeassistant.core import callback
@@ -8,12 +10,17 @@ from homeassistant.helpers.device_registry import (
     DeviceInfo,
     format_mac,
 )
-from homeassistant.helpers.entity import EntityDescription
+from homeassistant.helpers.entity import (
+    EntityDescription,
+    ToggleEntity,
+    ToggleEntityDescription,
+)
 from homeassistant.helpers.update_coordinator import CoordinatorEntity
 
-from .api import MODEL_NAMES
+from .api import MODEL_NAMES, FlashForgePrinter, PrinterDetail
 from .const import DOMAIN
 from .coordinator import FlashForgeCoordinator
+from .helpers import flashforge_exception_handler
 
 
 def device_info(coordinator: FlashForgeCoordinator) -> DeviceInfo:
@@ -71,3 +78,48 @@ class FlashForgeEntity(CoordinatorEntity[FlashForgeCoordinator]):
         if shown != self._shown:
             self._shown = shown
             super()._handle_coordinator_update()
+
+
+@dataclass(frozen=True, kw_only=True)
+class FlashForgeToggleEntityDescription(ToggleEntityDescription):
+    """Describe an on/off control of the printer (a switch or the light)."""
+
+    exists_fn: Callable[[FlashForgeCoordinator], bool] = lambda _: True
+    is_on_fn: Callable[[PrinterDetail], bool | None]
+    set_fn: Callable[[FlashForgePrinter, bool], Awaitable[None]]
+
+
+class FlashForgeToggleEntity(FlashForgeEntity, ToggleEntity):
+    """An on/off control of the printer."""
+
+    entity_description: FlashForgeToggleEntityDescription
+
+    @property
+    @override
+    def is_on(self) -> bool | None:
+        """Return whether the printer reports it on."""
+        return self.entity_description.is_on_fn(self.coordinator.data)
+
+    @override
+    def _shown_values(self) -> bool | None:
+        """Return whether it is on."""
+        return self.is_on
+
+    # self is positional-only so that mypy matches a method taking **kwargs
+    # to the handler's Concatenate[entity, ...].
+
+    @flashforge_exception_handler
+    @override
+    async def async_turn_on(self, /, **kwargs: Any) -> None:
+        """Turn it on."""
+        await self._async_set(on=True)
+
+    @flashforge_exception_handler
+    @override
+    async def async_turn_off(self, /, **kwargs: Any) -> None:
+        """Turn it off."""
+        await self._async_set(on=False)
+
+    async def _async_set(self, *, on: bool) -> None:
+        """Send the command."""
+        await self.entity_description.set_fn(self.coordinator.printer, on)

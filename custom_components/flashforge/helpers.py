@@ -1,7 +1,7 @@
 """Run commands on the printer and turn their failures into errors Home Assistant shows."""
 
 from collections.abc import Awaitable, Callable, Coroutine
-from typing import Any, Concatenate
+from typing import TYPE_CHECKING, Any, Concatenate
 
 from homeassistant.exceptions import HomeAssistantError
 
@@ -15,7 +15,10 @@ from .api import (
 )
 from .const import DOMAIN
 from .coordinator import FlashForgeCoordinator
-from .entity import FlashForgeEntity
+
+if TYPE_CHECKING:
+    # Only a bound, read lazily: entity.py's toggle entity uses this module.
+    from .entity import FlashForgeEntity
 
 
 def command_error(err: FlashForgeError) -> HomeAssistantError:

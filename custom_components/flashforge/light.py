@@ -10,7 +10,7 @@ from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .coordinator import FlashForgeConfigEntry
-from .switch import FlashForgeToggleEntity, FlashForgeToggleEntityDescription
+from .entity import FlashForgeToggleEntity, FlashForgeToggleEntityDescription
 
 PARALLEL_UPDATES = 1
 

@@ -1,66 +1,17 @@
 """Switches of a FlashForge printer: filtration, camera stream, auto shutdown."""
 
-from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import Any, override
 
 from homeassistant.components.switch import SwitchEntity, SwitchEntityDescription
 from homeassistant.const import EntityCategory
 from homeassistant.core import HomeAssistant
-from homeassistant.helpers.entity import ToggleEntity, ToggleEntityDescription
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
-from .api import ENCLOSED_PIDS, FlashForgePrinter, PrinterDetail
-from .coordinator import FlashForgeConfigEntry, FlashForgeCoordinator
-from .entity import FlashForgeEntity
-from .helpers import flashforge_exception_handler
+from .api import ENCLOSED_PIDS
+from .coordinator import FlashForgeConfigEntry
+from .entity import FlashForgeToggleEntity, FlashForgeToggleEntityDescription
 
 PARALLEL_UPDATES = 1
-
-
-@dataclass(frozen=True, kw_only=True)
-class FlashForgeToggleEntityDescription(ToggleEntityDescription):
-    """Describe an on/off control of the printer (a switch or the light)."""
-
-    exists_fn: Callable[[FlashForgeCoordinator], bool] = lambda _: True
-    is_on_fn: Callable[[PrinterDetail], bool | None]
-    set_fn: Callable[[FlashForgePrinter, bool], Awaitable[None]]
-
-
-class FlashForgeToggleEntity(FlashForgeEntity, ToggleEntity):
-    """An on/off control of the printer."""
-
-    entity_description: FlashForgeToggleEntityDescription
-
-    @property
-    @override
-    def is_on(self) -> bool | None:
-        """Return whether the printer reports it on."""
-        return self.entity_description.is_on_fn(self.coordinator.data)
-
-    @override
-    def _shown_values(self) -> bool | None:
-        """Return whether it is on."""
-        return self.is_on
-
-    # self is positional-only so that mypy matches a method taking **kwargs
-    # to the handler's Concatenate[entity, ...].
-
-    @flashforge_exception_handler
-    @override
-    async def async_turn_on(self, /, **kwargs: Any) -> None:
-        """Turn it on."""
-        await self._async_set(on=True)
-
-    @flashforge_exception_handler
-    @override
-    async def async_turn_off(self, /, **kwargs: Any) -> None:
-        """Turn it off."""
-        await self._async_set(on=False)
-
-    async def _async_set(self, *, on: bool) -> None:
-        """Send the command."""
-        await self.entity_description.set_fn(self.coordinator.printer, on)
 
 
 @dataclass(frozen=True, kw_only=True)
