@@ -4,101 +4,24 @@ from __future__ import annotations
 
 import asyncio
 import base64
-import binascii
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
 import json
 from typing import Any
 
-from aiohttp import BodyPartReader, hdrs, web
+from aiohttp import hdrs, web
 
+from .answers import BUSY, UNAUTHORIZED, RequestError, answer, bad_request, drop
 from .codes import SUCCESS, Outcome, ResponseCode
 from .core import PrinterCore, ReceivedCommand
-from .faults import COMMAND_PATHS, FAILURE_KINDS, FaultKind
+from .faults import FAILURE_KINDS, FaultKind
 from .images import png_to_bmp
-from .storage import CHUNK_BYTES, safe_file_name
-
-UPLOAD_PATH = "/uploadGcode"
-DROP_AFTER_KEY = web.RequestKey("drop_after", int)
-
-MESSAGES = {
-    ResponseCode.SUCCESS: "Success",
-    ResponseCode.ERROR: "Error",
-    ResponseCode.INVALID_PARAMETER: "Invalid parameter",
-    ResponseCode.UNAUTHORIZED: "Unauthorized",
-    ResponseCode.NOT_FOUND: "Not found",
-    ResponseCode.BUSY: "Busy",
-}
-BUSY = Outcome(ResponseCode.BUSY, MESSAGES[ResponseCode.BUSY])
-UNAUTHORIZED = Outcome(ResponseCode.UNAUTHORIZED, MESSAGES[ResponseCode.UNAUTHORIZED])
+from .upload import DROP_AFTER_KEY, UPLOAD_PATH, Uploads
 
 HTML_ERROR_PAGE = (
     "<!DOCTYPE html>\n<html><head><title>500 Internal Server Error</title></head>\n"
     "<body><h1>500 Internal Server Error</h1><p>The server encountered an internal error.</p>"
     "</body></html>\n"
 )
-BOOLEAN_HEADERS = (
-    "printNow",
-    "levelingBeforePrint",
-    "flowCalibration",
-    "useMatlStation",
-    "firstLayerInspection",
-    "timeLapseVideo",
-)
-
-
-class RequestError(Exception):
-    """A request the firmware answers with a non-zero code."""
-
-    def __init__(self, outcome: Outcome) -> None:
-        """Carry the answer."""
-        super().__init__(outcome.message)
-        self.outcome = outcome
-
-
-@dataclass(slots=True)
-class UploadParams:
-    """What the /uploadGcode headers say."""
-
-    file_size: int
-    flags: dict[str, bool] = field(default_factory=dict)
-    tool_count: int = 0
-    mappings: list[Any] = field(default_factory=list)
-
-
-def _invalid(message: str) -> RequestError:
-    return RequestError(Outcome(ResponseCode.INVALID_PARAMETER, message))
-
-
-def parse_upload_headers(core: PrinterCore, headers: Any) -> UploadParams:
-    """Check the upload headers; raise RequestError with the firmware's answer."""
-    if not core.authorized(headers.get("serialNumber"), headers.get("checkCode")):
-        raise RequestError(UNAUTHORIZED)
-    size_text = headers.get("fileSize", "")
-    if not size_text.isdigit():
-        raise _invalid("fileSize header must be the file size in bytes")
-    params = UploadParams(file_size=int(size_text))
-    for name in BOOLEAN_HEADERS:
-        value = headers.get(name, "false")
-        if value not in ("true", "false"):
-            raise _invalid(f'{name} header must be "true" or "false"')
-        params.flags[name] = value == "true"
-    count = headers.get("gcodeToolCnt", "0")
-    if not count.isdigit():
-        raise _invalid("gcodeToolCnt header must be an integer")
-    params.tool_count = int(count)
-    encoded = headers.get("materialMappings", "")
-    if encoded:
-        try:
-            mappings = json.loads(base64.b64decode(encoded, validate=True))
-        except binascii.Error, ValueError:
-            raise _invalid(
-                "materialMappings header must be Base64 of a JSON array"
-            ) from None
-        if not isinstance(mappings, list):
-            raise _invalid("materialMappings header must be Base64 of a JSON array")
-        params.mappings = mappings
-    return params
 
 
 class HttpApi:
@@ -138,24 +61,14 @@ class HttpApi:
             routes["/gcodeThumb"] = self.gcode_thumb
         for path, handler in routes.items():
             app.router.add_post(path, handler)
+        uploads = Uploads(self.core)
         app.router.add_route(
-            "POST", UPLOAD_PATH, self.upload, expect_handler=self._upload_expect
+            "POST", UPLOAD_PATH, uploads.upload, expect_handler=uploads.expect
         )
         app.router.add_get("/getThum", self.get_thumb)
         return app
 
     # ------------------------------------------------------------ helpers
-
-    def _json(self, payload: dict[str, Any]) -> web.Response:
-        return web.Response(
-            body=json.dumps(payload, separators=(",", ":")).encode(),
-            headers={hdrs.CONTENT_TYPE: self.core.profile.json_content_type},
-        )
-
-    def _answer(self, outcome: Outcome, **extra: Any) -> web.Response:
-        return self._json(
-            {"code": int(outcome.code), "message": outcome.message, **extra}
-        )
 
     async def _authorized_body(self, request: web.Request) -> dict[str, Any]:
         """Read the JSON body and check its credentials."""
@@ -163,9 +76,9 @@ class HttpApi:
         try:
             body = json.loads(raw)
         except ValueError:
-            raise _invalid("Invalid parameter: the body is not JSON") from None
+            raise bad_request("Invalid parameter: the body is not JSON") from None
         if not isinstance(body, dict):
-            raise _invalid("Invalid parameter: the body must be a JSON object")
+            raise bad_request("Invalid parameter: the body must be a JSON object")
         if not self.core.authorized(body.get("serialNumber"), body.get("checkCode")):
             raise RequestError(UNAUTHORIZED)
         return body
@@ -204,17 +117,17 @@ class HttpApi:
             if path == UPLOAD_PATH and fault.after_bytes > 0:
                 request[DROP_AFTER_KEY] = fault.after_bytes
             else:
-                return self._drop(request)
+                return drop(request)
         elif fault is not None and fault.kind == FaultKind.HTML_ERROR:
             return web.Response(
                 status=500, text=HTML_ERROR_PAGE, content_type="text/html"
             )
         elif fault is not None and fault.kind == FaultKind.BUSY:
-            return self._answer(BUSY)
+            return answer(self.core, BUSY)
         try:
             response = await handler(request)
         except RequestError as err:
-            response = self._answer(err.outcome)
+            response = answer(self.core, err.outcome)
         if (
             fault is not None
             and fault.kind == FaultKind.INVALID_JSON
@@ -227,12 +140,6 @@ class HttpApi:
             broken.headers[hdrs.CONTENT_TYPE] = self.core.profile.json_content_type
             return broken
         return response
-
-    @staticmethod
-    def _drop(request: web.Request) -> web.Response:
-        """Close the connection; the returned response is never written."""
-        request.protocol.force_close()
-        return web.Response()
 
     async def _run_command(self, action: Callable[[], Awaitable[Outcome]]) -> Outcome:
         """Carry out a command unless another one is in flight (then Busy)."""
@@ -252,17 +159,17 @@ class HttpApi:
     async def check_code(self, request: web.Request) -> web.Response:
         """Validate the serial number and check code."""
         await self._authorized_body(request)
-        return self._answer(SUCCESS)
+        return answer(self.core, SUCCESS)
 
     async def detail(self, request: web.Request) -> web.Response:
         """Return the printer status."""
         await self._authorized_body(request)
-        return self._answer(SUCCESS, detail=self.core.detail())
+        return answer(self.core, SUCCESS, detail=self.core.detail())
 
     async def product(self, request: web.Request) -> web.Response:
         """Return the controllable features."""
         await self._authorized_body(request)
-        return self._answer(SUCCESS, product=self.core.tick().product())
+        return answer(self.core, SUCCESS, product=self.core.tick().product())
 
     async def gcode_list(self, request: web.Request) -> web.Response:
         """Return the ten most recent files."""
@@ -290,21 +197,21 @@ class HttpApi:
                 }
                 for f in recent
             ]
-        return self._answer(SUCCESS, **extra)
+        return answer(self.core, SUCCESS, **extra)
 
     async def gcode_thumb(self, request: web.Request) -> web.Response:
         """Return a stored file's thumbnail as Base64 PNG."""
         body = await self._authorized_body(request)
         name = body.get("fileName")
         if not isinstance(name, str):
-            raise _invalid("fileName must be a string")
+            raise bad_request("fileName must be a string")
         stored = self.core.store.files.get(name)
         if stored is None:
-            return self._answer(
-                Outcome(ResponseCode.NOT_FOUND, f"File not found: {name}")
+            return answer(
+                self.core, Outcome(ResponseCode.NOT_FOUND, f"File not found: {name}")
             )
-        return self._answer(
-            SUCCESS, imageData=base64.b64encode(stored.thumbnail).decode()
+        return answer(
+            self.core, SUCCESS, imageData=base64.b64encode(stored.thumbnail).decode()
         )
 
     async def get_thumb(self, _request: web.Request) -> web.Response:
@@ -313,8 +220,8 @@ class HttpApi:
         job = state.job
         stored = self.core.store.files.get(job.file_name) if job else None
         if stored is None:
-            return self._answer(
-                Outcome(ResponseCode.NOT_FOUND, "No print job thumbnail")
+            return answer(
+                self.core, Outcome(ResponseCode.NOT_FOUND, "No print job thumbnail")
             )
         return web.Response(body=png_to_bmp(stored.thumbnail), content_type="image/bmp")
 
@@ -325,7 +232,7 @@ class HttpApi:
         body = await self._authorized_body(request)
         payload = body.get("payload")
         if not isinstance(payload, dict) or not isinstance(payload.get("cmd"), str):
-            raise _invalid("payload must be an object with a cmd")
+            raise bad_request("payload must be an object with a cmd")
         cmd: str = payload["cmd"]
         args = payload.get("args", {})
         self.core.commands.append(
@@ -340,19 +247,19 @@ class HttpApi:
                 await self._on_stream_change()
             return outcome
 
-        return self._answer(await self._run_command(apply))
+        return answer(self.core, await self._run_command(apply))
 
     async def print_gcode(self, request: web.Request) -> web.Response:
         """Start printing a stored file."""
         body = await self._authorized_body(request)
         name = body.get("fileName")
         if not isinstance(name, str) or not name:
-            raise _invalid("fileName must be a non-empty string")
+            raise bad_request("fileName must be a non-empty string")
         flags: dict[str, bool] = {}
         for key in ("levelingBeforePrint", "flowCalibration", "useMatlStation"):
             value = body.get(key, False)
             if not isinstance(value, bool):
-                raise _invalid(f"{key} must be true or false")
+                raise bad_request(f"{key} must be true or false")
             flags[key] = value
         mappings = body.get("materialMappings", [])
 
@@ -373,93 +280,4 @@ class HttpApi:
                 core.store.touch(name)
             return outcome
 
-        return self._answer(await self._run_command(start))
-
-    async def _upload_expect(self, request: web.Request) -> web.StreamResponse | None:
-        """Vet upload headers before the body is sent (Expect: 100-continue)."""
-        core = self.core
-        try:
-            parse_upload_headers(core, request.headers)
-        except RequestError as err:
-            core.request_counts[UPLOAD_PATH] += 1
-            return self._answer(err.outcome)
-        if core.executing or core.faults.take(UPLOAD_PATH, frozenset({FaultKind.BUSY})):
-            core.request_counts[UPLOAD_PATH] += 1
-            executed = core.begin_command()  # counted as in flight, for the record
-            core.end_command(executed=executed)
-            return self._answer(BUSY)
-        if request.headers.get(hdrs.EXPECT, "").lower() != "100-continue":
-            raise web.HTTPExpectationFailed(
-                text=f"Unknown Expect: {request.headers[hdrs.EXPECT]}"
-            )
-        await request.writer.write(b"HTTP/1.1 100 Continue\r\n\r\n")
-        return None
-
-    async def upload(self, request: web.Request) -> web.StreamResponse:
-        """Receive a file into storage, streaming it to disk; maybe print it."""
-        core = self.core
-        params = parse_upload_headers(core, request.headers)
-        executed = core.begin_command()
-        try:
-            if not executed:
-                return self._answer(BUSY)
-            return await self._receive(request, params)
-        finally:
-            core.end_command(executed=executed)
-
-    async def _receive(
-        self, request: web.Request, params: UploadParams
-    ) -> web.StreamResponse:
-        core = self.core
-        try:
-            reader = await request.multipart()
-        except AssertionError, ValueError, KeyError:
-            raise _invalid("the body must be multipart/form-data") from None
-        while True:
-            part = await reader.next()
-            if part is None:
-                raise _invalid("multipart field gcodeFile is missing")
-            if isinstance(part, BodyPartReader) and part.name == "gcodeFile":
-                break
-            await part.release()
-        name = safe_file_name(part.filename or "")
-        if name is None:
-            raise _invalid("gcodeFile needs a file name")
-        drop_after = request.get(DROP_AFTER_KEY)
-        spool = core.store.open_spool(name)
-        try:
-            while chunk := await part.read_chunk(CHUNK_BYTES):
-                spool.write(chunk)
-                if drop_after is not None and spool.size >= drop_after:
-                    spool.discard()
-                    return self._drop(request)
-        except BaseException:
-            spool.discard()
-            raise
-        if spool.size != params.file_size:
-            spool.discard()
-            raise _invalid(
-                f"fileSize header says {params.file_size} bytes but {spool.size} arrived"
-            )
-        await asyncio.sleep(core.command_seconds)
-        stored = core.store.finish_spool(spool, name)
-        if not params.flags["printNow"]:
-            return self._answer(SUCCESS)
-        state = core.tick()
-        outcome = state.start_print(
-            name,
-            stored.meta,
-            leveling=params.flags["levelingBeforePrint"],
-            use_matl_station=params.flags["useMatlStation"],
-            tool_count=params.tool_count,
-            mappings=params.mappings,
-        )
-        if outcome.ok:
-            core.store.touch(name)
-            return self._answer(SUCCESS)
-        return self._answer(
-            Outcome(outcome.code, f"File stored but not printed: {outcome.message}")
-        )
-
-
-__all__ = ["COMMAND_PATHS", "HttpApi", "parse_upload_headers"]
+        return answer(self.core, await self._run_command(start))
