@@ -14,11 +14,8 @@ from custom_components.flashforge.api import (
     ProductInfo,
 )
 from custom_components.flashforge.api.const import MAX_NAME_LENGTH, MAX_TEXT_LENGTH
-from custom_components.flashforge.api.models import (
-    mappings_as_json,
-    parse_file_list,
-    parse_version,
-)
+from custom_components.flashforge.api.fields import parse_version
+from custom_components.flashforge.api.models import mappings_as_json, parse_file_list
 
 FIXTURES = Path(__file__).parent.parent / "fixtures"
 

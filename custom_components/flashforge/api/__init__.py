@@ -25,6 +25,7 @@ from .errors import (
     FlashForgeResponseError,
     FlashForgeTimeoutError,
 )
+from .fields import parse_version
 from .http import DEFAULT_PORT, FlashForgeHttpClient, read_body
 from .metadata import read_file_tools
 from .models import (
@@ -35,7 +36,6 @@ from .models import (
     PrinterDetail,
     PrinterFile,
     ProductInfo,
-    parse_version,
 )
 from .printer import FlashForgePrinter
 from .status import JobPhase, MachineStatus

@@ -20,7 +20,7 @@ import struct
 from typing import Final, NamedTuple, Self
 
 from .const import MAX_NAME_LENGTH
-from .models import bounded_text
+from .fields import bounded_text
 
 _LOGGER = logging.getLogger(__name__)
 
