@@ -7,18 +7,17 @@ request or knowledge of the printer's state, so that no caller has to.
 
 from collections.abc import Sequence
 from pathlib import Path
-from types import TracebackType
-from typing import Self
 
 import aiohttp
 
+from .closing import AsyncClosing
 from .const import DEFAULT_AUTO_SHUTDOWN_MINUTES, DEFAULT_REQUEST_TIMEOUT
 from .http import DEFAULT_PORT, FlashForgeHttpClient
 from .models import MaterialMapping, PrinterDetail, PrinterFile, ProductInfo
 from .upload import ProgressCallback, UploadSource
 
 
-class FlashForgePrinter:
+class FlashForgePrinter(AsyncClosing):
     """One FlashForge printer on the network, known by its serial number."""
 
     def __init__(
@@ -70,19 +69,6 @@ class FlashForgePrinter:
     def request_timeout(self, seconds: float) -> None:
         """Change how long one request may take."""
         self._http.request_timeout = seconds
-
-    async def __aenter__(self) -> Self:
-        """Enter the context; nothing is sent until the first request."""
-        return self
-
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
-        """Close the printer's connections."""
-        await self.close()
 
     async def close(self) -> None:
         """Stop every request in flight and refuse new ones (see the HTTP client)."""

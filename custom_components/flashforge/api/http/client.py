@@ -7,11 +7,11 @@ from functools import partial
 import json
 import logging
 from pathlib import Path
-from types import TracebackType
-from typing import Any, Self
+from typing import Any
 
 import aiohttp
 
+from ..closing import AsyncClosing
 from ..const import DEFAULT_REQUEST_TIMEOUT, MAX_ANSWER_BYTES, MAX_IMAGE_BYTES
 from ..errors import (
     FlashForgeAuthenticationError,
@@ -90,7 +90,7 @@ async def read_body(response: aiohttp.ClientResponse, limit: int, what: str) -> 
     return bytes(body)
 
 
-class FlashForgeHttpClient:
+class FlashForgeHttpClient(AsyncClosing):
     """Talk to one printer over its HTTP API.
 
     Commands are sent one at a time, because the firmware handles one at a
@@ -126,19 +126,6 @@ class FlashForgeHttpClient:
     def __repr__(self) -> str:
         """Describe the client without its check code."""
         return f"FlashForgeHttpClient({self.host}:{self.port}, {self.serial_number})"
-
-    async def __aenter__(self) -> Self:
-        """Enter the context; the session is made on the first request."""
-        return self
-
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
-        """Close the session if the client made it."""
-        await self.close()
 
     async def close(self) -> None:
         """Stop the client: end its commands and uploads in flight, refuse new requests.
