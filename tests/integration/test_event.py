@@ -14,12 +14,7 @@ from pytest_homeassistant_custom_component.common import (
 )
 from syrupy.assertion import SnapshotAssertion
 
-from custom_components.flashforge.api import (
-    FlashForgePrinter,
-    MachineStatus,
-    PrinterDetail,
-)
-from custom_components.flashforge.event import PHASES, JobWatch
+from custom_components.flashforge.api import FlashForgePrinter, MachineStatus
 from flashforge_emulator import Emulator
 
 from ..conftest import EmulatorFactory
@@ -347,75 +342,3 @@ async def test_an_offline_blip_without_change_fires_nothing(
 
     state = await refresh(hass, init_integration)
     assert state.state == fired.state
-
-
-def detail(status: str, **fields: object) -> PrinterDetail:
-    """Return a detail in a status, as a firmware might send it."""
-    return PrinterDetail.from_dict({"status": status, **fields})
-
-
-@pytest.mark.parametrize(
-    ("previous", "current", "event_type"),
-    [
-        ("printing", "pause", "paused"),
-        ("pause", "printing", "resumed"),
-        ("printing", "canceling", "cancelled"),
-        ("canceling", "cancel", None),
-        ("busy", "heating", "started"),
-        ("calibrate_doing", "heating", "started"),
-        ("ready", "completed", None),
-        ("ready", "cancel", None),
-        ("completed", "ready", None),
-        ("error", "ready", None),
-        ("error", "printing", "started"),
-    ],
-)
-def test_states_the_emulator_does_not_send(
-    previous: str, current: str, event_type: str | None
-) -> None:
-    """Statuses of other firmware fall into the same phases."""
-    watch = JobWatch(detail(previous))
-    event = watch.see(detail(current))
-    assert (event and event.event_type) == event_type
-
-
-def test_every_known_status_has_a_phase() -> None:
-    """Only a status the integration cannot read is left without a phase."""
-    assert set(MachineStatus) - set(PHASES) == {MachineStatus.UNKNOWN}
-
-
-def test_an_unknown_status_keeps_the_last_known_phase() -> None:
-    """An unreadable status in between neither fires nor restarts the job."""
-    watch = JobWatch(detail("printing", printFileName=FILE))
-    assert watch.see(detail("on_fire")) is None
-    assert watch.see(detail("printing", printFileName=FILE)) is None
-    event = watch.see(detail("completed", printFileName=FILE, printProgress=1))
-    assert event is not None
-    assert event.event_type == "finished"
-
-
-def test_without_a_baseline_the_first_detail_becomes_it() -> None:
-    """Nothing fires for the first detail, nor after forgetting."""
-    watch = JobWatch()
-    assert watch.see(detail("printing")) is None
-    watch.forget()
-    assert watch.see(detail("completed")) is None
-    assert watch.see(detail("printing")) is not None
-
-
-def test_a_failure_that_drops_the_job_reports_the_job_before() -> None:
-    """The detail before an error still names the failed print."""
-    watch = JobWatch(
-        detail("printing", printFileName=FILE, printDuration=120, printProgress=0.4567)
-    )
-    event = watch.see(detail("error", errorCode="E0011"))
-    assert event is not None
-    assert event.attributes == {"file_name": FILE, "duration": 120, "progress": 45.7}
-
-
-def test_a_job_without_progress_reports_none() -> None:
-    """A firmware that sends no progress gets none, not zero."""
-    watch = JobWatch(detail("ready"))
-    event = watch.see(detail("heating", printFileName=FILE))
-    assert event is not None
-    assert event.attributes == {"file_name": FILE, "duration": None, "progress": None}

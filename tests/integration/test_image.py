@@ -4,7 +4,7 @@ from collections.abc import AsyncIterator, Iterator
 import contextlib
 from unittest.mock import patch
 
-from homeassistant.components.image import async_get_image
+from homeassistant.components.image import ImageEntity, async_get_image
 from homeassistant.components.image.const import DATA_COMPONENT, DOMAIN as IMAGE_DOMAIN
 from homeassistant.const import STATE_UNKNOWN, Platform
 from homeassistant.core import HomeAssistant
@@ -19,23 +19,12 @@ from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 from syrupy.assertion import SnapshotAssertion
 from syrupy.filters import props
 
-from custom_components.flashforge.api import MAX_IMAGE_BYTES, FlashForgePrinter
+from custom_components.flashforge.api import FlashForgePrinter
 from custom_components.flashforge.const import DOMAIN
-from custom_components.flashforge.image import FlashForgeThumbnail, image_type
 from flashforge_emulator import Emulator, FaultKind
-from flashforge_emulator.core import PrinterCore
 from flashforge_emulator.images import png_to_bmp
 
 from ..conftest import EmulatorFactory
-from ..hostile_peers import (
-    FLOOD_BYTES,
-    Flood,
-    Recorder,
-    Serve,
-    peak_memory,
-    redirect,
-    servers,
-)
 from .conftest import entry_for
 
 
@@ -76,10 +65,10 @@ def state_of(hass: HomeAssistant, entity_id: str) -> str:
     return state.state
 
 
-def thumbnail_entity(hass: HomeAssistant, entity_id: str) -> FlashForgeThumbnail:
+def thumbnail_entity(hass: HomeAssistant, entity_id: str) -> ImageEntity:
     """Return the thumbnail entity object."""
     entity = hass.data[DATA_COMPONENT].get_entity(entity_id)
-    assert isinstance(entity, FlashForgeThumbnail)
+    assert isinstance(entity, ImageEntity)
     return entity
 
 
@@ -223,96 +212,3 @@ async def test_failed_fetch_logged_once(
 
         emu.clear_faults()
         assert await entity.async_image() == emu.files[file_name].thumbnail
-
-
-async def test_unknown_file_and_broken_job_url(
-    hass: HomeAssistant,
-    emulator_factory: EmulatorFactory,
-    caplog: pytest.LogCaptureFixture,
-) -> None:
-    """A file /gcodeThumb does not know falls back; a URL that is no image fails."""
-    async with printer(hass, emulator_factory, "5m-pro") as (emu, entry):
-        entity = thumbnail_entity(hass, thumbnail_id(hass, emu))
-        file_name = next(iter(emu.files))
-        await start_print(emu, entry, file_name)
-        stored = emu.files.pop(file_name)  # neither endpoint finds it now
-
-        assert await entity.async_image() is None
-        assert emu.request_counts["/gcodeThumb"] == 1
-        assert emu.request_counts["/getThum"] == 1
-        assert "Cannot fetch the preview" in caplog.text
-
-        # The job's URL failing does not stop /gcodeThumb from being asked next.
-        emu.files[file_name] = stored
-        assert await entity.async_image() == stored.thumbnail
-        assert emu.request_counts["/gcodeThumb"] == 2
-
-
-async def test_job_url_error(
-    hass: HomeAssistant,
-    emulator_factory: EmulatorFactory,
-    caplog: pytest.LogCaptureFixture,
-) -> None:
-    """An HTTP error from the job's URL yields no image."""
-    async with printer(hass, emulator_factory, "ad5x") as (emu, entry):
-        entity = thumbnail_entity(hass, thumbnail_id(hass, emu))
-        await start_print(emu, entry, next(iter(emu.files)))
-        emu.add_fault(FaultKind.HTML_ERROR, "/getThum")
-
-        assert await entity.async_image() is None
-        assert "500" in caplog.text
-
-
-async def hostile_job_url(serve: Serve, kind: str) -> tuple[int, Flood, Recorder]:
-    """Start a job URL server that floods or redirects; return its port."""
-    flood = Flood(announced=kind == "announced", content_type="image/png")
-    elsewhere = Recorder()
-    if kind == "redirect":
-        return (
-            await serve(redirect(302, await serve(elsewhere.handle))),
-            flood,
-            elsewhere,
-        )
-    return await serve(flood.handle), flood, elsewhere
-
-
-@pytest.mark.parametrize("kind", ["announced", "chunked", "redirect"])
-async def test_a_hostile_job_url_gives_no_image(
-    hass: HomeAssistant,
-    emulator_factory: EmulatorFactory,
-    caplog: pytest.LogCaptureFixture,
-    kind: str,
-) -> None:
-    """A job URL that floods is cut off at the image cap; a redirect is not followed."""
-    async with (
-        servers() as serve,
-        printer(hass, emulator_factory, "ad5x") as (emu, entry),
-    ):
-        port, flood, elsewhere = await hostile_job_url(serve, kind)
-        url = f"http://127.0.0.1:{port}/getThum"
-        with patch.object(PrinterCore, "thumb_url", property(lambda _: url)):
-            await start_print(emu, entry, next(iter(emu.files)))
-        entity = thumbnail_entity(hass, thumbnail_id(hass, emu))
-
-        with peak_memory() as peak:
-            assert await entity.async_image() is None
-
-    assert peak[0] < 3 * MAX_IMAGE_BYTES
-    assert flood.sent < FLOOD_BYTES
-    assert elsewhere.received == []
-    assert "Cannot fetch the preview" in caplog.text
-
-
-@pytest.mark.parametrize(
-    ("content", "content_type"),
-    [
-        (b"\x89PNG\r\n", "image/png"),
-        (b"\xff\xd8\xff\xe0", "image/jpeg"),
-        (b"BM\x00\x00", "image/bmp"),
-        (b"GIF89a", "image/gif"),
-        (b"????", "image/png"),
-    ],
-)
-def test_image_type(content: bytes, content_type: str) -> None:
-    """The content type is read from the magic number."""
-    assert image_type(content) == content_type

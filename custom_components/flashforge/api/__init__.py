@@ -27,6 +27,7 @@ from .errors import (
 )
 from .fields import parse_version
 from .http import DEFAULT_PORT, FlashForgeHttpClient, read_body
+from .jobs import TRANSITIONS, JobWatch, PrintEvent, PrintEventType
 from .metadata import read_file_tools
 from .models import (
     FileTool,
@@ -37,6 +38,7 @@ from .models import (
     PrinterFile,
     ProductInfo,
 )
+from .preview import Preview, image_type
 from .printer import FlashForgePrinter
 from .status import JobPhase, MachineStatus
 from .upload import (
@@ -54,6 +56,7 @@ __all__ = [
     "MAX_IMAGE_BYTES",
     "MIN_HTTP_FIRMWARE",
     "MODEL_NAMES",
+    "TRANSITIONS",
     "FileProblem",
     "FileTool",
     "FlashForgeAuthenticationError",
@@ -69,15 +72,20 @@ __all__ = [
     "FlashForgeResponseError",
     "FlashForgeTimeoutError",
     "JobPhase",
+    "JobWatch",
     "MachineStatus",
     "MaterialMapping",
     "MaterialSlot",
     "MaterialStation",
+    "Preview",
     "PrinterDetail",
     "PrinterFile",
+    "PrintEvent",
+    "PrintEventType",
     "ProductInfo",
     "ProgressCallback",
     "UploadSource",
+    "image_type",
     "parse_version",
     "read_body",
     "read_file_tools",

@@ -12,8 +12,10 @@ import aiohttp
 
 from .closing import AsyncClosing
 from .const import DEFAULT_AUTO_SHUTDOWN_MINUTES, DEFAULT_REQUEST_TIMEOUT
+from .errors import FlashForgeNotFoundError, FlashForgeResponseError
 from .http import DEFAULT_PORT, FlashForgeHttpClient
 from .models import MaterialMapping, PrinterDetail, PrinterFile, ProductInfo
+from .preview import Preview, image_type, is_image_type
 from .upload import ProgressCallback, UploadSource
 
 
@@ -40,6 +42,8 @@ class FlashForgePrinter(AsyncClosing):
             request_timeout=request_timeout,
         )
         self.last_detail: PrinterDetail | None = None
+        # False once /gcodeThumb proved missing and the job's URL served (AD5X).
+        self._gcode_thumb = True
 
     def __repr__(self) -> str:
         """Describe the printer without its check code."""
@@ -92,6 +96,39 @@ class FlashForgePrinter(AsyncClosing):
     async def thumbnail(self, file_name: str) -> bytes:
         """Return the preview image the printer keeps for a stored file."""
         return await self._http.thumbnail(file_name)
+
+    async def preview(self, file_name: str, thumb_url: str | None) -> Preview:
+        """Return the preview of a file: from /gcodeThumb, else from the job's URL.
+
+        ``thumb_url`` is the URL the printer reports for the current job
+        (``PrinterDetail.print_file_thumb_url``). A printer without
+        /gcodeThumb (the AD5X) is asked only at the URL once it served there.
+        Raises a ``FlashForgeError`` when neither gives an image.
+        """
+        endpoint_missing = False
+        if self._gcode_thumb:
+            try:
+                content = await self._http.thumbnail(file_name)
+            except FlashForgeNotFoundError:
+                # A file /gcodeThumb does not know: the job's URL may still serve it.
+                pass
+            except FlashForgeResponseError:
+                # No /gcodeThumb at all (AD5X): the job's URL is the only source.
+                endpoint_missing = True
+            else:
+                return Preview(content, image_type(content))
+        if thumb_url is None:
+            raise FlashForgeResponseError("The printer offers no preview of the file")
+        content, content_type = await self._http.fetch_image(thumb_url)
+        if content_type is None:
+            content_type = image_type(content)
+        elif not is_image_type(content_type):
+            raise FlashForgeResponseError(
+                f"The preview: the answer is no image ({content_type[:64]})"
+            )
+        if endpoint_missing:
+            self._gcode_thumb = False
+        return Preview(content, content_type)
 
     # Jobs and files
 

@@ -3,6 +3,7 @@
 import asyncio
 import base64
 from collections.abc import Awaitable, Callable, Coroutine, Mapping, Sequence
+from contextlib import AbstractAsyncContextManager
 from functools import partial
 import json
 import logging
@@ -10,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import aiohttp
+from aiohttp import hdrs
 
 from ..closing import AsyncClosing
 from ..const import DEFAULT_REQUEST_TIMEOUT, MAX_ANSWER_BYTES, MAX_IMAGE_BYTES
@@ -47,6 +49,8 @@ _LOGGER = logging.getLogger(__name__)
 
 # Stands for an answer that does not decode.
 _NOT_JSON = object()
+# A request on its way, entered to get the response.
+type _Request = AbstractAsyncContextManager[aiohttp.ClientResponse]
 # What is taken off the connection at a time; the cap is checked after each.
 _READ_CHUNK_BYTES = 64 * 1024
 
@@ -199,6 +203,19 @@ class FlashForgeHttpClient(AsyncClosing):
                 f"{path}: the image is bigger than {MAX_IMAGE_BYTES} bytes"
             )
         return decoded
+
+    async def fetch_image(self, url: str) -> tuple[bytes, str | None]:
+        """Return the image at a URL the printer reported, and its declared type.
+
+        The check code is not sent. Like every request, it follows no
+        redirect and gets ``request_timeout``; an image bigger than
+        ``MAX_IMAGE_BYTES`` is refused.
+        """
+        return await self._exchange(
+            "The preview",
+            lambda _: self._get_session().get(url, allow_redirects=False),
+            MAX_IMAGE_BYTES,
+        )
 
     # Jobs and files
 
@@ -461,26 +478,39 @@ class FlashForgeHttpClient(AsyncClosing):
         answer bigger than ``limit`` bytes is refused.
         """
         url = f"http://{self.host}:{self.port}{path}"
+
+        def open_request(deadline: asyncio.Timeout) -> _Request:
+            if upload is None:
+                return self._get_session().post(
+                    url, json=json_body, allow_redirects=False
+                )
+            chunks = upload.chunks(self._keep_alive(deadline, progress))
+            return self._get_session().post(
+                url, data=chunks, headers=headers, expect100=True, allow_redirects=False
+            )
+
+        content, _ = await self._exchange(path, open_request, limit)
+        return content
+
+    async def _exchange(
+        self, what: str, open_request: Callable[[asyncio.Timeout], _Request], limit: int
+    ) -> tuple[bytes, str | None]:
+        """Make a request; return the answer's body and declared content type.
+
+        Every failure is mapped to the client's own errors here.
+        """
         failure: FlashForgeError
         try:
             async with asyncio.timeout(self.request_timeout) as deadline:
-                if upload is None:
-                    request = self._get_session().post(
-                        url, json=json_body, allow_redirects=False
-                    )
-                else:
-                    chunks = upload.chunks(self._keep_alive(deadline, progress))
-                    request = self._get_session().post(
-                        url,
-                        data=chunks,
-                        headers=headers,
-                        expect100=True,
-                        allow_redirects=False,
-                    )
-                async with request as response:
+                async with open_request(deadline) as response:
                     status = response.status
+                    content_type = (
+                        response.content_type
+                        if hdrs.CONTENT_TYPE in response.headers
+                        else None
+                    )
                     content = (
-                        await read_body(response, limit, path) if status == 200 else b""
+                        await read_body(response, limit, what) if status == 200 else b""
                     )
         except TimeoutError:
             failure = FlashForgeTimeoutError(
@@ -493,17 +523,17 @@ class FlashForgeHttpClient(AsyncClosing):
         except ValueError:
             # aiohttp refuses header values with line breaks; its message would
             # quote them, and the check code travels in a header.
-            failure = FlashForgeError(f"{path}: invalid request headers")
+            failure = FlashForgeError(f"{what}: invalid request headers")
         else:
             if status in {401, 403}:
-                raise FlashForgeAuthenticationError(f"{path}: HTTP {status}")
+                raise FlashForgeAuthenticationError(f"{what}: HTTP {status}")
             if 300 <= status < 400:
                 raise FlashForgeResponseError(
-                    f"{path}: HTTP {status}, a redirect, which is not followed"
+                    f"{what}: HTTP {status}, a redirect, which is not followed"
                 )
             if status != 200:
-                raise FlashForgeResponseError(f"{path}: HTTP {status}")
-            return content
+                raise FlashForgeResponseError(f"{what}: HTTP {status}")
+            return content, content_type
         # Raised outside the handlers, so that no aiohttp error, with the
         # request and its headers, is chained under the client's error.
         raise failure
