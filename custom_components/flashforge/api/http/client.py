@@ -470,7 +470,7 @@ class FlashForgeHttpClient(AsyncClosing):
     ) -> bytes:
         """POST to the printer and return the answer's body; map every failure.
 
-        This is where transport and HTTP errors become the client's own
+        ``_exchange`` turns transport and HTTP errors into the client's own
         (``_parse`` does the same for the answer's content). A request gets
         ``request_timeout`` seconds; an upload gets that long per chunk, so a
         large file is not cut off while a stalled printer still is. A redirect
@@ -497,7 +497,8 @@ class FlashForgeHttpClient(AsyncClosing):
     ) -> tuple[bytes, str | None]:
         """Make a request; return the answer's body and declared content type.
 
-        Every failure is mapped to the client's own errors here.
+        This is where every transport and HTTP failure becomes the client's
+        own error; only a 200 answer's body is read, up to ``limit`` bytes.
         """
         failure: FlashForgeError
         try:
