@@ -1,10 +1,12 @@
 """Base entity and device description shared by the FlashForge platforms."""
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
 from typing import Any, override
 
+from homeassistant.const import Platform
 from homeassistant.core import callback
+from homeassistant.helpers import entity_registry as er
 from homeassistant.helpers.device_registry import (
     CONNECTION_NETWORK_MAC,
     DeviceInfo,
@@ -40,6 +42,25 @@ def device_info(coordinator: FlashForgeCoordinator) -> DeviceInfo:
     return info
 
 
+def unique_id(coordinator: FlashForgeCoordinator, key: str) -> str:
+    """Return the unique id of the printer's entity with this description key."""
+    return f"{coordinator.printer.serial_number}_{key}"
+
+
+@callback
+def async_remove_entities(
+    coordinator: FlashForgeCoordinator, platform: Platform, keys: Iterable[str]
+) -> None:
+    """Remove the printer's entities with these description keys from the registry."""
+    registry = er.async_get(coordinator.hass)
+    for key in keys:
+        entity_id = registry.async_get_entity_id(
+            platform, DOMAIN, unique_id(coordinator, key)
+        )
+        if entity_id is not None:
+            registry.async_remove(entity_id)
+
+
 class FlashForgeEntity(CoordinatorEntity[FlashForgeCoordinator]):
     """An entity of one printer, named by its translation key."""
 
@@ -51,10 +72,11 @@ class FlashForgeEntity(CoordinatorEntity[FlashForgeCoordinator]):
         """Attach the entity to its printer, keyed by serial number and key."""
         super().__init__(coordinator)
         self.entity_description = description
-        serial = coordinator.printer.serial_number
-        self._attr_unique_id = f"{serial}_{description.key}"
+        self._attr_unique_id = unique_id(coordinator, description.key)
         # The device itself is registered at setup; this only links to it.
-        self._attr_device_info = DeviceInfo(identifiers={(DOMAIN, serial)})
+        self._attr_device_info = DeviceInfo(
+            identifiers={(DOMAIN, coordinator.printer.serial_number)}
+        )
         self._shown: tuple[bool, Any] | None = None
 
     def _shown_values(self) -> Any:

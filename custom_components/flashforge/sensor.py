@@ -15,6 +15,7 @@ from homeassistant.const import (
     MAX_LENGTH_STATE_STATE,
     PERCENTAGE,
     EntityCategory,
+    Platform,
     UnitOfInformation,
     UnitOfLength,
     UnitOfMass,
@@ -28,7 +29,7 @@ from homeassistant.util import dt as dt_util
 
 from .api import MachineStatus, MaterialSlot, PrinterDetail
 from .coordinator import FlashForgeConfigEntry, FlashForgeCoordinator
-from .entity import FlashForgeEntity
+from .entity import FlashForgeEntity, async_remove_entities
 
 # Read-only: the coordinator does all I/O.
 PARALLEL_UPDATES = 0
@@ -38,7 +39,18 @@ PARALLEL_UPDATES = 0
 LIFETIME_FILAMENT_UNIT = UnitOfLength.METERS
 LIFETIME_PRINT_TIME_UNIT = UnitOfTime.SECONDS
 FREE_DISK_SPACE_UNIT = UnitOfInformation.MEGABYTES
-FAN_SPEED_UNIT = PERCENTAGE
+
+# Sensors earlier versions made beside the control that shows the same: the
+# number (speed, Z offset, targets; per-tool targets stay sensors) or the fan.
+DUPLICATES = (
+    "print_speed",
+    "z_offset",
+    "cooling_fan_speed",
+    "chamber_fan_speed",
+    "nozzle_target_temperature",
+    "bed_target_temperature",
+    "chamber_target_temperature",
+)
 
 # The end time moves only when the estimate moves by more than this, so a
 # dashboard does not flicker with every second of jitter in the estimate.
@@ -62,13 +74,9 @@ def _reported(
 
 
 def _temperature(
-    key: str,
-    read: Callable[[PrinterDetail], float | None],
-    *,
-    enabled: bool = True,
-    exists_fn: Callable[[FlashForgeCoordinator], bool] | None = None,
+    key: str, read: Callable[[PrinterDetail], float | None]
 ) -> FlashForgeSensorEntityDescription:
-    """Describe a temperature, by default created where the printer reports it."""
+    """Describe a temperature, created where the printer reports it."""
     return FlashForgeSensorEntityDescription(
         key=key,
         translation_key=key,
@@ -76,9 +84,8 @@ def _temperature(
         state_class=SensorStateClass.MEASUREMENT,
         native_unit_of_measurement=UnitOfTemperature.CELSIUS,
         suggested_display_precision=1,
-        entity_registry_enabled_default=enabled,
         value_fn=read,
-        exists_fn=exists_fn or _reported(read),
+        exists_fn=_reported(read),
     )
 
 
@@ -128,25 +135,8 @@ SENSORS: tuple[FlashForgeSensorEntityDescription, ...] = (
         value_fn=lambda detail: detail.status.value,
     ),
     _temperature("nozzle_temperature", lambda detail: detail.nozzle_temperature),
-    _temperature(
-        "nozzle_target_temperature",
-        lambda detail: detail.nozzle_target_temperature,
-        enabled=False,
-    ),
     _temperature("bed_temperature", lambda detail: detail.bed_temperature),
-    _temperature(
-        "bed_target_temperature",
-        lambda detail: detail.bed_target_temperature,
-        enabled=False,
-    ),
     _temperature("chamber_temperature", lambda detail: detail.chamber_temperature),
-    _temperature(
-        "chamber_target_temperature",
-        lambda detail: detail.chamber_target_temperature,
-        enabled=False,
-        # A target only means something where the chamber has a sensor.
-        exists_fn=lambda coordinator: coordinator.data.chamber_temperature is not None,
-    ),
     FlashForgeSensorEntityDescription(
         key="progress",
         translation_key="progress",
@@ -211,41 +201,6 @@ SENSORS: tuple[FlashForgeSensorEntityDescription, ...] = (
         native_unit_of_measurement=UnitOfMass.GRAMS,
         suggested_display_precision=1,
         value_fn=_job_value(lambda detail: detail.estimated_weight),
-    ),
-    FlashForgeSensorEntityDescription(
-        key="print_speed",
-        translation_key="print_speed",
-        native_unit_of_measurement=PERCENTAGE,
-        state_class=SensorStateClass.MEASUREMENT,
-        entity_registry_enabled_default=False,
-        value_fn=lambda detail: detail.print_speed_adjust,
-    ),
-    FlashForgeSensorEntityDescription(
-        key="cooling_fan_speed",
-        translation_key="cooling_fan_speed",
-        native_unit_of_measurement=FAN_SPEED_UNIT,
-        state_class=SensorStateClass.MEASUREMENT,
-        entity_registry_enabled_default=False,
-        value_fn=lambda detail: detail.cooling_fan_speed,
-        exists_fn=_reported(lambda detail: detail.cooling_fan_speed),
-    ),
-    FlashForgeSensorEntityDescription(
-        key="chamber_fan_speed",
-        translation_key="chamber_fan_speed",
-        native_unit_of_measurement=FAN_SPEED_UNIT,
-        state_class=SensorStateClass.MEASUREMENT,
-        entity_registry_enabled_default=False,
-        value_fn=lambda detail: detail.chamber_fan_speed,
-        exists_fn=_reported(lambda detail: detail.chamber_fan_speed),
-    ),
-    FlashForgeSensorEntityDescription(
-        key="z_offset",
-        translation_key="z_offset",
-        device_class=SensorDeviceClass.DISTANCE,
-        native_unit_of_measurement=UnitOfLength.MILLIMETERS,
-        suggested_display_precision=3,
-        entity_registry_enabled_default=False,
-        value_fn=lambda detail: detail.z_axis_compensation,
     ),
     FlashForgeSensorEntityDescription(
         key="nozzle_size",
@@ -424,6 +379,7 @@ async def async_setup_entry(
 ) -> None:
     """Add the sensors this printer reports."""
     coordinator = entry.runtime_data
+    async_remove_entities(coordinator, Platform.SENSOR, DUPLICATES)
     descriptions = [
         *(description for description in SENSORS if description.exists_fn(coordinator)),
         *slot_sensors(coordinator),

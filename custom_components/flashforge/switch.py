@@ -1,17 +1,23 @@
-"""Switches of a FlashForge printer: filtration, camera stream, auto shutdown."""
+"""Switches of a FlashForge printer: filtration and auto shutdown."""
 
 from dataclasses import dataclass
 
 from homeassistant.components.switch import SwitchEntity, SwitchEntityDescription
-from homeassistant.const import EntityCategory
+from homeassistant.const import EntityCategory, Platform
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
-from .api import ENCLOSED_PIDS
 from .coordinator import FlashForgeConfigEntry
-from .entity import FlashForgeToggleEntity, FlashForgeToggleEntityDescription
+from .entity import (
+    FlashForgeToggleEntity,
+    FlashForgeToggleEntityDescription,
+    async_remove_entities,
+)
 
 PARALLEL_UPDATES = 1
+
+# Switches earlier versions made: the camera entity turns its stream on and off.
+DUPLICATES = ("camera_stream",)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -37,18 +43,6 @@ SWITCHES: tuple[FlashForgeSwitchEntityDescription, ...] = (
         set_fn=lambda printer, on: printer.set_filtration(external=on),
     ),
     FlashForgeSwitchEntityDescription(
-        key="camera_stream",
-        translation_key="camera_stream",
-        # Enclosed models have a built-in camera; on other models a stream
-        # running at setup shows a fitted one.
-        exists_fn=lambda coordinator: (
-            coordinator.data.pid in ENCLOSED_PIDS
-            or coordinator.data.camera_stream_url is not None
-        ),
-        is_on_fn=lambda detail: detail.camera_stream_url is not None,
-        set_fn=lambda printer, on: printer.set_camera_stream(on),
-    ),
-    FlashForgeSwitchEntityDescription(
         key="auto_shutdown",
         translation_key="auto_shutdown",
         entity_category=EntityCategory.CONFIG,
@@ -66,6 +60,7 @@ async def async_setup_entry(
 ) -> None:
     """Add the switches the printer has."""
     coordinator = entry.runtime_data
+    async_remove_entities(coordinator, Platform.SWITCH, DUPLICATES)
     async_add_entities(
         FlashForgeSwitch(coordinator, description)
         for description in SWITCHES

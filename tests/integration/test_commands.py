@@ -67,7 +67,6 @@ CONTROLS = {
         for key in (
             "internal_filtration",
             "external_filtration",
-            "camera_stream",
             "auto_shutdown",
         )
         for service in (SERVICE_TURN_ON, SERVICE_TURN_OFF)

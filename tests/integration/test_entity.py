@@ -163,3 +163,63 @@ async def test_availability_is_written_for_every_entity(
     await coordinator.async_refresh()
     states = [hass.states.get(entity_id) for entity_id in entity_ids]
     assert all(state.state != STATE_UNAVAILABLE for state in states)
+
+
+# What earlier versions showed twice, and the control that shows it now.
+DUPLICATES: dict[tuple[str, str], tuple[str, str]] = {
+    ("sensor", "print_speed"): ("number", "print_speed"),
+    ("sensor", "z_offset"): ("number", "z_offset"),
+    ("sensor", "cooling_fan_speed"): ("fan", "cooling_fan"),
+    ("sensor", "chamber_fan_speed"): ("fan", "chamber_fan"),
+    ("sensor", "nozzle_target_temperature"): ("number", "nozzle_target_temperature"),
+    ("sensor", "bed_target_temperature"): ("number", "bed_target_temperature"),
+    ("sensor", "chamber_target_temperature"): (
+        "number",
+        "chamber_target_temperature",
+    ),
+    ("switch", "camera_stream"): ("camera", "camera"),
+}
+
+
+@pytest.mark.parametrize(
+    ("model", "twins"),
+    [
+        (
+            "5m-pro",
+            set(DUPLICATES.values()) - {("number", "chamber_target_temperature")},
+        ),
+        # The Creator 5 sets its tools' targets only as a whole.
+        (
+            "creator5",
+            set(DUPLICATES.values()) - {("number", "nozzle_target_temperature")},
+        ),
+    ],
+)
+async def test_duplicates_of_controls_leave_the_registry(
+    hass: HomeAssistant,
+    emulator_factory: EmulatorFactory,
+    entity_registry: er.EntityRegistry,
+    model: str,
+    twins: set[tuple[str, str]],
+) -> None:
+    """A sensor or switch an earlier version made beside its control is removed."""
+    async with emulator_factory(model, command_seconds=0) as emulator:
+        entry = entry_for(emulator)
+        entry.add_to_hass(hass)
+        for domain, key in DUPLICATES:
+            entity_registry.async_get_or_create(
+                domain, "flashforge", f"{emulator.serial}_{key}", config_entry=entry
+            )
+
+        assert await hass.config_entries.async_setup(entry.entry_id)
+        await hass.async_block_till_done()
+
+        registered = {
+            (reg.domain, reg.unique_id.removeprefix(f"{emulator.serial}_"))
+            for reg in er.async_entries_for_config_entry(
+                entity_registry, entry.entry_id
+            )
+        }
+        assert registered.isdisjoint(DUPLICATES)
+        assert twins <= registered
+        assert await hass.config_entries.async_unload(entry.entry_id)

@@ -11,10 +11,10 @@ from syrupy.assertion import SnapshotAssertion
 from syrupy.filters import props
 
 from custom_components.flashforge import PLATFORMS
-from flashforge_emulator import Clock, get_profile
+from flashforge_emulator import Clock, Profile, get_profile
 
 from ..conftest import EmulatorFactory
-from .conftest import setup_platform
+from .conftest import entry_for, setup_platform
 
 PROFILES = {
     "5m_pro": "5m-pro",
@@ -50,4 +50,42 @@ async def test_entities(
             )
         else:
             assert f"{profile}-{platform}-none" == snapshot
+        assert await hass.config_entries.async_unload(entry.entry_id)
+
+
+@pytest.mark.parametrize(
+    ("profile", "streaming", "camera"),
+    [
+        # Enclosed models have a camera built in, also while its stream is off.
+        ("5m-pro", False, True),
+        # On the others a stream running at setup shows a fitted camera.
+        (replace(get_profile("5m"), has_camera=True), True, True),
+        ("5m", False, False),
+    ],
+    ids=["enclosed_stream_off", "fitted", "none"],
+)
+async def test_camera_is_one_entity(
+    hass: HomeAssistant,
+    emulator_factory: EmulatorFactory,
+    entity_registry: er.EntityRegistry,
+    profile: str | Profile,
+    streaming: bool,
+    camera: bool,
+) -> None:
+    """The camera, which turns its stream on and off, is the only entity for it."""
+    async with emulator_factory(profile, command_seconds=0) as emulator:
+        emulator.printer.stream_on = streaming
+        entry = entry_for(emulator)
+        entry.add_to_hass(hass)
+        assert await hass.config_entries.async_setup(entry.entry_id)
+        await hass.async_block_till_done()
+
+        keys = [
+            (reg.domain, reg.unique_id.removeprefix(f"{emulator.serial}_"))
+            for reg in er.async_entries_for_config_entry(
+                entity_registry, entry.entry_id
+            )
+            if "camera" in reg.unique_id
+        ]
+        assert keys == ([("camera", "camera")] if camera else [])
         assert await hass.config_entries.async_unload(entry.entry_id)

@@ -1,7 +1,5 @@
 """Tests for the switch platform."""
 
-import dataclasses
-
 from homeassistant.components.switch import DOMAIN as SWITCH_DOMAIN
 from homeassistant.const import (
     ATTR_ENTITY_ID,
@@ -17,14 +15,13 @@ import pytest
 from pytest_homeassistant_custom_component.common import snapshot_platform
 from syrupy.assertion import SnapshotAssertion
 
-from flashforge_emulator import Clock, Emulator, get_profile
+from flashforge_emulator import Clock, Emulator
 
 from ..conftest import EmulatorFactory
 from .conftest import setup_platform
 
 INTERNAL = "switch.adventurer_5m_pro_internal_filtration"
 EXTERNAL = "switch.adventurer_5m_pro_external_filtration"
-CAMERA_STREAM = "switch.adventurer_5m_pro_camera_stream"
 AUTO_SHUTDOWN = "switch.adventurer_5m_pro_auto_shutdown"
 
 
@@ -44,7 +41,7 @@ async def test_switches(
     snapshot: SnapshotAssertion,
     model: str,
 ) -> None:
-    """The 5M Pro has filtration and a camera; every printer has auto shutdown."""
+    """The 5M Pro has filtration; every printer has auto shutdown."""
     async with emulator_factory(
         model, clock=Clock.manual(), command_seconds=0
     ) as emulator:
@@ -54,13 +51,13 @@ async def test_switches(
 
 
 @pytest.mark.parametrize("model", ["5m", "ad5x"])
-async def test_no_filtration_or_camera(
+async def test_no_filtration(
     hass: HomeAssistant,
     emulator_factory: EmulatorFactory,
     entity_registry: er.EntityRegistry,
     model: str,
 ) -> None:
-    """Printers without filtration fans or a camera get no switches for them."""
+    """Printers without filtration fans get no switches for them."""
     async with emulator_factory(model, command_seconds=0) as emulator:
         entry_id = (await setup_platform(hass, emulator, Platform.SWITCH)).entry_id
         keys = {
@@ -108,47 +105,6 @@ async def test_filtration(
     assert emulator.printer.external_fan_on is on[EXTERNAL]
     for fan, fan_on in on.items():
         assert hass.states.get(fan).state == (STATE_ON if fan_on else STATE_OFF)
-
-
-async def test_camera_stream(hass: HomeAssistant, emulator: Emulator) -> None:
-    """The stream stops and starts; the switch stays while it is off."""
-    entry_id = (await setup_platform(hass, emulator, Platform.SWITCH)).entry_id
-    assert hass.states.get(CAMERA_STREAM).state == STATE_ON
-
-    await switch(hass, SERVICE_TURN_OFF, CAMERA_STREAM)
-
-    assert emulator.commands[-1] == ("streamCtrl_cmd", {"action": "close"})
-    assert not emulator.printer.stream_on
-    assert emulator.detail()["cameraStreamUrl"] == ""
-    assert hass.states.get(CAMERA_STREAM).state == STATE_OFF
-
-    # An enclosed printer keeps the switch with its stream off.
-    assert await hass.config_entries.async_reload(entry_id)
-    await hass.async_block_till_done()
-    assert hass.states.get(CAMERA_STREAM).state == STATE_OFF
-
-    await switch(hass, SERVICE_TURN_ON, CAMERA_STREAM)
-
-    assert emulator.commands[-1] == ("streamCtrl_cmd", {"action": "open"})
-    assert emulator.detail()["cameraStreamUrl"] == emulator.camera_url
-    assert hass.states.get(CAMERA_STREAM).state == STATE_ON
-
-
-async def test_camera_stream_of_an_added_camera(
-    hass: HomeAssistant, emulator_factory: EmulatorFactory
-) -> None:
-    """An open-frame printer streaming from a fitted camera gets the switch."""
-    profile = dataclasses.replace(get_profile("5m"), has_camera=True)
-    async with emulator_factory(profile, command_seconds=0) as emulator:
-        entry_id = (await setup_platform(hass, emulator, Platform.SWITCH)).entry_id
-        entity_id = "switch.adventurer_5m_camera_stream"
-        assert hass.states.get(entity_id).state == STATE_ON
-
-        await switch(hass, SERVICE_TURN_OFF, entity_id)
-
-        assert not emulator.printer.stream_on
-        assert hass.states.get(entity_id).state == STATE_OFF
-        assert await hass.config_entries.async_unload(entry_id)
 
 
 @pytest.mark.parametrize(
