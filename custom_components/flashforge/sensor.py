@@ -3,6 +3,7 @@
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+import re
 from typing import Any, override
 
 from homeassistant.components.sensor import (
@@ -22,14 +23,15 @@ from homeassistant.const import (
     UnitOfTemperature,
     UnitOfTime,
 )
-from homeassistant.core import HomeAssistant
+from homeassistant.core import HomeAssistant, callback
+from homeassistant.helpers import entity_registry as er
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from homeassistant.helpers.typing import StateType
 from homeassistant.util import dt as dt_util
 
 from .api import MachineStatus, MaterialSlot, PrinterDetail
 from .coordinator import FlashForgeConfigEntry, FlashForgeCoordinator
-from .entity import FlashForgeEntity, async_remove_entities
+from .entity import FlashForgeEntity, async_remove_entities, unique_id
 
 # Read-only: the coordinator does all I/O.
 PARALLEL_UPDATES = 0
@@ -271,18 +273,21 @@ SENSORS: tuple[FlashForgeSensorEntityDescription, ...] = (
         entity_category=EntityCategory.DIAGNOSTIC,
         value_fn=lambda detail: detail.firmware_version,
     ),
-    FlashForgeSensorEntityDescription(
-        key="active_slot",
-        translation_key="active_slot",
-        # The station reports 0 while no slot feeds the nozzle.
-        value_fn=lambda detail: (
-            detail.material_station.current_slot or None
-            if detail.material_station
-            else None
-        ),
-        exists_fn=lambda coordinator: coordinator.data.material_station is not None,
+)
+
+ACTIVE_SLOT = FlashForgeSensorEntityDescription(
+    key="active_slot",
+    translation_key="active_slot",
+    # The station reports 0 while no slot feeds the nozzle.
+    value_fn=lambda detail: (
+        detail.material_station.current_slot or None
+        if detail.material_station
+        else None
     ),
 )
+
+# Keys of the sensors of parts that come and go: the station and the tools.
+PART_KEY = re.compile(r"active_slot|slot_\d+|tool_\d+_\w+")
 
 
 def _slot(detail: PrinterDetail, slot_id: int) -> MaterialSlot | None:
@@ -319,22 +324,25 @@ def _slot_attributes(
     return attributes
 
 
-def slot_sensors(
+def station_sensors(
     coordinator: FlashForgeCoordinator,
 ) -> list[FlashForgeSensorEntityDescription]:
-    """Describe one sensor per slot of the material station."""
+    """Describe the material station's active slot and one sensor per slot."""
     station = coordinator.data.material_station
     if station is None:
         return []
     return [
-        FlashForgeSensorEntityDescription(
-            key=f"slot_{slot.slot_id}",
-            translation_key="slot",
-            translation_placeholders={"slot": str(slot.slot_id)},
-            value_fn=_slot_state(slot.slot_id),
-            attributes_fn=_slot_attributes(slot.slot_id),
-        )
-        for slot in station.slots
+        ACTIVE_SLOT,
+        *(
+            FlashForgeSensorEntityDescription(
+                key=f"slot_{slot.slot_id}",
+                translation_key="slot",
+                translation_placeholders={"slot": str(slot.slot_id)},
+                value_fn=_slot_state(slot.slot_id),
+                attributes_fn=_slot_attributes(slot.slot_id),
+            )
+            for slot in station.slots
+        ),
     ]
 
 
@@ -377,20 +385,61 @@ async def async_setup_entry(
     entry: FlashForgeConfigEntry,
     async_add_entities: AddConfigEntryEntitiesCallback,
 ) -> None:
-    """Add the sensors this printer reports."""
+    """Add the sensors this printer reports; follow its station and tools."""
     coordinator = entry.runtime_data
     async_remove_entities(coordinator, Platform.SENSOR, DUPLICATES)
-    descriptions = [
-        *(description for description in SENSORS if description.exists_fn(coordinator)),
-        *slot_sensors(coordinator),
-        *tool_sensors(coordinator),
-    ]
     async_add_entities(
-        FlashForgeEndTimeSensor(coordinator, description)
-        if description.device_class is SensorDeviceClass.TIMESTAMP
-        else FlashForgeSensor(coordinator, description)
-        for description in descriptions
+        _sensor(coordinator, description)
+        for description in SENSORS
+        if description.exists_fn(coordinator)
     )
+    shown: set[str] = set()
+
+    @callback
+    def _async_follow_parts() -> None:
+        """Add the sensors of a part that appeared, remove those of one gone."""
+        parts = {
+            description.key: description
+            for description in (
+                *station_sensors(coordinator),
+                *tool_sensors(coordinator),
+            )
+        }
+        async_remove_entities(coordinator, Platform.SENSOR, shown - parts.keys())
+        if new := [part for key, part in parts.items() if key not in shown]:
+            async_add_entities(_sensor(coordinator, description) for description in new)
+        shown.clear()
+        shown.update(parts)
+
+    _async_follow_parts()
+    # Parts an earlier run registered that the printer no longer has.
+    async_remove_entities(
+        coordinator, Platform.SENSOR, _registered_parts(coordinator) - shown
+    )
+    entry.async_on_unload(coordinator.async_add_listener(_async_follow_parts))
+
+
+def _registered_parts(coordinator: FlashForgeCoordinator) -> set[str]:
+    """Return the keys of the part sensors registered for the printer."""
+    prefix = unique_id(coordinator, "")
+    registered = er.async_entries_for_config_entry(
+        er.async_get(coordinator.hass), coordinator.config_entry.entry_id
+    )
+    return {
+        key
+        for reg in registered
+        if reg.domain == Platform.SENSOR
+        and PART_KEY.fullmatch(key := reg.unique_id.removeprefix(prefix))
+    }
+
+
+def _sensor(
+    coordinator: FlashForgeCoordinator, description: FlashForgeSensorEntityDescription
+) -> FlashForgeSensor:
+    """Return the sensor for a description."""
+    if description.device_class is SensorDeviceClass.TIMESTAMP:
+        return FlashForgeEndTimeSensor(coordinator, description)
+    return FlashForgeSensor(coordinator, description)
 
 
 class FlashForgeSensor(FlashForgeEntity, SensorEntity):

@@ -12,10 +12,10 @@ from pytest_homeassistant_custom_component.common import snapshot_platform
 from syrupy.assertion import SnapshotAssertion
 
 from custom_components.flashforge.api import FlashForgePrinter
-from flashforge_emulator import Clock, Emulator, get_profile
+from flashforge_emulator import Clock, Emulator, Profile, get_profile
 
 from ..conftest import EmulatorFactory
-from .conftest import setup_platform
+from .conftest import entry_for, setup_platform
 
 PROFILES = {
     "5m_pro": "5m-pro",
@@ -130,3 +130,132 @@ async def test_material_slots(
             True,
         )
         assert (empty.state, empty.attributes["loaded"]) == ("empty", False)
+
+
+STATION = {"active_slot", "slot_1", "slot_2", "slot_3", "slot_4"}
+TOOLS = {
+    f"tool_{tool}_{kind}"
+    for tool in range(1, 5)
+    for kind in ("temperature", "target_temperature")
+}
+# A printer part whose sensors come and go with it: the model, the profile
+# flag that makes the printer report the part, and the part's sensors.
+PARTS = {
+    "station": ("ad5x", "has_material_station", STATION),
+    "tools": ("creator5", "has_tool_temperatures", TOOLS),
+}
+
+
+def registered(hass: HomeAssistant, emulator: Emulator, entry_id: str) -> set[str]:
+    """Return the keys of the printer's registered sensors."""
+    return {
+        reg.unique_id.removeprefix(f"{emulator.serial}_")
+        for reg in er.async_entries_for_config_entry(er.async_get(hass), entry_id)
+        if reg.domain == "sensor"
+    }
+
+
+def entity_ids(hass: HomeAssistant, emulator: Emulator, keys: set[str]) -> list[str]:
+    """Return the entity ids of the registered sensors among these keys."""
+    registry = er.async_get(hass)
+    return [
+        entity_id
+        for key in keys
+        if (
+            entity_id := registry.async_get_entity_id(
+                "sensor", "flashforge", f"{emulator.serial}_{key}"
+            )
+        )
+    ]
+
+
+def report(emulator: Emulator, flag: str, *, on: bool) -> None:
+    """Make the printer report a part from its next answer on, or stop."""
+    emulator.printer.profile = replace(emulator.printer.profile, **{flag: on})
+
+
+@pytest.mark.usefixtures("entity_registry_enabled_by_default")
+@pytest.mark.parametrize(("model", "flag", "part"), PARTS.values(), ids=PARTS)
+async def test_a_part_brings_and_takes_its_sensors(
+    hass: HomeAssistant,
+    emulator_factory: EmulatorFactory,
+    model: str,
+    flag: str,
+    part: set[str],
+) -> None:
+    """A station or tools that appear get sensors at the next poll; gone, they go."""
+    profile = replace(get_profile(model), **{flag: False})
+    async with emulator_factory(
+        profile, clock=Clock.manual(), command_seconds=0
+    ) as emulator:
+        entry = await setup_platform(hass, emulator, Platform.SENSOR)
+        coordinator = entry.runtime_data
+        others = registered(hass, emulator, entry.entry_id)
+        assert others.isdisjoint(part)
+
+        report(emulator, flag, on=True)
+        await coordinator.async_refresh()
+        await hass.async_block_till_done()
+        assert registered(hass, emulator, entry.entry_id) == others | part
+        shown = entity_ids(hass, emulator, part)
+        assert len(shown) == len(part)
+        assert all(hass.states.get(entity_id) for entity_id in shown)
+
+        report(emulator, flag, on=False)
+        await coordinator.async_refresh()
+        await hass.async_block_till_done()
+        assert registered(hass, emulator, entry.entry_id) == others
+        assert [hass.states.get(entity_id) for entity_id in shown] == [None] * len(part)
+        assert await hass.config_entries.async_unload(entry.entry_id)
+
+
+@pytest.mark.usefixtures("entity_registry_enabled_by_default")
+async def test_a_slot_that_goes_takes_its_sensor(
+    hass: HomeAssistant, emulator_factory: EmulatorFactory
+) -> None:
+    """Slots leaving the station take their sensors; the others stay."""
+    async with emulator_factory(
+        "ad5x", clock=Clock.manual(), command_seconds=0
+    ) as emulator:
+        entry = await setup_platform(hass, emulator, Platform.SENSOR)
+        before = registered(hass, emulator, entry.entry_id)
+        gone = entity_ids(hass, emulator, {"slot_3", "slot_4"})
+        kept = entity_ids(hass, emulator, {"slot_1", "slot_2"})
+
+        del emulator.printer.slots[2:]
+        await entry.runtime_data.async_refresh()
+        await hass.async_block_till_done()
+
+        assert registered(hass, emulator, entry.entry_id) == before - {
+            "slot_3",
+            "slot_4",
+        }
+        assert [hass.states.get(entity_id) for entity_id in gone] == [None, None]
+        assert all(hass.states.get(entity_id) for entity_id in kept)
+        assert await hass.config_entries.async_unload(entry.entry_id)
+
+
+@pytest.mark.parametrize(("model", "flag", "part"), PARTS.values(), ids=PARTS)
+async def test_a_part_gone_while_stopped_leaves_at_setup(
+    hass: HomeAssistant,
+    emulator_factory: EmulatorFactory,
+    entity_registry: er.EntityRegistry,
+    model: str,
+    flag: str,
+    part: set[str],
+) -> None:
+    """Sensors registered for a part the printer no longer has are removed."""
+    profile: Profile = replace(get_profile(model), **{flag: False})
+    async with emulator_factory(profile, command_seconds=0) as emulator:
+        entry = entry_for(emulator)
+        entry.add_to_hass(hass)
+        for key in part:
+            entity_registry.async_get_or_create(
+                "sensor", "flashforge", f"{emulator.serial}_{key}", config_entry=entry
+            )
+
+        assert await hass.config_entries.async_setup(entry.entry_id)
+        await hass.async_block_till_done()
+
+        assert registered(hass, emulator, entry.entry_id).isdisjoint(part)
+        assert await hass.config_entries.async_unload(entry.entry_id)
