@@ -41,7 +41,6 @@ if TYPE_CHECKING:
 DOMAIN = "flashforge"
 CONF_SERIAL_NUMBER = "serial_number"
 CONF_CHECK_CODE = "check_code"
-CONF_FAST_INTERVAL = "fast_interval"
 
 # Discovery must never leave loopback: with no targets it does not scan.
 os.environ["FLASHFORGE_DISCOVERY_TARGETS"] = ""
@@ -94,14 +93,11 @@ async def home_assistant(
             await hass.async_stop()
 
 
-def make_entry(
-    printer: PrinterAddress, fast_interval: int | None = None
-) -> ConfigEntry:
+def make_entry(printer: PrinterAddress) -> ConfigEntry:
     """Return a FlashForge config entry for an emulated printer."""
-    options = {} if fast_interval is None else {CONF_FAST_INTERVAL: fast_interval}
     return ConfigEntry(
         version=1,
-        minor_version=1,
+        minor_version=2,
         domain=DOMAIN,
         title=printer.name,
         data={
@@ -110,7 +106,7 @@ def make_entry(
             CONF_SERIAL_NUMBER: printer.serial,
             CONF_CHECK_CODE: printer.check_code,
         },
-        options=options,
+        options={},
         source="user",
         unique_id=printer.serial,
         discovery_keys=MappingProxyType({}),
@@ -118,11 +114,9 @@ def make_entry(
     )
 
 
-async def add_printer(
-    hass: HomeAssistant, printer: PrinterAddress, fast_interval: int | None = None
-) -> ConfigEntry:
+async def add_printer(hass: HomeAssistant, printer: PrinterAddress) -> ConfigEntry:
     """Add and set up a config entry for the printer; fail if it does not load."""
-    entry = make_entry(printer, fast_interval)
+    entry = make_entry(printer)
     await hass.config_entries.async_add(entry)
     if entry.state is not ConfigEntryState.LOADED:
         raise RuntimeError(f"{printer.serial} did not set up: {entry.state}")

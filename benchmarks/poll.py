@@ -132,13 +132,13 @@ async def run(settings: Settings) -> Section:
     """Measure an idle, then a printing printer."""
     # Imported here: the setup benchmark's process imports this module and
     # must import the integration itself, timed.
-    from custom_components.flashforge.const import DEFAULT_FAST_INTERVAL  # noqa: PLC0415
+    from custom_components.flashforge.const import FAST_INTERVAL  # noqa: PLC0415
     from custom_components.flashforge.coordinator import FlashForgeCoordinator  # noqa: PLC0415
 
     section = Section(TITLE, HOW)
     poll_period = MEASUREMENTS_PER_ROUND * settings.poll_gap
     async with (
-        Fleet(1, Pace(time_scale=DEFAULT_FAST_INTERVAL / poll_period)) as fleet,
+        Fleet(1, Pace(time_scale=FAST_INTERVAL.total_seconds() / poll_period)) as fleet,
         home_assistant() as hass,
     ):
         printer = fleet.printers[0]

@@ -16,7 +16,7 @@ from .settings import Settings
 TITLE = "4. Scale"
 HOW = """\
 All emulated printers run in one subprocess and print throughout; their
-entries are set up in one Home Assistant instance at the default intervals.
+entries are set up in one Home Assistant instance at the fixed intervals.
 Over a fixed period, the Home Assistant process's CPU time
 (`time.process_time`) divided by the wall time is its share of one core;
 the integration's share is that minus the share of the same instance over

@@ -12,7 +12,6 @@ class Settings:
     poll_gap: float
     command_samples: int
     change_samples: int
-    fast_interval: int
     upload_sizes_mb: tuple[int, ...]
     upload_rounds: int
     scale_printers: int
@@ -26,7 +25,6 @@ FULL = Settings(
     poll_gap=0.25,
     command_samples=10,
     change_samples=8,
-    fast_interval=5,  # the integration's default
     upload_sizes_mb=(100, 500),
     upload_rounds=2,
     scale_printers=50,
@@ -40,7 +38,6 @@ QUICK = Settings(
     poll_gap=0.05,
     command_samples=2,
     change_samples=2,
-    fast_interval=2,  # the smallest the options allow
     upload_sizes_mb=(10, 20),
     upload_rounds=1,
     scale_printers=5,

@@ -56,6 +56,16 @@ async def async_setup_entry(hass: HomeAssistant, entry: FlashForgeConfigEntry) -
     return True
 
 
+async def async_migrate_entry(
+    hass: HomeAssistant, entry: FlashForgeConfigEntry
+) -> bool:
+    """Bring an entry from an older version up to date."""
+    if entry.version == 1 and entry.minor_version < 2:
+        # The polling intervals are no longer options: 5 s and 30 s for all.
+        hass.config_entries.async_update_entry(entry, options={}, minor_version=2)
+    return True
+
+
 async def async_unload_entry(hass: HomeAssistant, entry: FlashForgeConfigEntry) -> bool:
     """Stop the printer's commands and uploads in flight, then unload the entities.
 

@@ -3,12 +3,8 @@
 from collections.abc import Callable, Mapping
 from typing import Any, override
 
-from homeassistant.config_entries import (
-    ConfigFlow,
-    ConfigFlowResult,
-    OptionsFlowWithReload,
-)
-from homeassistant.const import CONF_HOST, CONF_NAME, CONF_PORT, UnitOfTime
+from homeassistant.config_entries import ConfigFlow, ConfigFlowResult
+from homeassistant.const import CONF_HOST, CONF_NAME, CONF_PORT
 from homeassistant.core import callback
 from homeassistant.helpers.aiohttp_client import async_get_clientsession
 from homeassistant.helpers.selector import (
@@ -35,34 +31,13 @@ from .api import (
     PrinterDetail,
 )
 from .api.discovery import DiscoveredPrinter
-from .const import (
-    CONF_CHECK_CODE,
-    CONF_FAST_INTERVAL,
-    CONF_SERIAL_NUMBER,
-    CONF_SLOW_INTERVAL,
-    DEFAULT_FAST_INTERVAL,
-    DEFAULT_SLOW_INTERVAL,
-    DOMAIN,
-    LOGGER,
-    MAX_INTERVAL,
-    MIN_INTERVAL,
-)
-from .coordinator import FlashForgeConfigEntry
+from .const import CONF_CHECK_CODE, CONF_SERIAL_NUMBER, DOMAIN, LOGGER
 from .discovery import async_discover
 
 TEXT_SELECTOR = TextSelector()
 PASSWORD_SELECTOR = TextSelector(TextSelectorConfig(type=TextSelectorType.PASSWORD))
 PORT_SELECTOR = NumberSelector(
     NumberSelectorConfig(min=1, max=65535, step=1, mode=NumberSelectorMode.BOX)
-)
-INTERVAL_SELECTOR = NumberSelector(
-    NumberSelectorConfig(
-        min=MIN_INTERVAL,
-        max=MAX_INTERVAL,
-        step=1,
-        mode=NumberSelectorMode.BOX,
-        unit_of_measurement=UnitOfTime.SECONDS,
-    )
 )
 
 USER_SCHEMA = probatio.Schema(
@@ -95,21 +70,14 @@ class FlashForgeConfigFlow(ConfigFlow, domain=DOMAIN):
     """Add a FlashForge printer, or change how Home Assistant reaches one."""
 
     VERSION = 1
+    # 1.2 dropped the polling interval options.
+    MINOR_VERSION = 2
 
     def __init__(self) -> None:
         """Start with nothing typed or found."""
         self._user_input: dict[str, Any] = {}
         self._found: dict[str, DiscoveredPrinter] = {}
         self._discovered_name = ""
-
-    @staticmethod
-    @callback
-    @override
-    def async_get_options_flow(
-        config_entry: FlashForgeConfigEntry,
-    ) -> FlashForgeOptionsFlow:
-        """Return the polling options flow."""
-        return FlashForgeOptionsFlow()
 
     @override
     async def async_step_user(
@@ -368,42 +336,3 @@ class FlashForgeConfigFlow(ConfigFlow, domain=DOMAIN):
         if not at_host or serial_number in at_host:
             return None
         return min(at_host)
-
-
-class FlashForgeOptionsFlow(OptionsFlowWithReload):
-    """Set how often the printer is polled."""
-
-    async def async_step_init(
-        self, user_input: dict[str, Any] | None = None
-    ) -> ConfigFlowResult:
-        """Take the polling intervals, fast no longer than slow."""
-        errors: dict[str, str] = {}
-        if user_input is not None:
-            intervals = {
-                CONF_FAST_INTERVAL: int(user_input[CONF_FAST_INTERVAL]),
-                CONF_SLOW_INTERVAL: int(user_input[CONF_SLOW_INTERVAL]),
-            }
-            if intervals[CONF_FAST_INTERVAL] <= intervals[CONF_SLOW_INTERVAL]:
-                return self.async_create_entry(data=intervals)
-            errors["base"] = "fast_slower_than_slow"
-
-        current = {
-            CONF_FAST_INTERVAL: DEFAULT_FAST_INTERVAL,
-            CONF_SLOW_INTERVAL: DEFAULT_SLOW_INTERVAL,
-            **self.config_entry.options,
-            **(user_input or {}),
-        }
-        return self.async_show_form(
-            step_id="init",
-            data_schema=probatio.Schema(
-                {
-                    probatio.Required(
-                        CONF_FAST_INTERVAL, default=current[CONF_FAST_INTERVAL]
-                    ): INTERVAL_SELECTOR,
-                    probatio.Required(
-                        CONF_SLOW_INTERVAL, default=current[CONF_SLOW_INTERVAL]
-                    ): INTERVAL_SELECTOR,
-                }
-            ),
-            errors=errors,
-        )

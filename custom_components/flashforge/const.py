@@ -9,13 +9,11 @@ LOGGER = logging.getLogger(__package__)
 
 CONF_SERIAL_NUMBER: Final = "serial_number"
 CONF_CHECK_CODE: Final = "check_code"
-CONF_FAST_INTERVAL: Final = "fast_interval"
-CONF_SLOW_INTERVAL: Final = "slow_interval"
 
-DEFAULT_FAST_INTERVAL: Final = 5  # seconds, while the printer works
-DEFAULT_SLOW_INTERVAL: Final = 30  # seconds, while it idles
-MIN_INTERVAL: Final = 2
-MAX_INTERVAL: Final = 600
+# Polling is not an option (core's rule): who needs a fresher state asks for
+# one with homeassistant.update_entity.
+FAST_INTERVAL: Final = timedelta(seconds=5)  # while the printer works
+SLOW_INTERVAL: Final = timedelta(seconds=30)  # while it idles
 
 # How long a printer that worked may stay unreachable before a repair issue
 # asks the user to look at it (LAN-only mode off, a new address).

@@ -1,7 +1,6 @@
 """Coordinator that polls a FlashForge printer."""
 
 from collections.abc import Awaitable, Callable
-from datetime import timedelta
 
 from homeassistant.config_entries import ConfigEntry
 from homeassistant.const import CONF_HOST, CONF_PORT
@@ -28,13 +27,11 @@ from .api import (
 )
 from .const import (
     CONF_CHECK_CODE,
-    CONF_FAST_INTERVAL,
     CONF_SERIAL_NUMBER,
-    CONF_SLOW_INTERVAL,
-    DEFAULT_FAST_INTERVAL,
-    DEFAULT_SLOW_INTERVAL,
     DOMAIN,
+    FAST_INTERVAL,
     LOGGER,
+    SLOW_INTERVAL,
     UNREACHABLE_REPAIR_AFTER,
 )
 
@@ -75,20 +72,12 @@ class FlashForgeCoordinator(TimestampDataUpdateCoordinator[PrinterDetail]):
             name=config_entry.title,
             always_update=False,
         )
-        # Changing the options reloads the entry, so they are read once here.
-        options = config_entry.options
-        self.fast_interval = timedelta(
-            seconds=options.get(CONF_FAST_INTERVAL, DEFAULT_FAST_INTERVAL)
-        )
-        self.slow_interval = timedelta(
-            seconds=options.get(CONF_SLOW_INTERVAL, DEFAULT_SLOW_INTERVAL)
-        )
         self._adapt_interval(None)
 
     def _adapt_interval(self, detail: PrinterDetail | None) -> None:
         """Pick the interval for the printer's state."""
         busy = detail is not None and detail.status.working
-        self.update_interval = self.fast_interval if busy else self.slow_interval
+        self.update_interval = FAST_INTERVAL if busy else SLOW_INTERVAL
 
     async def _async_setup(self) -> None:
         """Read what the printer can control, once."""

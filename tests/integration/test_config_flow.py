@@ -1,7 +1,6 @@
 """Tests for the config flow, against the emulator over loopback."""
 
 from collections.abc import Generator
-from datetime import timedelta
 import socket
 from typing import Any
 from unittest.mock import AsyncMock, patch
@@ -14,7 +13,7 @@ from homeassistant.config_entries import (
 )
 from homeassistant.const import CONF_HOST, CONF_NAME, CONF_PORT
 from homeassistant.core import HomeAssistant
-from homeassistant.data_entry_flow import FlowResultType
+from homeassistant.data_entry_flow import FlowResultType, UnknownHandler
 from homeassistant.setup import async_setup_component
 import probatio
 import pytest
@@ -24,9 +23,7 @@ from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 from custom_components.flashforge import discovery
 from custom_components.flashforge.const import (
     CONF_CHECK_CODE,
-    CONF_FAST_INTERVAL,
     CONF_SERIAL_NUMBER,
-    CONF_SLOW_INTERVAL,
     DOMAIN,
 )
 from custom_components.flashforge.discovery import TARGETS_ENVIRONMENT_VARIABLE
@@ -161,6 +158,7 @@ async def test_user_creates_entry(
     assert result["data"] == entry_data(emulator)
     assert result["options"] == {}
     entry = result["result"]
+    assert (entry.version, entry.minor_version) == (1, 2)
     assert entry.unique_id == emulator.serial
     assert entry.data == entry_data(emulator)
     assert emulator.request_counts["/detail"] == 1
@@ -812,47 +810,10 @@ async def test_reconfigure_wrong_device(
 # Options
 
 
-async def test_options_flow(
-    hass: HomeAssistant, init_integration: MockConfigEntry, emulator: Emulator
+async def test_no_options(
+    hass: HomeAssistant, init_integration: MockConfigEntry
 ) -> None:
-    coordinator = init_integration.runtime_data
-    assert coordinator.update_interval == timedelta(seconds=30)
-
-    result = await hass.config_entries.options.async_init(init_integration.entry_id)
-    assert result["type"] is FlowResultType.FORM
-    assert result["step_id"] == "init"
-    form = fields(result)
-    assert list(form) == [CONF_FAST_INTERVAL, CONF_SLOW_INTERVAL]
-    assert form[CONF_FAST_INTERVAL].default() == 5
-    assert form[CONF_SLOW_INTERVAL].default() == 30
-
-    result = await hass.config_entries.options.async_configure(
-        result["flow_id"], {CONF_FAST_INTERVAL: 90, CONF_SLOW_INTERVAL: 60}
-    )
-    assert result["type"] is FlowResultType.FORM
-    assert result["errors"] == {"base": "fast_slower_than_slow"}
-    form = fields(result)
-    assert form[CONF_FAST_INTERVAL].default() == 90
-    assert form[CONF_SLOW_INTERVAL].default() == 60
-
-    result = await hass.config_entries.options.async_configure(
-        result["flow_id"], {CONF_FAST_INTERVAL: 10, CONF_SLOW_INTERVAL: 60}
-    )
-    await hass.async_block_till_done()
-
-    assert result["type"] is FlowResultType.CREATE_ENTRY
-    assert result["data"] == {CONF_FAST_INTERVAL: 10, CONF_SLOW_INTERVAL: 60}
-    assert init_integration.options == {CONF_FAST_INTERVAL: 10, CONF_SLOW_INTERVAL: 60}
-    assert type(init_integration.options[CONF_FAST_INTERVAL]) is int
-    # The entry reloads with the new intervals: idle, so the slow one.
-    coordinator = init_integration.runtime_data
-    assert init_integration.state is ConfigEntryState.LOADED
-    assert coordinator.fast_interval == timedelta(seconds=10)
-    assert coordinator.update_interval == timedelta(seconds=60)
-
-    # The form opens on the saved values.
-    result = await hass.config_entries.options.async_init(init_integration.entry_id)
-    form = fields(result)
-    assert form[CONF_FAST_INTERVAL].default() == 10
-    assert form[CONF_SLOW_INTERVAL].default() == 60
-    hass.config_entries.options.async_abort(result["flow_id"])
+    """Polling is not the user's to set: the entry offers no options."""
+    assert init_integration.supports_options is False
+    with pytest.raises(UnknownHandler):
+        await hass.config_entries.options.async_init(init_integration.entry_id)

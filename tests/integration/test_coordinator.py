@@ -19,7 +19,7 @@ from pytest_homeassistant_custom_component.common import (
 from custom_components.flashforge.api import FlashForgeCommandError, FlashForgePrinter
 from custom_components.flashforge.const import DOMAIN
 from custom_components.flashforge.coordinator import FlashForgeCoordinator
-from flashforge_emulator import Clock, Emulator, FaultKind, get_profile
+from flashforge_emulator import Clock, Emulator, FaultKind, Status, get_profile
 
 from .conftest import entry_for
 
@@ -85,7 +85,7 @@ async def test_a_state_change_shows_within_one_fast_interval(
     await tick(hass, freezer, 30)
     requests = emulator.request_counts["/detail"]
 
-    emulator.printer.status = "paused"
+    emulator.printer.status = Status.PAUSED
     await tick(hass, freezer, 5)
 
     assert coordinator.data.status == "paused"

@@ -1,6 +1,7 @@
 """Tests for setting up, unloading and removing a printer."""
 
 from collections.abc import Callable
+from datetime import timedelta
 
 from homeassistant.config_entries import SOURCE_REAUTH, ConfigEntryState
 from homeassistant.core import HomeAssistant
@@ -107,3 +108,29 @@ async def test_wrong_check_code_starts_reauth(
     flows = hass.config_entries.flow.async_progress_by_handler(DOMAIN)
     assert [flow["context"]["source"] for flow in flows] == [SOURCE_REAUTH]
     assert flows[0]["context"]["entry_id"] == config_entry.entry_id
+
+
+async def test_migration_drops_the_polling_options(
+    hass: HomeAssistant, emulator: Emulator
+) -> None:
+    """An entry from before 1.2 loses its interval options and polls at the defaults."""
+    current = entry_for(emulator)
+    entry = MockConfigEntry(
+        domain=DOMAIN,
+        title=current.title,
+        unique_id=current.unique_id,
+        data=current.data,
+        options={"fast_interval": 2, "slow_interval": 600},
+        version=1,
+        minor_version=1,
+    )
+    entry.add_to_hass(hass)
+
+    assert await hass.config_entries.async_setup(entry.entry_id)
+
+    assert entry.state is ConfigEntryState.LOADED
+    assert (entry.version, entry.minor_version) == (1, 2)
+    assert entry.options == {}
+    assert entry.data == current.data
+    assert entry.runtime_data.update_interval == timedelta(seconds=30)
+    assert await hass.config_entries.async_unload(entry.entry_id)
