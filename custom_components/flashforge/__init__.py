@@ -1,12 +1,13 @@
 """The FlashForge 3D printer integration."""
 
 from homeassistant.const import Platform
-from homeassistant.core import HomeAssistant
+from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
 from homeassistant.helpers import (
     config_validation as cv,
     device_registry as dr,
     issue_registry as ir,
 )
+from homeassistant.helpers.device_registry import DeviceInfo
 from homeassistant.helpers.typing import ConfigType
 
 from .const import DOMAIN
@@ -49,11 +50,33 @@ async def async_setup_entry(hass: HomeAssistant, entry: FlashForgeConfigEntry) -
     await coordinator.async_config_entry_first_refresh()
     entry.runtime_data = coordinator
 
-    dr.async_get(hass).async_get_or_create(
-        config_entry_id=entry.entry_id, **device_info(coordinator)
-    )
+    entry.async_on_unload(_async_keep_device_current(hass, coordinator))
     await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
     return True
+
+
+@callback
+def _async_keep_device_current(
+    hass: HomeAssistant, coordinator: FlashForgeCoordinator
+) -> CALLBACK_TYPE:
+    """Register the printer's device, and update it when the printer reports changes.
+
+    A firmware update, another name or model shows on the device at the next
+    poll; unchanged polls cost one comparison, not a registry update.
+    """
+    registry = dr.async_get(hass)
+    entry_id = coordinator.config_entry.entry_id
+    registered: DeviceInfo | None = None
+
+    @callback
+    def describe() -> None:
+        nonlocal registered
+        if (info := device_info(coordinator)) != registered:
+            registry.async_get_or_create(config_entry_id=entry_id, **info)
+            registered = info
+
+    describe()
+    return coordinator.async_add_listener(describe)
 
 
 async def async_migrate_entry(

@@ -26,14 +26,15 @@ from .helpers import flashforge_exception_handler
 
 
 def device_info(coordinator: FlashForgeCoordinator) -> DeviceInfo:
-    """Describe the printer as a device, identified by its serial number."""
+    """Describe the printer as it reports itself now, keyed by its serial number."""
     detail = coordinator.data
     serial = coordinator.printer.serial_number
     info = DeviceInfo(
         identifiers={(DOMAIN, serial)},
         manufacturer="FlashForge",
         model=MODEL_NAMES.get(detail.pid or -1, detail.name),
-        name=coordinator.config_entry.title,
+        # The name set on the printer's screen; the entry's title while it sends none.
+        name=detail.name or coordinator.config_entry.title,
         serial_number=serial,
         sw_version=detail.firmware_version,
     )

@@ -1,16 +1,21 @@
 """Tests for setting up, unloading and removing a printer."""
 
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import timedelta
+from typing import Any
 
 from homeassistant.config_entries import SOURCE_REAUTH, ConfigEntryState
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import device_registry as dr
 import pytest
-from pytest_homeassistant_custom_component.common import MockConfigEntry
+from pytest_homeassistant_custom_component.common import (
+    MockConfigEntry,
+    async_capture_events,
+)
 
 from custom_components.flashforge.const import DOMAIN
-from flashforge_emulator import Emulator, FaultKind
+from flashforge_emulator import Emulator, FaultKind, get_profile
 
 from .conftest import entry_for
 
@@ -61,6 +66,53 @@ async def test_device(
             (dr.CONNECTION_NETWORK_MAC, dr.format_mac(detail["macAddr"]))
         }
         assert await hass.config_entries.async_unload(entry.entry_id)
+
+
+FIVE_M = get_profile("5m")
+
+
+@pytest.mark.parametrize(
+    ("profile_changes", "name", "expected"),
+    [
+        ({"firmware_version": "3.3.0"}, None, {"sw_version": "3.3.0"}),
+        (
+            {"pid": FIVE_M.pid, "pid_wire": FIVE_M.pid_wire},
+            None,
+            {"model": "Adventurer 5M"},
+        ),
+        ({}, "Workshop", {"name": "Workshop"}),
+    ],
+    ids=["firmware", "model", "name"],
+)
+async def test_device_follows_the_printer(
+    hass: HomeAssistant,
+    device_registry: dr.DeviceRegistry,
+    init_integration: MockConfigEntry,
+    emulator: Emulator,
+    profile_changes: dict[str, Any],
+    name: str | None,
+    expected: dict[str, str],
+) -> None:
+    """A new firmware, model or name the printer reports reaches its device once."""
+    coordinator = init_integration.runtime_data
+    updates = async_capture_events(hass, dr.EVENT_DEVICE_REGISTRY_UPDATED)
+    printer = emulator.printer
+    printer.light_on = not printer.light_on
+    await coordinator.async_refresh()
+    assert updates == []
+
+    printer.profile = replace(printer.profile, **profile_changes)
+    if name is not None:
+        printer.name = name
+    await coordinator.async_refresh()
+    await coordinator.async_refresh()
+
+    device = device_registry.async_get_device_by_identifier(
+        (DOMAIN, emulator.serial), init_integration.entry_id
+    )
+    assert device is not None
+    assert {field: getattr(device, field) for field in expected} == expected
+    assert [set(update.data["changes"]) for update in updates] == [set(expected)]
 
 
 async def test_unreachable_printer_retries_setup(
