@@ -47,8 +47,9 @@ async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
 async def async_setup_entry(hass: HomeAssistant, entry: FlashForgeConfigEntry) -> bool:
     """Connect to the printer, register it as a device and set up its entities."""
     coordinator = FlashForgeCoordinator(hass, entry)
-    await coordinator.async_config_entry_first_refresh()
+    # Set before the first read: a retried setup's coordinator finds it there.
     entry.runtime_data = coordinator
+    await coordinator.async_config_entry_first_refresh()
 
     entry.async_on_unload(_async_keep_device_current(hass, coordinator))
     await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)

@@ -73,6 +73,18 @@ class FlashForgeCoordinator(TimestampDataUpdateCoordinator[PrinterDetail]):
             always_update=False,
         )
         self._adapt_interval(None)
+        # Until the first answer, the printer counts as missing since setup
+        # began: a setup that keeps retrying makes a new coordinator each
+        # time, and the entry keeps the last one while it has not loaded.
+        self._tried_since = dt_util.utcnow()
+        previous = getattr(config_entry, "runtime_data", None)
+        if (
+            isinstance(previous, FlashForgeCoordinator)
+            and previous.last_update_success_time is None
+            and (previous.printer.host, previous.printer.port)
+            == (self.printer.host, self.printer.port)
+        ):
+            self._tried_since = previous._tried_since  # noqa: SLF001
 
     def _adapt_interval(self, detail: PrinterDetail | None) -> None:
         """Pick the interval for the printer's state."""
@@ -147,11 +159,8 @@ class FlashForgeCoordinator(TimestampDataUpdateCoordinator[PrinterDetail]):
     @callback
     def _async_printer_missed(self) -> None:
         """Raise a repair issue once the printer has been away for long."""
-        last_seen = self.last_update_success_time
-        if (
-            last_seen is not None
-            and dt_util.utcnow() - last_seen >= UNREACHABLE_REPAIR_AFTER
-        ):
+        last_seen = self.last_update_success_time or self._tried_since
+        if dt_util.utcnow() - last_seen >= UNREACHABLE_REPAIR_AFTER:
             ir.async_create_issue(
                 self.hass,
                 DOMAIN,
@@ -168,7 +177,7 @@ class FlashForgeCoordinator(TimestampDataUpdateCoordinator[PrinterDetail]):
     @callback
     def _async_printer_reached(self) -> None:
         """Clear the unreachable repair issue once the printer answers again."""
-        if not self.last_update_success:
+        if not self.last_update_success or self.last_update_success_time is None:
             ir.async_delete_issue(
                 self.hass, DOMAIN, unreachable_issue_id(self.config_entry)
             )

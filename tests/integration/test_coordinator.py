@@ -8,6 +8,7 @@ from unittest.mock import patch
 
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.config_entries import SOURCE_REAUTH, ConfigEntryState
+from homeassistant.const import CONF_PORT
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import issue_registry as ir
 import pytest
@@ -22,6 +23,7 @@ from custom_components.flashforge.coordinator import FlashForgeCoordinator
 from flashforge_emulator import Clock, Emulator, FaultKind, Status, get_profile
 
 from .conftest import entry_for
+from .test_config_flow import closed_port
 
 
 async def tick(
@@ -219,6 +221,76 @@ async def test_long_unreachable_printer_raises_a_repair_issue(
     await emulator.come_back()
     await tick(hass, freezer, 30)
     assert issue_registry.async_get_issue(DOMAIN, issue_id) is None
+
+
+async def retry_setup_for(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory, minutes: int
+) -> None:
+    """Let the setup retries run for so many minutes, five at a time."""
+    for _ in range(minutes // 5):
+        await tick(hass, freezer, 5 * 60)
+
+
+async def test_printer_never_reached_raises_a_repair_issue(
+    hass: HomeAssistant,
+    config_entry: MockConfigEntry,
+    emulator: Emulator,
+    freezer: FrozenDateTimeFactory,
+    issue_registry: ir.IssueRegistry,
+) -> None:
+    """A printer off since Home Assistant started raises the issue after an hour."""
+    issue_id = f"unreachable_{config_entry.entry_id}"
+    await emulator.go_offline()
+    config_entry.add_to_hass(hass)
+    await hass.config_entries.async_setup(config_entry.entry_id)
+
+    await retry_setup_for(hass, freezer, 55)
+    assert config_entry.state is ConfigEntryState.SETUP_RETRY
+    assert issue_registry.async_get_issue(DOMAIN, issue_id) is None
+
+    # The retries back off to ten minutes apart.
+    await retry_setup_for(hass, freezer, 15)
+    issue = issue_registry.async_get_issue(DOMAIN, issue_id)
+    assert issue is not None
+    assert issue.translation_key == "printer_unreachable"
+    assert issue.translation_placeholders == {
+        "name": config_entry.title,
+        "host": emulator.host,
+    }
+
+    await emulator.come_back()
+    await retry_setup_for(hass, freezer, 10)
+    assert config_entry.state is ConfigEntryState.LOADED
+    assert issue_registry.async_get_issue(DOMAIN, issue_id) is None
+
+
+async def test_new_address_starts_the_hour_again(
+    hass: HomeAssistant,
+    config_entry: MockConfigEntry,
+    emulator: Emulator,
+    freezer: FrozenDateTimeFactory,
+    issue_registry: ir.IssueRegistry,
+) -> None:
+    """A printer moved to an address that does not answer yet gets its full hour."""
+    issue_id = f"unreachable_{config_entry.entry_id}"
+    await emulator.go_offline()
+    config_entry.add_to_hass(hass)
+    await hass.config_entries.async_setup(config_entry.entry_id)
+    await retry_setup_for(hass, freezer, 55)
+
+    port = closed_port()
+    hass.config_entries.async_update_entry(
+        config_entry, data={**config_entry.data, CONF_PORT: port}
+    )
+    await hass.config_entries.async_reload(config_entry.entry_id)
+    await retry_setup_for(hass, freezer, 15)
+    assert config_entry.state is ConfigEntryState.SETUP_RETRY
+    assert issue_registry.async_get_issue(DOMAIN, issue_id) is None
+
+    await retry_setup_for(hass, freezer, 55)
+    issue = issue_registry.async_get_issue(DOMAIN, issue_id)
+    assert issue is not None
+    assert config_entry.runtime_data.printer.port == port
 
 
 async def test_old_firmware_raises_a_repair_issue(
