@@ -6,11 +6,13 @@ from pathlib import Path
 from typing import Any
 
 from awesomeversion import AwesomeVersion
+from homeassistant.config_entries import ConfigFlow
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import entity_registry as er, selector
 import pytest
 import yaml
 
+from custom_components.flashforge.config_flow import FlashForgeConfigFlow
 from custom_components.flashforge.const import DOMAIN
 from custom_components.flashforge.discovery import TARGETS_ENVIRONMENT_VARIABLE
 from flashforge_emulator import PROFILES
@@ -157,6 +159,15 @@ def test_every_exception_and_issue_text_is_used() -> None:
     for section in ("exceptions", "issues"):
         unused = {key for key in STRINGS[section] if f'"{key}"' not in CODE}
         assert not unused, (section, unused)
+
+
+def test_options_texts_only_with_an_options_flow() -> None:
+    """The translations describe an options form only when the flow offers one."""
+    has_options_flow = (
+        FlashForgeConfigFlow.async_get_options_flow
+        is not ConfigFlow.async_get_options_flow
+    )
+    assert ("options" in STRINGS) == has_options_flow
 
 
 @pytest.fixture
