@@ -18,13 +18,22 @@ from homeassistant.core import HomeAssistant
 import pytest
 from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 
-from custom_components.flashforge import camera as camera_module
-from custom_components.flashforge.camera import MAX_RECONNECTS, MAX_SKIPPED_PARTS
+from custom_components.flashforge.api import relay as relay_module
+from custom_components.flashforge.api.mjpeg import MAX_SKIPPED_PARTS
+from custom_components.flashforge.api.relay import MAX_RECONNECTS
 
 from ..conftest import EmulatorFactory
+from ..fake_camera import (
+    JPEG,
+    FakeCamera,
+    Script,
+    fake_camera,
+    number_of,
+    numbered,
+    part,
+)
 from ..integration.conftest import setup_platform
 from ..integration.test_camera import camera_id, read_frames, stream_ends
-from .fake_camera import JPEG, FakeCamera, Script, fake_camera, part
 
 HTML = b"<!DOCTYPE html><html><body><form>login</form></body></html>"
 SCRIPT = b"<script>fetch('/api/')</script>"
@@ -35,14 +44,14 @@ MAX_LOOP_LAG = 1.0
 @pytest.fixture(autouse=True)
 def fast_reconnect() -> Iterator[None]:
     """Let the relay retry without the real back-off."""
-    with patch.object(camera_module, "RECONNECT_DELAY", 0.01):
+    with patch.object(relay_module, "RECONNECT_DELAY", 0.01):
         yield
 
 
 async def header_lines(connection: int) -> AsyncIterator[bytes]:
     """Send one frame on the first connection, then header lines without end."""
     if connection == 1:
-        yield part(JPEG) + b"\r\n"
+        yield part(JPEG)
     yield b"--b\r\nContent-Type: image/jpeg\r\n"
     while True:
         # Small writes, read in small pieces: the case that made parsing quadratic.
@@ -50,26 +59,21 @@ async def header_lines(connection: int) -> AsyncIterator[bytes]:
         await asyncio.sleep(0)
 
 
-def part_body(number: int) -> bytes:
-    """Return the numbered frame pages_and_frames sends."""
-    return JPEG[:-2] + number.to_bytes(4) + JPEG[-2:]
-
-
 async def pages_and_frames(connection: int) -> AsyncIterator[bytes]:
     """Send pages and scripts as parts between numbered frames, without end."""
     number = 0
     while True:
         number += 1
-        yield part(HTML, "text/html") + b"\r\n"
-        yield part(part_body(number)) + b"\r\n"
-        yield part(SCRIPT, "image/jpeg") + b"\r\n"
+        yield part(HTML, "text/html")
+        yield part(numbered(number))
+        yield part(SCRIPT, "image/jpeg")
         await asyncio.sleep(0.01)
 
 
 async def pages_only(connection: int) -> AsyncIterator[bytes]:
     """Send nothing but pages, as fast as they are taken."""
     while True:
-        yield part(HTML, "image/jpeg") + b"\r\n"
+        yield part(HTML, "image/jpeg")
         await asyncio.sleep(0)
 
 
@@ -147,13 +151,13 @@ async def test_only_jpeg_parts_reach_viewers(
         response = await client.get(f"/api/camera_proxy/{entity_id}")
         assert response.status == 200
         assert response.content_type == "image/jpeg"
-        assert await response.read() == part_body(1)
+        assert await response.read() == numbered(1)
 
         response = await client.get(f"/api/camera_proxy_stream/{entity_id}")
         assert response.status == 200
         frames = await read_frames(response, 5)
-        numbers = [int.from_bytes(frame[-6:-2]) for frame in frames]
-        assert frames == [part_body(number) for number in numbers]
+        numbers = [number_of(frame) for frame in frames]
+        assert frames == [numbered(number) for number in numbers]
         assert numbers == sorted(set(numbers))
         image = await async_get_image(hass, entity_id)
         assert image.content.startswith(JPEG[:4])

@@ -29,7 +29,7 @@ from pytest_homeassistant_custom_component.common import (
 )
 from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 
-from custom_components.flashforge import camera as camera_module
+from custom_components.flashforge.api import relay as relay_module
 from custom_components.flashforge.const import DOMAIN
 from custom_components.flashforge.coordinator import FlashForgeCoordinator
 from flashforge_emulator import Emulator, FaultKind, Status
@@ -544,7 +544,7 @@ async def test_camera_drops_and_returns(
     response = await client.get(f"/api/camera_proxy_stream/{camera}")
     assert b"\xff\xd8" in await read_frame(response)
 
-    with patch.object(camera_module, "RECONNECT_DELAY", 0.01):
+    with patch.object(relay_module, "RECONNECT_DELAY", 0.01):
         await emulator.go_offline()
         async with asyncio.timeout(20):
             with contextlib.suppress(aiohttp.ClientError):

@@ -5,7 +5,7 @@ request (today the HTTP API on port 8898), and does what takes more than one
 request or knowledge of the printer's state, so that no caller has to.
 """
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import aiohttp
@@ -16,6 +16,7 @@ from .errors import FlashForgeNotFoundError, FlashForgeResponseError
 from .http import DEFAULT_PORT, FlashForgeHttpClient
 from .models import MaterialMapping, PrinterDetail, PrinterFile, ProductInfo
 from .preview import Preview, image_type, is_image_type
+from .relay import MjpegRelay, StartTask
 from .upload import ProgressCallback, UploadSource
 
 
@@ -41,6 +42,7 @@ class FlashForgePrinter(AsyncClosing):
             session=session,
             request_timeout=request_timeout,
         )
+        self._session = session
         self.last_detail: PrinterDetail | None = None
         # False once /gcodeThumb proved missing and the job's URL served (AD5X).
         self._gcode_thumb = True
@@ -249,6 +251,17 @@ class FlashForgePrinter(AsyncClosing):
     ) -> None:
         """Set target temperatures (°C); 0 turns a heater off, others stay."""
         await self._http.set_temperatures(nozzle=nozzle, bed=bed, chamber=chamber)
+
+    # Camera
+
+    def camera_relay(
+        self, url: Callable[[], str | None], start_task: StartTask, *, name: str
+    ) -> MjpegRelay:
+        """Return a relay sharing the camera stream at ``url()`` among viewers.
+
+        It uses the printer's session, or its own if none was given.
+        """
+        return MjpegRelay(self._session, url, start_task, name=name)
 
     async def _known_detail(self) -> PrinterDetail:
         """Return the state last read, reading it if it never was."""

@@ -13,12 +13,28 @@ type Script = Callable[[int], AsyncIterator[bytes]]
 """Given the connection's number (1 for the first), yield the bytes to send."""
 
 
-def part(body: bytes, content_type: str = "image/jpeg") -> bytes:
-    """Return one part of the stream, with its length."""
-    return (
-        f"--{BOUNDARY}\r\nContent-Type: {content_type}\r\n"
-        f"Content-Length: {len(body)}\r\n\r\n"
-    ).encode() + body
+def part(
+    body: bytes,
+    content_type: str = "image/jpeg",
+    *,
+    length: bool = True,
+    delimiter: bytes = b"--" + BOUNDARY.encode(),
+) -> bytes:
+    """Return one part of a stream, with its length unless told otherwise."""
+    head = f"Content-Type: {content_type}\r\n"
+    if length:
+        head += f"Content-Length: {len(body)}\r\n"
+    return delimiter + b"\r\n" + head.encode() + b"\r\n" + body + b"\r\n"
+
+
+def numbered(number: int) -> bytes:
+    """Return a JPEG that carries a number, to tell frames apart."""
+    return JPEG[:-2] + number.to_bytes(4) + JPEG[-2:]
+
+
+def number_of(frame: bytes) -> int:
+    """Return the number a frame made by numbered() carries."""
+    return int.from_bytes(frame[-6:-2])
 
 
 class FakeCamera:
@@ -30,6 +46,17 @@ class FakeCamera:
         self.connections = 0
         self.port = 0
         self._runner: web.AppRunner | None = None
+
+    @property
+    def url(self) -> str:
+        """Return the stream's address."""
+        return f"http://127.0.0.1:{self.port}/"
+
+    @property
+    def open_connections(self) -> int:
+        """Return how many clients are connected now."""
+        server = None if self._runner is None else self._runner.server
+        return 0 if server is None else len(server.connections)
 
     async def _handle(self, request: web.Request) -> web.StreamResponse:
         """Stream the script's bytes until it ends or the client hangs up."""
