@@ -3,8 +3,10 @@
 import asyncio
 from collections.abc import Awaitable, Callable
 import hashlib
+import logging
 import os
 from pathlib import Path
+import re
 import tracemalloc
 
 import pytest
@@ -20,6 +22,7 @@ from custom_components.flashforge.api import (
     FlashForgeHttpClient,
     MachineStatus,
     MaterialMapping,
+    ProgressLog,
     UploadSource,
     validate_file_name,
 )
@@ -486,3 +489,35 @@ async def test_large_upload_keeps_memory_flat(
     print(f"upload of 200 MB: peak heap growth {growth / 2**20:.1f} MB")
     assert growth < 32 * 1024 * 1024
     assert emulator.files["large.gcode"].sha256 == digest
+
+
+@pytest.mark.parametrize(
+    ("chunks", "logged"),
+    [
+        # Small chunks: once per tenth, however many chunks each tenth takes.
+        ([*range(0, 1001, 7), 1000], list(range(10, 101, 10))),
+        # A big chunk crossing several tenths is logged once.
+        ([50, 350, 990, 1000], [35, 99, 100]),
+        ([1000], [100]),
+        # An empty file is sent at once.
+        ([0], [100]),
+    ],
+    ids=["small chunks", "big chunks", "one chunk", "empty"],
+)
+def test_progress_is_logged_in_tenths(
+    caplog: pytest.LogCaptureFixture, chunks: list[int], logged: list[int]
+) -> None:
+    """Upload progress is logged at debug level once per tenth of the file."""
+    total = 0 if chunks == [0] else 1000
+    progress = ProgressLog(logging.getLogger("test.progress"), "Sending %s", "part")
+    with caplog.at_level(logging.DEBUG, logger="test.progress"):
+        for sent in chunks:
+            progress(sent, total)
+
+    percents = [
+        re.fullmatch(r"Sending part: (\d+)% \(.*", message)
+        for message in caplog.messages
+    ]
+    assert [int(match[1]) for match in percents if match] == logged
+    assert len(caplog.messages) == len(logged)
+    assert caplog.messages[-1].endswith(f"({chunks[-1]} of {total} bytes)")

@@ -45,25 +45,99 @@ class FlashForgeNotFoundError(FlashForgeCommandError):
     """The printer does not know the requested file (code 4)."""
 
 
+class FlashForgeProblemError(FlashForgeError):
+    """A request refused before anything was sent, saying why as plain data.
+
+    ``problem`` names what is wrong (its value is a stable identifier, fit to
+    look a message up by); ``placeholders`` hold the values the message needs.
+    """
+
+    # Whether the caller's input is at fault, rather than the printer's state.
+    invalid_input = True
+
+    def __init__(self, message: str, problem: StrEnum, **placeholders: str) -> None:
+        """Keep the problem and the values that explain it."""
+        super().__init__(message)
+        self.problem = problem
+        self.placeholders = placeholders
+
+
 class FileProblem(StrEnum):
-    """Why a local file cannot be sent."""
+    """Why a local file cannot be sent, or a name cannot be stored."""
 
-    NOT_FOUND = "not_found"
+    NOT_FOUND = "file_not_found"
     NOT_A_FILE = "not_a_file"
-    UNREADABLE = "unreadable"
-    INVALID_NAME = "invalid_name"
-    NAME_TOO_LONG = "name_too_long"
+    UNREADABLE = "cannot_read_file"
+    NOT_ALLOWED = "path_not_allowed"
+    UNSUPPORTED_TYPE = "unsupported_file_type"
+    EMPTY = "file_empty"
+    INVALID_NAME = "invalid_file_name"
+    NAME_TOO_LONG = "file_name_too_long"
+    EXTENSION_CHANGED = "file_name_extension"
 
 
-class FlashForgeFileError(FlashForgeError):
+class FlashForgeFileError(FlashForgeProblemError):
     """A local file cannot be sent: a bad name, or unreadable."""
 
     def __init__(
-        self, message: str, problem: FileProblem = FileProblem.UNREADABLE
+        self,
+        message: str,
+        problem: FileProblem = FileProblem.UNREADABLE,
+        **placeholders: str,
     ) -> None:
         """Keep what is wrong with the file, for callers that explain it."""
-        super().__init__(message)
-        self.problem = problem
+        super().__init__(message, problem, **placeholders)
+        self.problem: FileProblem = problem
+
+
+class MappingProblem(StrEnum):
+    """Why a file's tools cannot be mapped to the material station's slots."""
+
+    NO_MATERIAL_STATION = "no_material_station"
+    TOOLS_UNKNOWN = "file_tools_unknown"
+    DUPLICATE_TOOL = "duplicate_tool"
+    UNKNOWN_TOOL = "unknown_tool"
+    TOOL_NOT_MAPPED = "tool_not_mapped"
+    SLOT_NOT_FOUND = "slot_not_found"
+    SLOT_EMPTY = "slot_empty"
+    NO_MATCHING_SLOT = "no_matching_slot"
+
+
+class FlashForgeMappingError(FlashForgeProblemError):
+    """Material mappings that do not fit the file or the material station."""
+
+    def __init__(self, problem: MappingProblem, **placeholders: str) -> None:
+        """Keep the problem and the tool, slot or material it is about."""
+        details = ", ".join(f"{key} {value}" for key, value in placeholders.items())
+        super().__init__(
+            f"Cannot map the materials: {problem}{f' ({details})' if details else ''}",
+            problem,
+            **placeholders,
+        )
+        self.problem: MappingProblem = problem
+
+
+class JobProblem(StrEnum):
+    """Why a printer cannot start a job now."""
+
+    ALREADY_PRINTING = "already_printing"
+    NOT_CLEARED = "platform_not_cleared"
+    NOT_READY = "printer_not_ready"
+
+
+class FlashForgeNotReadyError(FlashForgeProblemError):
+    """The printer cannot start a job in its current state."""
+
+    invalid_input = False
+
+    def __init__(self, problem: JobProblem, *, status: str) -> None:
+        """Keep the problem and the state the printer reported."""
+        super().__init__(
+            f"The printer cannot start a job: {problem} (state {status})",
+            problem,
+            status=status,
+        )
+        self.problem: JobProblem = problem
 
 
 class FlashForgeClosedError(FlashForgeError):

@@ -2,6 +2,7 @@
 
 from collections.abc import Callable
 import errno
+import logging
 import os
 from pathlib import Path
 import stat
@@ -26,15 +27,41 @@ _OPEN_FLAGS: Final = (
     os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC | os.O_NOCTTY
 )
 
+# Upload progress is logged each time another tenth of the file has gone out.
+_PROGRESS_STEPS: Final = 10
+
 # Where Linux shows the path of an open descriptor.
 _PROC_FD: Final = Path("/proc/self/fd")
+
+
+class ProgressLog:
+    """A progress callback that logs how far an upload got, once per tenth.
+
+    A big chunk may cross several tenths: it is logged once.
+    """
+
+    def __init__(self, logger: logging.Logger, message: str, *args: object) -> None:
+        """Log to ``logger`` at debug level: ``message % args``, then the progress."""
+        self._logger = logger
+        self._message = f"{message}: %d%% (%d of %d bytes)"
+        self._args = args
+        self._logged_steps = 0
+
+    def __call__(self, sent: int, total: int) -> None:
+        """Log when another tenth has gone out."""
+        steps = sent * _PROGRESS_STEPS // total if total else _PROGRESS_STEPS
+        if steps <= self._logged_steps:
+            return
+        self._logged_steps = steps
+        percent = sent * 100 // total if total else 100
+        self._logger.debug(self._message, *self._args, percent, sent, total)
 
 
 def validate_file_name(name: str) -> str:
     """Return the name, or raise if the printer could not store it safely."""
     if not name or name in {".", ".."} or name != name.strip():
         raise FlashForgeFileError(
-            f"Invalid file name {name!r}", FileProblem.INVALID_NAME
+            f"Invalid file name {name!r}", FileProblem.INVALID_NAME, file_name=name
         )
     if any(
         char in _FORBIDDEN_NAME_CHARACTERS or not char.isprintable() for char in name
@@ -42,12 +69,15 @@ def validate_file_name(name: str) -> str:
         raise FlashForgeFileError(
             f"Invalid file name {name!r}: no quotes, path separators or control characters",
             FileProblem.INVALID_NAME,
+            file_name=name,
         )
     # Printable characters encode; surrogates are not printable.
-    if len(name.encode()) > MAX_FILE_NAME_BYTES:
+    if (length := len(name.encode())) > MAX_FILE_NAME_BYTES:
         raise FlashForgeFileError(
             f"The file name is longer than {MAX_FILE_NAME_BYTES} bytes",
             FileProblem.NAME_TOO_LONG,
+            length=str(length),
+            max_length=str(MAX_FILE_NAME_BYTES),
         )
     return name
 
