@@ -5,13 +5,10 @@ from collections.abc import Awaitable, Callable
 from homeassistant.config_entries import ConfigEntry
 from homeassistant.const import CONF_HOST, CONF_PORT
 from homeassistant.core import HomeAssistant, callback
-from homeassistant.exceptions import ConfigEntryAuthFailed, HomeAssistantError
+from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers import issue_registry as ir
 from homeassistant.helpers.aiohttp_client import async_get_clientsession
-from homeassistant.helpers.update_coordinator import (
-    TimestampDataUpdateCoordinator,
-    UpdateFailed,
-)
+from homeassistant.helpers.update_coordinator import TimestampDataUpdateCoordinator
 from homeassistant.util import dt as dt_util
 
 from .api import (
@@ -21,7 +18,6 @@ from .api import (
     FlashForgeConnectionError,
     FlashForgeError,
     FlashForgePrinter,
-    FlashForgeResponseError,
     PrinterDetail,
     ProductInfo,
 )
@@ -34,6 +30,7 @@ from .const import (
     SLOW_INTERVAL,
     UNREACHABLE_REPAIR_AFTER,
 )
+from .errors import Task, translated_error
 
 type FlashForgeConfigEntry = ConfigEntry[FlashForgeCoordinator]
 
@@ -114,26 +111,9 @@ class FlashForgeCoordinator(TimestampDataUpdateCoordinator[PrinterDetail]):
     @callback
     def _async_failure(self, err: FlashForgeError) -> HomeAssistantError:
         """Return Home Assistant's error for a failed request; note a missed printer."""
-        if isinstance(err, FlashForgeAuthenticationError):
-            return ConfigEntryAuthFailed(
-                translation_domain=DOMAIN, translation_key="invalid_auth"
-            )
         if isinstance(err, FlashForgeConnectionError):
             self._async_printer_missed()
-            return UpdateFailed(
-                translation_domain=DOMAIN,
-                translation_key="cannot_connect",
-                translation_placeholders={"host": self.printer.host},
-            )
-        return UpdateFailed(
-            translation_domain=DOMAIN,
-            translation_key=(
-                "invalid_response"
-                if isinstance(err, FlashForgeResponseError)
-                else "update_failed"
-            ),
-            translation_placeholders={"error": str(err)},
-        )
+        return translated_error(err, Task.POLL, host=self.printer.host)
 
     @callback
     def async_request_failed(self, err: FlashForgeError) -> bool:

@@ -1,61 +1,25 @@
-"""Run commands on the printer and turn their failures into errors Home Assistant shows."""
+"""Run commands and reads on the printer, raising the errors Home Assistant shows."""
 
-from collections.abc import Awaitable, Callable, Coroutine
+import asyncio
+from collections.abc import Awaitable, Callable, Coroutine, Sequence
 from typing import TYPE_CHECKING, Any, Concatenate
 
-from homeassistant.exceptions import HomeAssistantError
-
-from .api import (
-    FlashForgeAuthenticationError,
-    FlashForgeBusyError,
-    FlashForgeClosedError,
-    FlashForgeCommandError,
-    FlashForgeConnectionError,
-    FlashForgeError,
-)
-from .const import DOMAIN
+from .api import FlashForgeError
+from .const import LOGGER
 from .coordinator import FlashForgeCoordinator
+from .errors import Task, translated_error
 
 if TYPE_CHECKING:
     # Only a bound, read lazily: entity.py's toggle entity uses this module.
     from .entity import FlashForgeEntity
 
 
-def command_error(err: FlashForgeError) -> HomeAssistantError:
-    """Return the translated error for a command the printer did not carry out."""
-    if isinstance(err, FlashForgeBusyError):
-        return HomeAssistantError(
-            translation_domain=DOMAIN, translation_key="printer_busy"
-        )
-    if isinstance(err, FlashForgeCommandError):
-        return HomeAssistantError(
-            translation_domain=DOMAIN,
-            translation_key="command_refused",
-            translation_placeholders={"message": err.message or str(err.code)},
-        )
-    if isinstance(err, FlashForgeAuthenticationError):
-        return HomeAssistantError(
-            translation_domain=DOMAIN, translation_key="invalid_auth"
-        )
-    if isinstance(err, FlashForgeConnectionError):
-        return HomeAssistantError(
-            translation_domain=DOMAIN, translation_key="command_cannot_connect"
-        )
-    if isinstance(err, FlashForgeClosedError):
-        return HomeAssistantError(
-            translation_domain=DOMAIN, translation_key="entry_unloaded"
-        )
-    return HomeAssistantError(
-        translation_domain=DOMAIN,
-        translation_key="command_failed",
-        translation_placeholders={"error": str(err)},
-    )
-
-
 async def async_run_command[T](
     coordinator: FlashForgeCoordinator,
     command: Awaitable[T],
-    error: Callable[[FlashForgeError], HomeAssistantError] = command_error,
+    task: Task = Task.COMMAND,
+    /,
+    **context: str,
 ) -> T:
     """Run a command, then read the printer; raise a translated error on failure.
 
@@ -63,15 +27,46 @@ async def async_run_command[T](
     waiting for the next poll. It is skipped when the failure already tells:
     a printer that did not answer, or refused the check code, would only do
     so again, so the user waits once and is asked for the check code once.
+    ``context`` is what the messages may quote (see ``translated_error``).
     """
     try:
         result = await command
     except FlashForgeError as err:
         if not coordinator.async_request_failed(err):
             await coordinator.async_refresh()
-        raise error(err) from err
+        raise translated_error(err, task, **context) from err
     await coordinator.async_refresh()
     return result
+
+
+async def async_read[T](
+    coordinator: FlashForgeCoordinator, read: Awaitable[T], /, **context: str
+) -> T:
+    """Run a read an action needs; raise a translated error on failure.
+
+    A failure that tells the printer's state counts as the poll's result.
+    """
+    try:
+        return await read
+    except FlashForgeError as err:
+        coordinator.async_request_failed(err)
+        raise translated_error(err, Task.READ, **context) from err
+
+
+async def async_gather_all[T](jobs: Sequence[Awaitable[T]]) -> list[T]:
+    """Run the jobs together (one per printer); once all ended, raise the first failure.
+
+    Waiting for all keeps one printer's failure from abandoning another's
+    upload halfway; failures after the first are logged, as only one can be
+    raised.
+    """
+    results = await asyncio.gather(*jobs, return_exceptions=True)
+    failures = [result for result in results if isinstance(result, BaseException)]
+    for failure in failures[1:]:
+        LOGGER.error("A printer also failed: %s", failure)
+    if failures:
+        raise failures[0]
+    return [result for result in results if not isinstance(result, BaseException)]
 
 
 def flashforge_exception_handler[EntityT: FlashForgeEntity, **P](

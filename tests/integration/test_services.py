@@ -2,6 +2,7 @@
 
 import asyncio
 from collections.abc import AsyncIterator, Callable, Iterator
+from dataclasses import dataclass, field
 import errno
 import hashlib
 import logging
@@ -25,7 +26,6 @@ from syrupy.assertion import SnapshotAssertion
 
 from custom_components.flashforge.api import MachineStatus
 from custom_components.flashforge.const import DOMAIN
-from custom_components.flashforge.services import _color_distance, _UploadProgress
 from flashforge_emulator import Clock, Emulator, FaultKind, Status
 
 from ..conftest import EmulatorFactory
@@ -35,6 +35,7 @@ ONE_TOOL_PLA = "; filament_type = PLA\n; filament_colour = #FFFFFF\n"
 TWO_TOOLS = "; filament_type = PLA;PLA\n; filament_colour = #161616;#FFFFFF\n"
 GREEN_PETG = "; filament_type = PETG\n; filament_colour = #0ACC38\n"
 BLUE_ABS = "; filament_type = ABS\n; filament_colour = #2750E0\n"
+PLA_AND_ABS = "; filament_type = PLA;ABS\n; filament_colour = #FFFFFF;#2750E0\n"
 
 
 @pytest.fixture(autouse=True)
@@ -85,6 +86,17 @@ async def add_printer(hass: HomeAssistant, emulator: Emulator) -> str:
     return device.id
 
 
+async def unload_all(hass: HomeAssistant) -> None:
+    """Unload every printer before its emulator stops."""
+    for entry in hass.config_entries.async_entries(DOMAIN):
+        assert await hass.config_entries.async_unload(entry.entry_id)
+
+
+def printer_client(hass: HomeAssistant, index: int = 0) -> Any:
+    """Return the library's printer of a set-up entry."""
+    return hass.config_entries.async_entries(DOMAIN)[index].runtime_data.printer
+
+
 @pytest.fixture
 async def printer(
     emulator_factory: EmulatorFactory,
@@ -115,6 +127,12 @@ async def ad5x_id(hass: HomeAssistant, ad5x: Emulator) -> str:
     return await add_printer(hass, ad5x)
 
 
+@pytest.fixture
+def models(printer: Emulator, ad5x: Emulator) -> dict[str, Emulator]:
+    """Return both emulated printers by model, for tables that name one."""
+    return {"5m-pro": printer, "ad5x": ad5x}
+
+
 async def call(
     hass: HomeAssistant, service: str, data: dict[str, Any], **kwargs: Any
 ) -> Any:
@@ -122,6 +140,14 @@ async def call(
     return await hass.services.async_call(
         DOMAIN, service, data, blocking=True, **kwargs
     )
+
+
+def job_mappings(emulator: Emulator) -> list[tuple[int, int]]:
+    """Return the (tool, slot) pairs of the running job."""
+    job = emulator.printer.job
+    assert job is not None
+    assert job.use_matl_station
+    return [(m["toolId"], m["slotId"]) for m in job.mappings]
 
 
 # Registration
@@ -140,6 +166,25 @@ async def test_actions_are_described(hass: HomeAssistant, device_id: str) -> Non
         "leveling_before_print",
         "material_mappings",
     }
+
+
+@pytest.mark.parametrize(
+    "mappings", ["closest", [{"tool_id": 0}], [{"tool_id": -1, "slot_id": 1}]]
+)
+async def test_schema_refuses_bad_mappings(
+    hass: HomeAssistant, ad5x_id: str, mappings: Any
+) -> None:
+    """Mappings are auto or a list of tool and slot numbers."""
+    with pytest.raises(Exception, match="material_mappings"):
+        await call(
+            hass,
+            "print_file",
+            {
+                "device_id": ad5x_id,
+                "file_name": "Cube_PLA.gcode",
+                "material_mappings": mappings,
+            },
+        )
 
 
 # upload_file
@@ -269,6 +314,456 @@ async def test_upload_while_printing_without_print_now(
 
     assert "next.gcode" in printer.files
     assert printer.printer.job.file_name == "Calibration_Cube.gcode"
+
+
+@pytest.mark.parametrize(
+    ("header", "expected"),
+    [
+        (ONE_TOOL_PLA, [(0, 1)]),
+        (GREEN_PETG, [(0, 3)]),
+        (TWO_TOOLS, [(0, 2), (1, 1)]),
+        # The file's names and colours are read as the slicer wrote them.
+        ("; filament_type = pla\n", [(0, 1)]),
+    ],
+)
+async def test_upload_and_print_on_ad5x(
+    hass: HomeAssistant,
+    *,
+    ad5x: Emulator,
+    ad5x_id: str,
+    media: Path,
+    header: str,
+    expected: list[tuple[int, int]],
+) -> None:
+    """An upload that prints maps the local file's materials to the station."""
+    write(media, "part.gcode", gcode(header))
+
+    await call(
+        hass,
+        "upload_file",
+        {
+            "device_id": ad5x_id,
+            "file_path": str(media / "part.gcode"),
+            "print_now": True,
+        },
+    )
+
+    assert job_mappings(ad5x) == expected
+
+
+async def test_upload_3mf_on_ad5x(
+    hass: HomeAssistant, ad5x: Emulator, ad5x_id: str, media: Path
+) -> None:
+    """A sliced 3MF is mapped from its slice info."""
+    seeded = ad5x.files["Fish_PETG.3mf"].path.read_bytes()
+    write(media, "fish.3mf", seeded)
+
+    await call(
+        hass,
+        "upload_file",
+        {
+            "device_id": ad5x_id,
+            "file_path": str(media / "fish.3mf"),
+            "print_now": True,
+            "material_mappings": "auto",
+        },
+    )
+
+    assert ad5x.files["fish.3mf"].sha256 == sha256(seeded)
+    assert job_mappings(ad5x) == [(0, 3)]
+
+
+async def test_upload_without_print_ignores_station(
+    hass: HomeAssistant, ad5x: Emulator, ad5x_id: str, media: Path
+) -> None:
+    """Storing a file on an AD5X needs no mapping, even when no slot fits."""
+    write(media, "part.gcode", gcode(BLUE_ABS))
+
+    await call(
+        hass,
+        "upload_file",
+        {"device_id": ad5x_id, "file_path": str(media / "part.gcode")},
+    )
+
+    assert "part.gcode" in ad5x.files
+    assert ad5x.printer.job is None
+
+
+# print_file
+
+
+@pytest.mark.parametrize(
+    ("model", "file_name", "data", "station", "expected"),
+    [
+        ("5m-pro", "Calibration_Cube.gcode", {}, False, []),
+        ("5m-pro", "Calibration_Cube.gcode", {"material_mappings": "auto"}, False, []),
+        ("5m-pro", "Calibration_Cube.gcode", {"material_mappings": []}, False, []),
+        ("ad5x", "Cube_PLA.gcode", {}, True, [(0, 1)]),
+        (
+            "ad5x",
+            "Keychain_2Color.gcode",
+            {"material_mappings": "auto"},
+            True,
+            [(0, 1), (1, 2)],
+        ),
+        (
+            "ad5x",
+            "Keychain_2Color.gcode",
+            {"material_mappings": "AUTO"},
+            True,
+            [(0, 1), (1, 2)],
+        ),
+        ("ad5x", "Fish_PETG.3mf", {}, True, [(0, 3)]),
+        (
+            "ad5x",
+            "Keychain_2Color.gcode",
+            {
+                "material_mappings": [
+                    {"tool_id": 1, "slot_id": 1},
+                    {"tool_id": 0, "slot_id": 2},
+                ]
+            },
+            True,
+            [(0, 2), (1, 1)],
+        ),
+        # An empty list prints without the station.
+        ("ad5x", "Cube_PLA.gcode", {"material_mappings": []}, False, []),
+        ("ad5x", "Cube_PLA.gcode", {"leveling_before_print": False}, True, [(0, 1)]),
+    ],
+)
+async def test_print_file(
+    hass: HomeAssistant,
+    *,
+    models: dict[str, Emulator],
+    model: str,
+    file_name: str,
+    data: dict[str, Any],
+    station: bool,
+    expected: list[tuple[int, int]],
+) -> None:
+    """A stored file prints, through the station where one is in use, mapped as asked."""
+    emulator = models[model]
+    device_id = await add_printer(hass, emulator)
+
+    await call(
+        hass, "print_file", {"device_id": device_id, "file_name": file_name, **data}
+    )
+
+    job = emulator.printer.job
+    assert job is not None
+    assert (job.file_name, job.leveling, job.use_matl_station) == (
+        file_name,
+        data.get("leveling_before_print", True),
+        station,
+    )
+    assert [(m["toolId"], m["slotId"]) for m in job.mappings] == expected
+
+
+async def test_explicit_mapping_is_filled_in(
+    hass: HomeAssistant, ad5x: Emulator, ad5x_id: str
+) -> None:
+    """Names and colours come from the file and the station."""
+    await call(
+        hass,
+        "print_file",
+        {
+            "device_id": ad5x_id,
+            "file_name": "Cube_PLA.gcode",
+            "material_mappings": [{"tool_id": 0, "slot_id": 2}],
+        },
+    )
+
+    assert ad5x.printer.job.mappings == [
+        {
+            "toolId": 0,
+            "slotId": 2,
+            "materialName": "PLA",
+            "toolMaterialColor": "#FFFFFF",
+            "slotMaterialColor": "#161616",
+        }
+    ]
+
+
+# list_files
+
+
+async def test_list_files(
+    hass: HomeAssistant,
+    printer: Emulator,
+    ad5x: Emulator,
+    snapshot: SnapshotAssertion,
+) -> None:
+    """Each printer's recent files, with AD5X tool data, keyed by device id."""
+    ids = {
+        await add_printer(hass, printer): "5m_pro",
+        await add_printer(hass, ad5x): "ad5x",
+    }
+
+    response = await call(
+        hass, "list_files", {"device_id": list(ids)}, return_response=True
+    )
+
+    assert set(response) == set(ids)
+    assert {ids[device]: files for device, files in response.items()} == snapshot
+
+
+# Refusals: input, printers and mappings are checked before anything is sent
+
+
+@dataclass(frozen=True, kw_only=True)
+class Refusal:
+    """An action refused up front: on which printer, in which state, and why."""
+
+    service: str
+    # Besides device_id; a file_path names a file written into the media folder.
+    data: dict[str, Any]
+    key: str
+    placeholders: dict[str, str] = field(default_factory=dict)
+    model: str = "5m-pro"
+    status: Status | None = None
+    header: str = ONE_TOOL_PLA
+    # Whether the user's input is at fault, rather than the printer's state.
+    validation: bool = True
+
+
+def upload(**data: Any) -> dict[str, Any]:
+    """Return upload_file data for part.gcode in the media folder."""
+    return {"file_path": "part.gcode", **data}
+
+
+def print_now(pairs: Any = None, **data: Any) -> dict[str, Any]:
+    """Return upload_file data that prints part.gcode at once, maybe mapped."""
+    return upload(print_now=True, **data, **mapped(pairs))
+
+
+def stored(file_name: str, pairs: Any = None) -> dict[str, Any]:
+    """Return print_file data for a stored file, maybe mapped."""
+    return {"file_name": file_name, **mapped(pairs)}
+
+
+def mapped(pairs: Any) -> dict[str, Any]:
+    """Return material_mappings for (tool, slot) pairs, or as given ("auto")."""
+    if pairs is None:
+        return {}
+    if isinstance(pairs, list):
+        pairs = [{"tool_id": tool, "slot_id": slot} for tool, slot in pairs]
+    return {"material_mappings": pairs}
+
+
+def on_ad5x(service: str, data: dict[str, Any], key: str, **kwargs: Any) -> Refusal:
+    """Return a refusal by the AD5X, whose name every message may quote."""
+    placeholders = kwargs.pop("placeholders", {})
+    return Refusal(
+        service=service,
+        data=data,
+        key=key,
+        model="ad5x",
+        placeholders={"name": "AD5X", **placeholders},
+        **kwargs,
+    )
+
+
+def not_ready(service: str, data: dict[str, Any], status: Status, key: str) -> Refusal:
+    """Return a refusal by a 5M Pro that cannot start a job in this state."""
+    return Refusal(
+        service=service,
+        data=data,
+        key=key,
+        status=status,
+        placeholders={"name": "Adventurer 5M Pro"},
+        validation=False,
+    )
+
+
+BAD_NAMES = {
+    "separator": "sub/part.gcode",
+    "backslash": "..\\part.gcode",
+    "quote": 'say "hi".gcode',
+    "newline": "part\n.gcode",
+    "NUL": "part\x00.gcode",
+    "leading space": " part.gcode",
+}
+TOO_LONG = {"256": "x" * 250 + ".gcode", "262": "\u00e9" * 128 + ".gcode"}
+JOB_STATES = {
+    Status.PRINTING: "already_printing",
+    Status.PAUSED: "already_printing",
+    Status.HEATING: "already_printing",
+    Status.COMPLETED: "platform_not_cleared",
+    Status.CANCEL: "platform_not_cleared",
+    Status.BUSY: "printer_not_ready",
+    Status.CALIBRATE_DOING: "printer_not_ready",
+    Status.ERROR: "printer_not_ready",
+}
+KEYCHAIN = "Keychain_2Color.gcode"
+NO_SLOT_FITS = {"tool": "0", "material": "ABS", "color": "#2750E0"}
+# print_file on the AD5X: (label, file, pairs or "auto", key, placeholders).
+AD5X_PRINTS = [
+    ("no slot 5", "Cube_PLA.gcode", [(0, 5)], "slot_not_found", {"slot": "5"}),
+    ("empty slot", "Cube_PLA.gcode", [(0, 4)], "slot_empty", {"slot": "4"}),
+    (
+        "tool twice",
+        KEYCHAIN,
+        [(0, 1), (0, 2)],
+        "duplicate_tool",
+        {"tool": "0", "file_name": KEYCHAIN},
+    ),
+    (
+        "unknown tool",
+        "Cube_PLA.gcode",
+        [(1, 1)],
+        "unknown_tool",
+        {"tool": "1", "file_name": "Cube_PLA.gcode"},
+    ),
+    (
+        "tool not mapped",
+        KEYCHAIN,
+        [(0, 1)],
+        "tool_not_mapped",
+        {"tool": "1", "file_name": KEYCHAIN},
+    ),
+    (
+        "unlisted file, unknown tool",
+        "Unlisted.gcode",
+        [(1, 1)],
+        "unknown_tool",
+        {"tool": "1", "file_name": "Unlisted.gcode"},
+    ),
+    (
+        "unlisted file, auto",
+        "Unlisted.gcode",
+        "auto",
+        "file_tools_unknown",
+        {"file_name": "Unlisted.gcode"},
+    ),
+]
+REFUSALS: dict[str, Refusal] = {
+    **{
+        f"upload name, {label}": Refusal(
+            service="upload_file",
+            data=upload(file_name=name),
+            key="invalid_file_name",
+            placeholders={"file_name": name},
+        )
+        for label, name in BAD_NAMES.items()
+    },
+    "print name, climbing": Refusal(
+        service="print_file",
+        data=stored("../x.gcode"),
+        key="invalid_file_name",
+        placeholders={"file_name": "../x.gcode"},
+    ),
+    **{
+        f"{service} name, {length} bytes": Refusal(
+            service=service,
+            data=data(file_name=name),
+            key="file_name_too_long",
+            placeholders={"length": length, "max_length": "255"},
+        )
+        for length, name in TOO_LONG.items()
+        for service, data in (("upload_file", upload), ("print_file", dict))
+    },
+    **{
+        f"upload name, {name}": Refusal(
+            service="upload_file",
+            data=upload(file_name=name),
+            key="file_name_extension",
+            placeholders={"file_name": name, "extension": ".gcode"},
+        )
+        for name in ("part.txt", "part.3mf")
+    },
+    **{
+        f"print now, {status}": not_ready("upload_file", print_now(), status, key)
+        for status, key in JOB_STATES.items()
+    },
+    **{
+        f"print_file, {status}": not_ready(
+            "print_file", stored("Calibration_Cube.gcode"), status, key
+        )
+        for status, key in JOB_STATES.items()
+        if status in {Status.PRINTING, Status.COMPLETED, Status.BUSY}
+    },
+    "mappings without station": Refusal(
+        service="print_file",
+        data=stored("Calibration_Cube.gcode", [(0, 1)]),
+        key="no_material_station",
+        placeholders={"name": "Adventurer 5M Pro"},
+    ),
+    "mappings without print_now": Refusal(
+        service="upload_file",
+        data=upload(**mapped([(0, 1)])),
+        key="mappings_without_print",
+        model="ad5x",
+    ),
+    **{
+        f"AD5X, {label}": on_ad5x(
+            "print_file", stored(file_name, pairs), key, placeholders=placeholders
+        )
+        for label, file_name, pairs, key, placeholders in AD5X_PRINTS
+    },
+    "AD5X upload, no slot fits": on_ad5x(
+        "upload_file",
+        print_now(),
+        "no_matching_slot",
+        header=BLUE_ABS,
+        placeholders=NO_SLOT_FITS,
+    ),
+    "AD5X upload, no slot fits, auto": on_ad5x(
+        "upload_file",
+        print_now("auto"),
+        "no_matching_slot",
+        header=BLUE_ABS,
+        placeholders=NO_SLOT_FITS,
+    ),
+    "AD5X upload, one tool fits no slot": on_ad5x(
+        "upload_file",
+        print_now(),
+        "no_matching_slot",
+        header=PLA_AND_ABS,
+        placeholders={**NO_SLOT_FITS, "tool": "1", "file_name": "part.gcode"},
+    ),
+    "AD5X upload, file without tools": on_ad5x(
+        "upload_file",
+        print_now(),
+        "file_tools_unknown",
+        header="",
+        placeholders={"file_name": "part.gcode"},
+    ),
+    "AD5X upload, empty slot": on_ad5x(
+        "upload_file",
+        print_now([(0, 4)]),
+        "slot_empty",
+        placeholders={"slot": "4"},
+    ),
+}
+
+
+@pytest.mark.parametrize("case", REFUSALS.values(), ids=REFUSALS.keys())
+async def test_refused_before_sending(
+    hass: HomeAssistant, models: dict[str, Emulator], media: Path, case: Refusal
+) -> None:
+    """Input, printers and mappings that do not fit are refused; nothing is sent."""
+    emulator = models[case.model]
+    device_id = await add_printer(hass, emulator)
+    if case.status is not None:
+        emulator.printer.status = case.status
+    data = dict(case.data)
+    if "file_path" in data:
+        data["file_path"] = str(write(media, data["file_path"], gcode(case.header)))
+
+    with pytest.raises(HomeAssistantError) as err:
+        await call(hass, case.service, {"device_id": device_id, **data})
+
+    assert err.value.translation_domain == DOMAIN
+    assert err.value.translation_key == case.key
+    placeholders = err.value.translation_placeholders or {}
+    assert case.placeholders.items() <= placeholders.items()
+    assert isinstance(err.value, ServiceValidationError) is case.validation
+    assert emulator.request_counts["/uploadGcode"] == 0
+    assert emulator.request_counts["/printGcode"] == 0
+    assert emulator.printer.job is None
+
+
+# Files outside the allowed folders, or not printable
 
 
 def outside_file(media: Path) -> str:
@@ -401,48 +896,6 @@ async def test_upload_refuses_path(
     assert printer.request_counts["/uploadGcode"] == 0
 
 
-@pytest.mark.parametrize(
-    ("file_name", "key"),
-    [
-        ("sub/part.gcode", "invalid_file_name"),
-        ("..\\part.gcode", "invalid_file_name"),
-        ('say "hi".gcode', "invalid_file_name"),
-        ("part\n.gcode", "invalid_file_name"),
-        ("part\x00.gcode", "invalid_file_name"),
-        (" part.gcode", "invalid_file_name"),
-        ("part.txt", "file_name_extension"),
-        ("part.3mf", "file_name_extension"),
-        ("x" * 250 + ".gcode", "file_name_too_long"),
-        ("\u00e9" * 128 + ".gcode", "file_name_too_long"),
-    ],
-)
-async def test_upload_refuses_file_name(
-    hass: HomeAssistant,
-    *,
-    printer: Emulator,
-    device_id: str,
-    media: Path,
-    file_name: str,
-    key: str,
-) -> None:
-    """Names with separators, quotes or control characters, or another type, are refused."""
-    write(media, "part.gcode", gcode())
-
-    with pytest.raises(ServiceValidationError) as err:
-        await call(
-            hass,
-            "upload_file",
-            {
-                "device_id": device_id,
-                "file_path": str(media / "part.gcode"),
-                "file_name": file_name,
-            },
-        )
-
-    assert err.value.translation_key == key
-    assert printer.request_counts["/uploadGcode"] == 0
-
-
 async def test_upload_of_unreadable_file(
     hass: HomeAssistant, printer: Emulator, device_id: str, media: Path
 ) -> None:
@@ -464,106 +917,216 @@ async def test_upload_of_unreadable_file(
         )
 
     assert err.value.translation_key == "cannot_read_file"
+    assert err.value.translation_placeholders == {"file_path": str(path)}
     assert printer.request_counts["/uploadGcode"] == 0
 
 
-async def test_upload_to_offline_printer(
-    hass: HomeAssistant, printer: Emulator, device_id: str, media: Path
-) -> None:
-    """An offline printer gets an error naming it, and nothing is sent."""
-    write(media, "part.gcode", gcode())
-    await printer.go_offline()
+# Printers that fail
 
-    with pytest.raises(HomeAssistantError) as err:
-        await call(
-            hass,
-            "upload_file",
-            {"device_id": device_id, "file_path": str(media / "part.gcode")},
-        )
 
-    assert err.value.translation_key == "printer_offline"
-    assert err.value.translation_placeholders == {"name": "Adventurer 5M Pro"}
+async def go_offline(emulator: Emulator) -> None:
+    """Take the printer off the network."""
+    await emulator.go_offline()
+
+
+async def answer_garbage(emulator: Emulator) -> None:
+    """Make the printer's next file list unreadable."""
+    emulator.add_fault(FaultKind.INVALID_JSON, path="/gcodeList", count=1)
 
 
 @pytest.mark.parametrize(
-    ("status", "key"),
+    ("service", "data", "fail", "key", "quoted"),
     [
-        (Status.PRINTING, "already_printing"),
-        (Status.PAUSED, "already_printing"),
-        (Status.HEATING, "already_printing"),
-        (Status.COMPLETED, "platform_not_cleared"),
-        (Status.CANCEL, "platform_not_cleared"),
-        (Status.BUSY, "printer_not_ready"),
-        (Status.CALIBRATE_DOING, "printer_not_ready"),
-        (Status.ERROR, "printer_not_ready"),
+        (
+            "upload_file",
+            {"file_path": "part.gcode"},
+            go_offline,
+            "printer_offline",
+            "name",
+        ),
+        (
+            "print_file",
+            {"file_name": "Cube.gcode"},
+            go_offline,
+            "printer_offline",
+            "name",
+        ),
+        ("list_files", {}, go_offline, "printer_offline", "name"),
+        ("list_files", {}, answer_garbage, "command_failed", "error"),
     ],
 )
-async def test_print_now_refused_unless_ready(
+async def test_read_fails(
     hass: HomeAssistant,
     *,
     printer: Emulator,
     device_id: str,
     media: Path,
-    status: Status,
+    service: str,
+    data: dict[str, str],
+    fail: Callable[[Emulator], Any],
     key: str,
+    quoted: str,
 ) -> None:
-    """print_now on a printer that cannot start a job sends nothing."""
-    write(media, "part.gcode", gcode())
-    printer.printer.status = status
+    """A printer that cannot be read is named in the error, and nothing is sent."""
+    if "file_path" in data:
+        data = {"file_path": str(write(media, data["file_path"], gcode()))}
+    await fail(printer)
 
     with pytest.raises(HomeAssistantError) as err:
         await call(
             hass,
-            "upload_file",
-            {
-                "device_id": device_id,
-                "file_path": str(media / "part.gcode"),
-                "print_now": True,
-            },
+            service,
+            {"device_id": device_id, **data},
+            return_response=service == "list_files",
         )
 
     assert err.value.translation_key == key
+    assert list(err.value.translation_placeholders) == [quoted]
+    if quoted == "name":
+        assert err.value.translation_placeholders["name"] == "Adventurer 5M Pro"
     assert printer.request_counts["/uploadGcode"] == 0
-    assert printer.printer.job is None
+    assert printer.request_counts["/printGcode"] == 0
 
 
-async def test_upload_dropped_midway(
-    hass: HomeAssistant, printer: Emulator, device_id: str, media: Path
+@dataclass(frozen=True, kw_only=True)
+class Failure:
+    """A command the printer does not carry out, and what the user is told."""
+
+    service: str
+    data: dict[str, Any]
+    fault: FaultKind | None
+    key: str
+    placeholders: dict[str, str] = field(default_factory=dict)
+    size: int = 0
+    # Half the file goes out before the connection drops.
+    midway: bool = False
+    # Whether the failure tells the printer's state, so it is not read after.
+    tells: bool = False
+
+
+FAILURES = {
+    "upload dropped midway": Failure(
+        service="upload_file",
+        data={"print_now": True},
+        fault=FaultKind.DROP,
+        size=2 * 1024 * 1024,
+        midway=True,
+        key="upload_failed",
+        placeholders={"file_name": "part.gcode", "name": "Adventurer 5M Pro"},
+        tells=True,
+    ),
+    "upload dropped": Failure(
+        service="upload_file",
+        data={},
+        fault=FaultKind.DROP,
+        key="upload_failed",
+        placeholders={"file_name": "part.gcode", "name": "Adventurer 5M Pro"},
+        tells=True,
+    ),
+    "upload answered busy": Failure(
+        service="upload_file", data={}, fault=FaultKind.BUSY, key="printer_busy"
+    ),
+    "print dropped": Failure(
+        service="print_file",
+        data={"file_name": "Calibration_Cube.gcode"},
+        fault=FaultKind.DROP,
+        key="command_cannot_connect",
+        tells=True,
+    ),
+    "print answered busy": Failure(
+        service="print_file",
+        data={"file_name": "Calibration_Cube.gcode"},
+        fault=FaultKind.BUSY,
+        key="printer_busy",
+    ),
+    "print of a missing file": Failure(
+        service="print_file",
+        data={"file_name": "Nope.gcode"},
+        fault=None,
+        key="file_not_on_printer",
+        placeholders={"file_name": "Nope.gcode", "name": "Adventurer 5M Pro"},
+    ),
+}
+COMMAND_PATHS = {"upload_file": "/uploadGcode", "print_file": "/printGcode"}
+
+
+@pytest.mark.parametrize("case", FAILURES.values(), ids=FAILURES.keys())
+async def test_command_fails(
+    hass: HomeAssistant,
+    *,
+    printer: Emulator,
+    device_id: str,
+    media: Path,
+    case: Failure,
 ) -> None:
-    """A connection lost halfway fails the action, stores and prints nothing."""
-    data = gcode(size=2 * 1024 * 1024)
-    write(media, "part.gcode", data)
-    printer.add_fault(
-        FaultKind.DROP, path="/uploadGcode", count=1, after_bytes=len(data) // 2
-    )
+    """A command the printer does not carry out fails translated; nothing is stored or printed.
+
+    A printer whose connection broke is not read again after: the read would
+    only wait too. Otherwise the read shows what it did.
+    """
+    data = dict(case.data)
+    if case.service == "upload_file":
+        file = gcode(size=case.size)
+        data["file_path"] = str(write(media, "part.gcode", file))
+    if case.fault is not None:
+        printer.add_fault(
+            case.fault,
+            path=COMMAND_PATHS[case.service],
+            count=1,
+            after_bytes=len(file) // 2 if case.midway else 0,
+        )
+    reads = printer.request_counts["/detail"]
 
     with pytest.raises(HomeAssistantError) as err:
-        await call(
-            hass,
-            "upload_file",
-            {
-                "device_id": device_id,
-                "file_path": str(media / "part.gcode"),
-                "print_now": True,
-            },
-        )
+        await call(hass, case.service, {"device_id": device_id, **data})
 
-    assert err.value.translation_key == "upload_failed"
-    assert err.value.translation_placeholders == {
-        "file_name": "part.gcode",
-        "name": "Adventurer 5M Pro",
-    }
+    assert err.value.translation_key == case.key
+    assert err.value.translation_placeholders == case.placeholders
     assert "part.gcode" not in printer.files
     assert printer.printer.job is None
     assert printer.printer.status is Status.READY
+    # One read checks the printer before the command; one more shows the result.
+    assert printer.request_counts["/detail"] == reads + (1 if case.tells else 2)
+    coordinator = hass.config_entries.async_entries(DOMAIN)[0].runtime_data
+    assert coordinator.last_update_success is not case.tells
 
 
-async def test_upload_answered_busy(
+async def test_file_that_shrinks_while_sent(
     hass: HomeAssistant, printer: Emulator, device_id: str, media: Path
 ) -> None:
-    """A printer that answers Busy gets the shared command error."""
+    """A file cut short after it was checked fails the upload; the printer keeps nothing.
+
+    The printer would otherwise wait for the missing bytes, and print what came.
+    """
+    path = write(media, "part.gcode", gcode(size=100_000))
+    client = printer_client(hass)
+    detail = client.detail
+
+    async def truncate_then_read() -> Any:
+        os.truncate(path, 1000)
+        return await detail()
+
+    with (
+        patch.object(client, "detail", truncate_then_read),
+        pytest.raises(HomeAssistantError) as err,
+    ):
+        await call(
+            hass,
+            "upload_file",
+            {"device_id": device_id, "file_path": str(path), "print_now": True},
+        )
+
+    assert err.value.translation_key == "upload_failed"
+    assert "part.gcode" not in printer.files
+    assert printer.printer.job is None
+
+
+async def test_rejected_check_code_starts_reauth(
+    hass: HomeAssistant, printer: Emulator, device_id: str, media: Path
+) -> None:
+    """A changed check code gives the shared error and asks for the new one."""
     write(media, "part.gcode", gcode())
-    printer.add_fault(FaultKind.BUSY, path="/uploadGcode", count=1)
+    printer.set_check_code("changed")
 
     with pytest.raises(HomeAssistantError) as err:
         await call(
@@ -572,8 +1135,9 @@ async def test_upload_answered_busy(
             {"device_id": device_id, "file_path": str(media / "part.gcode")},
         )
 
-    assert err.value.translation_key == "printer_busy"
-    assert "part.gcode" not in printer.files
+    assert err.value.translation_key == "invalid_auth"
+    flows = hass.config_entries.flow.async_progress()
+    assert [flow["context"]["source"] for flow in flows] == ["reauth"]
 
 
 def removed(path: Path) -> None:
@@ -628,72 +1192,6 @@ async def test_upload_sends_the_file_that_was_checked(
     assert printer.files["part.gcode"].sha256 == sha256(data)
 
 
-def printer_client(hass: HomeAssistant, index: int = 0) -> Any:
-    """Return the client of a set-up printer."""
-    return hass.config_entries.async_entries(DOMAIN)[index].runtime_data.printer
-
-
-async def test_rejected_check_code_starts_reauth(
-    hass: HomeAssistant, printer: Emulator, device_id: str, media: Path
-) -> None:
-    """A changed check code gives the shared error and asks for the new one."""
-    write(media, "part.gcode", gcode())
-    printer.set_check_code("changed")
-
-    with pytest.raises(HomeAssistantError) as err:
-        await call(
-            hass,
-            "upload_file",
-            {"device_id": device_id, "file_path": str(media / "part.gcode")},
-        )
-
-    assert err.value.translation_key == "invalid_auth"
-    flows = hass.config_entries.flow.async_progress()
-    assert [flow["context"]["source"] for flow in flows] == ["reauth"]
-
-
-@pytest.mark.parametrize(
-    ("service", "path", "data", "key"),
-    [
-        (
-            "print_file",
-            "/printGcode",
-            {"file_name": "Calibration_Cube.gcode"},
-            "command_cannot_connect",
-        ),
-        ("upload_file", "/uploadGcode", {"file_path": "part.gcode"}, "upload_failed"),
-    ],
-)
-async def test_lost_connection_is_not_read_again(
-    hass: HomeAssistant,
-    *,
-    printer: Emulator,
-    device_id: str,
-    media: Path,
-    service: str,
-    path: str,
-    data: dict[str, str],
-    key: str,
-) -> None:
-    """A command whose connection broke fails at once, without reading the printer after."""
-    write(media, "part.gcode", gcode())
-    if "file_path" in data:
-        data = {"file_path": str(media / data["file_path"])}
-    printer.add_fault(FaultKind.DROP, path=path, count=1)
-    reads = printer.request_counts["/detail"]
-
-    with pytest.raises(HomeAssistantError) as err:
-        await call(hass, service, {"device_id": device_id, **data})
-
-    assert err.value.translation_key == key
-    # The one read is the check before the command.
-    assert printer.request_counts["/detail"] == reads + 1
-    assert (
-        hass.config_entries.async_entries(DOMAIN)[0].runtime_data.last_update_success
-        is False
-    )
-
-
 @pytest.mark.parametrize(
     ("user", "file_name", "allowed"),
     [
@@ -736,50 +1234,63 @@ async def test_upload_is_for_administrators(
 # Targets
 
 
-async def test_unknown_device(hass: HomeAssistant, device_id: str) -> None:
-    """A device id that does not exist is refused."""
-    with pytest.raises(ServiceValidationError) as err:
-        await call(hass, "list_files", {"device_id": "nope"}, return_response=True)
-
-    assert err.value.translation_key == "service_device_not_found"
+def unknown_device(hass: HomeAssistant, device_id: str) -> str:
+    """Return a device id that does not exist."""
+    return "nope"
 
 
-async def test_device_of_another_integration(
-    hass: HomeAssistant, device_id: str
-) -> None:
-    """A device that is not a FlashForge printer is refused."""
+def other_device(hass: HomeAssistant, device_id: str) -> str:
+    """Return a device of another integration."""
     other = MockConfigEntry(domain="other")
     other.add_to_hass(hass)
-    device = dr.async_get(hass).async_get_or_create(
-        config_entry_id=other.entry_id, identifiers={("other", "x")}
+    return (
+        dr.async_get(hass)
+        .async_get_or_create(
+            config_entry_id=other.entry_id, identifiers={("other", "x")}
+        )
+        .id
     )
 
-    with pytest.raises(ServiceValidationError) as err:
-        await call(
-            hass,
-            "print_file",
-            {"device_id": [device_id, device.id], "file_name": "Cube.gcode"},
-        )
 
-    assert err.value.translation_key == "service_device_wrong_domain"
-
-
-async def test_unloaded_printer(
-    hass: HomeAssistant, printer: Emulator, device_id: str
-) -> None:
-    """A printer whose entry is not loaded is refused."""
+async def unloaded(hass: HomeAssistant, device_id: str) -> str:
+    """Unload the printer's entry and return its device."""
     entry = hass.config_entries.async_entries(DOMAIN)[0]
     assert await hass.config_entries.async_unload(entry.entry_id)
+    return device_id
+
+
+@pytest.mark.parametrize(
+    ("target", "key"),
+    [
+        (unknown_device, "service_device_not_found"),
+        (other_device, "service_device_wrong_domain"),
+        (unloaded, "service_config_entry_not_loaded"),
+    ],
+)
+async def test_bad_target(
+    hass: HomeAssistant,
+    printer: Emulator,
+    device_id: str,
+    target: Callable[[HomeAssistant, str], Any],
+    key: str,
+) -> None:
+    """A device that is not a loaded FlashForge printer is refused, also beside one that is."""
+    bad = target(hass, device_id)
+    if asyncio.iscoroutine(bad):
+        bad = await bad
 
     with pytest.raises(ServiceValidationError) as err:
         await call(
             hass,
             "print_file",
-            {"device_id": device_id, "file_name": "Calibration_Cube.gcode"},
+            {"device_id": [device_id, bad], "file_name": "Calibration_Cube.gcode"},
         )
 
-    assert err.value.translation_key == "service_config_entry_not_loaded"
+    assert err.value.translation_key == key
     assert printer.request_counts["/printGcode"] == 0
+
+
+# Several printers in one call
 
 
 async def test_two_printers_at_once(
@@ -869,529 +1380,6 @@ async def test_one_of_two_uploads_fails(
         await unload_all(hass)
 
 
-async def unload_all(hass: HomeAssistant) -> None:
-    """Unload every printer before its emulator stops."""
-    for entry in hass.config_entries.async_entries(DOMAIN):
-        assert await hass.config_entries.async_unload(entry.entry_id)
-
-
-# print_file
-
-
-async def test_print_stored_file(
-    hass: HomeAssistant, printer: Emulator, device_id: str
-) -> None:
-    """print_file starts a stored file without the material station."""
-    await call(
-        hass,
-        "print_file",
-        {"device_id": device_id, "file_name": "Calibration_Cube.gcode"},
-    )
-
-    job = printer.printer.job
-    assert (job.file_name, job.leveling, job.use_matl_station, job.mappings) == (
-        "Calibration_Cube.gcode",
-        True,
-        False,
-        [],
-    )
-
-
-async def test_print_missing_file(
-    hass: HomeAssistant, printer: Emulator, device_id: str
-) -> None:
-    """A file the printer does not have is named in the error."""
-    with pytest.raises(HomeAssistantError) as err:
-        await call(
-            hass, "print_file", {"device_id": device_id, "file_name": "Nope.gcode"}
-        )
-
-    assert err.value.translation_key == "file_not_on_printer"
-    assert err.value.translation_placeholders == {
-        "file_name": "Nope.gcode",
-        "name": "Adventurer 5M Pro",
-    }
-
-
-@pytest.mark.parametrize(
-    ("file_name", "key"),
-    [
-        ("../x.gcode", "invalid_file_name"),
-        ("x" * 250 + ".gcode", "file_name_too_long"),
-        ("\u00e9" * 128 + ".gcode", "file_name_too_long"),
-    ],
-    ids=["path separator", "256 bytes", "262 bytes in 134 characters"],
-)
-async def test_print_refuses_bad_name(
-    hass: HomeAssistant, printer: Emulator, device_id: str, file_name: str, key: str
-) -> None:
-    """A name the printer cannot hold is refused before the printer is asked."""
-    with pytest.raises(ServiceValidationError) as err:
-        await call(hass, "print_file", {"device_id": device_id, "file_name": file_name})
-
-    assert err.value.translation_key == key
-    assert printer.request_counts["/printGcode"] == 0
-
-
-async def test_print_while_printing(
-    hass: HomeAssistant, printer: Emulator, device_id: str
-) -> None:
-    """A second print is refused with a message saying the printer prints."""
-    data = {"device_id": device_id, "file_name": "Calibration_Cube.gcode"}
-    await call(hass, "print_file", data)
-
-    with pytest.raises(HomeAssistantError) as err:
-        await call(hass, "print_file", data)
-
-    assert err.value.translation_key == "already_printing"
-    assert printer.request_counts["/printGcode"] == 1
-
-
-async def test_print_on_offline_printer(
-    hass: HomeAssistant, printer: Emulator, device_id: str
-) -> None:
-    """An offline printer is reported as such."""
-    await printer.go_offline()
-
-    with pytest.raises(HomeAssistantError) as err:
-        await call(
-            hass,
-            "print_file",
-            {"device_id": device_id, "file_name": "Calibration_Cube.gcode"},
-        )
-
-    assert err.value.translation_key == "printer_offline"
-
-
-async def test_print_answered_busy(
-    hass: HomeAssistant, printer: Emulator, device_id: str
-) -> None:
-    """A Busy answer to the print command is the shared busy error."""
-    printer.add_fault(FaultKind.BUSY, path="/printGcode", count=1)
-
-    with pytest.raises(HomeAssistantError) as err:
-        await call(
-            hass,
-            "print_file",
-            {"device_id": device_id, "file_name": "Calibration_Cube.gcode"},
-        )
-
-    assert err.value.translation_key == "printer_busy"
-    assert printer.printer.job is None
-
-
-# list_files
-
-
-async def test_list_files(
-    hass: HomeAssistant,
-    printer: Emulator,
-    ad5x: Emulator,
-    snapshot: SnapshotAssertion,
-) -> None:
-    """Each printer's recent files, with AD5X tool data, keyed by device id."""
-    ids = {
-        await add_printer(hass, printer): "5m_pro",
-        await add_printer(hass, ad5x): "ad5x",
-    }
-
-    response = await call(
-        hass, "list_files", {"device_id": list(ids)}, return_response=True
-    )
-
-    assert set(response) == set(ids)
-    assert {ids[device]: files for device, files in response.items()} == snapshot
-
-
-async def test_list_files_offline(
-    hass: HomeAssistant, printer: Emulator, device_id: str
-) -> None:
-    """An offline printer fails the listing."""
-    await printer.go_offline()
-
-    with pytest.raises(HomeAssistantError) as err:
-        await call(hass, "list_files", {"device_id": device_id}, return_response=True)
-
-    assert err.value.translation_key == "printer_offline"
-
-
-async def test_list_files_bad_answer(
-    hass: HomeAssistant, printer: Emulator, device_id: str
-) -> None:
-    """An unreadable answer is the shared command error."""
-    printer.add_fault(FaultKind.INVALID_JSON, path="/gcodeList", count=1)
-
-    with pytest.raises(HomeAssistantError) as err:
-        await call(hass, "list_files", {"device_id": device_id}, return_response=True)
-
-    assert err.value.translation_key == "command_failed"
-
-
-# AD5X material mappings
-
-
-def job_mappings(emulator: Emulator) -> list[tuple[int, int]]:
-    """Return the (tool, slot) pairs of the running job."""
-    job = emulator.printer.job
-    assert job is not None
-    assert job.use_matl_station
-    return [(m["toolId"], m["slotId"]) for m in job.mappings]
-
-
-@pytest.mark.parametrize(
-    ("file_name", "mappings", "expected"),
-    [
-        # Without mappings, the file's tools are mapped automatically.
-        ("Cube_PLA.gcode", None, [(0, 1)]),
-        ("Keychain_2Color.gcode", "auto", [(0, 1), (1, 2)]),
-        ("Keychain_2Color.gcode", "AUTO", [(0, 1), (1, 2)]),
-        ("Fish_PETG.3mf", None, [(0, 3)]),
-        (
-            "Keychain_2Color.gcode",
-            [{"tool_id": 1, "slot_id": 1}, {"tool_id": 0, "slot_id": 2}],
-            [(0, 2), (1, 1)],
-        ),
-    ],
-)
-async def test_print_on_ad5x(
-    hass: HomeAssistant,
-    *,
-    ad5x: Emulator,
-    ad5x_id: str,
-    file_name: str,
-    mappings: Any,
-    expected: list[tuple[int, int]],
-) -> None:
-    """Stored files print through the station, mapped automatically or as given."""
-    data: dict[str, Any] = {"device_id": ad5x_id, "file_name": file_name}
-    if mappings is not None:
-        data["material_mappings"] = mappings
-
-    await call(hass, "print_file", data)
-
-    assert job_mappings(ad5x) == expected
-
-
-async def test_explicit_mapping_is_filled_in(
-    hass: HomeAssistant, ad5x: Emulator, ad5x_id: str
-) -> None:
-    """Names and colours come from the file and the station."""
-    await call(
-        hass,
-        "print_file",
-        {
-            "device_id": ad5x_id,
-            "file_name": "Cube_PLA.gcode",
-            "material_mappings": [{"tool_id": 0, "slot_id": 2}],
-        },
-    )
-
-    assert ad5x.printer.job.mappings == [
-        {
-            "toolId": 0,
-            "slotId": 2,
-            "materialName": "PLA",
-            "toolMaterialColor": "#FFFFFF",
-            "slotMaterialColor": "#161616",
-        }
-    ]
-
-
-async def test_print_without_station(
-    hass: HomeAssistant, ad5x: Emulator, ad5x_id: str
-) -> None:
-    """An empty list prints without the material station."""
-    await call(
-        hass,
-        "print_file",
-        {
-            "device_id": ad5x_id,
-            "file_name": "Cube_PLA.gcode",
-            "material_mappings": [],
-        },
-    )
-
-    job = ad5x.printer.job
-    assert (job.use_matl_station, job.mappings) == (False, [])
-
-
-@pytest.mark.parametrize(
-    ("file_name", "mappings", "key", "placeholders"),
-    [
-        (
-            "Cube_PLA.gcode",
-            [{"tool_id": 0, "slot_id": 5}],
-            "slot_not_found",
-            {"slot": "5", "name": "AD5X"},
-        ),
-        (
-            "Cube_PLA.gcode",
-            [{"tool_id": 0, "slot_id": 4}],
-            "slot_empty",
-            {"slot": "4", "name": "AD5X"},
-        ),
-        (
-            "Keychain_2Color.gcode",
-            [{"tool_id": 0, "slot_id": 1}, {"tool_id": 0, "slot_id": 2}],
-            "duplicate_tool",
-            {"tool": "0", "file_name": "Keychain_2Color.gcode"},
-        ),
-        (
-            "Cube_PLA.gcode",
-            [{"tool_id": 1, "slot_id": 1}],
-            "unknown_tool",
-            {"tool": "1", "file_name": "Cube_PLA.gcode"},
-        ),
-        (
-            "Keychain_2Color.gcode",
-            [{"tool_id": 0, "slot_id": 1}],
-            "tool_not_mapped",
-            {"tool": "1", "file_name": "Keychain_2Color.gcode"},
-        ),
-        (
-            "Unlisted.gcode",
-            [{"tool_id": 1, "slot_id": 1}],
-            "unknown_tool",
-            {"tool": "1", "file_name": "Unlisted.gcode"},
-        ),
-        (
-            "Unlisted.gcode",
-            "auto",
-            "file_tools_unknown",
-            {"file_name": "Unlisted.gcode", "name": "AD5X"},
-        ),
-    ],
-)
-async def test_ad5x_mapping_refused(
-    hass: HomeAssistant,
-    *,
-    ad5x: Emulator,
-    ad5x_id: str,
-    file_name: str,
-    mappings: Any,
-    key: str,
-    placeholders: dict[str, str],
-) -> None:
-    """Mappings that do not fit the station or the file are refused before printing."""
-    with pytest.raises(ServiceValidationError) as err:
-        await call(
-            hass,
-            "print_file",
-            {
-                "device_id": ad5x_id,
-                "file_name": file_name,
-                "material_mappings": mappings,
-            },
-        )
-
-    assert err.value.translation_key == key
-    assert err.value.translation_placeholders == placeholders
-    assert ad5x.request_counts["/printGcode"] == 0
-
-
-async def test_mappings_on_printer_without_station(
-    hass: HomeAssistant, printer: Emulator, device_id: str
-) -> None:
-    """A printer without a material station refuses a list of mappings."""
-    with pytest.raises(ServiceValidationError) as err:
-        await call(
-            hass,
-            "print_file",
-            {
-                "device_id": device_id,
-                "file_name": "Calibration_Cube.gcode",
-                "material_mappings": [{"tool_id": 0, "slot_id": 1}],
-            },
-        )
-
-    assert err.value.translation_key == "no_material_station"
-
-
-@pytest.mark.parametrize("mappings", ["auto", []])
-async def test_auto_on_printer_without_station(
-    hass: HomeAssistant, printer: Emulator, device_id: str, mappings: Any
-) -> None:
-    """auto and an empty list mean no mapping on a printer without a station."""
-    await call(
-        hass,
-        "print_file",
-        {
-            "device_id": device_id,
-            "file_name": "Calibration_Cube.gcode",
-            "material_mappings": mappings,
-        },
-    )
-
-    assert printer.printer.job.use_matl_station is False
-
-
-@pytest.mark.parametrize(
-    ("header", "expected"),
-    [
-        (ONE_TOOL_PLA, [(0, 1)]),
-        (GREEN_PETG, [(0, 3)]),
-        # The exact colour wins over the first slot of the material.
-        (TWO_TOOLS, [(0, 2), (1, 1)]),
-        # Without an exact colour, the nearest one among unused slots.
-        ("; filament_type = PLA\n; filament_colour = #202020\n", [(0, 2)]),
-        (
-            "; filament_type = PLA;PLA\n; filament_colour = #FFFFFF;#FEFEFE\n",
-            [(0, 1), (1, 2)],
-        ),
-        # Without a colour, any slot of the material.
-        ("; filament_type = pla\n", [(0, 1)]),
-    ],
-)
-async def test_upload_and_print_on_ad5x(
-    hass: HomeAssistant,
-    *,
-    ad5x: Emulator,
-    ad5x_id: str,
-    media: Path,
-    header: str,
-    expected: list[tuple[int, int]],
-) -> None:
-    """An upload that prints maps the local file's materials to the station."""
-    write(media, "part.gcode", gcode(header))
-
-    await call(
-        hass,
-        "upload_file",
-        {
-            "device_id": ad5x_id,
-            "file_path": str(media / "part.gcode"),
-            "print_now": True,
-        },
-    )
-
-    assert job_mappings(ad5x) == expected
-
-
-async def test_upload_3mf_on_ad5x(
-    hass: HomeAssistant, ad5x: Emulator, ad5x_id: str, media: Path
-) -> None:
-    """A sliced 3MF is mapped from its slice info."""
-    seeded = ad5x.files["Fish_PETG.3mf"].path.read_bytes()
-    write(media, "fish.3mf", seeded)
-
-    await call(
-        hass,
-        "upload_file",
-        {
-            "device_id": ad5x_id,
-            "file_path": str(media / "fish.3mf"),
-            "print_now": True,
-            "material_mappings": "auto",
-        },
-    )
-
-    assert ad5x.files["fish.3mf"].sha256 == sha256(seeded)
-    assert job_mappings(ad5x) == [(0, 3)]
-
-
-@pytest.mark.parametrize(
-    ("header", "mappings", "key"),
-    [
-        (BLUE_ABS, None, "no_matching_slot"),
-        (BLUE_ABS, "auto", "no_matching_slot"),
-        ("", None, "file_tools_unknown"),
-        (ONE_TOOL_PLA, [{"tool_id": 0, "slot_id": 4}], "slot_empty"),
-    ],
-)
-async def test_upload_mapping_refused(
-    hass: HomeAssistant,
-    *,
-    ad5x: Emulator,
-    ad5x_id: str,
-    media: Path,
-    header: str,
-    mappings: Any,
-    key: str,
-) -> None:
-    """A file no slot fits is refused before anything is sent."""
-    write(media, "part.gcode", gcode(header))
-    data: dict[str, Any] = {
-        "device_id": ad5x_id,
-        "file_path": str(media / "part.gcode"),
-        "print_now": True,
-    }
-    if mappings is not None:
-        data["material_mappings"] = mappings
-
-    with pytest.raises(ServiceValidationError) as err:
-        await call(hass, "upload_file", data)
-
-    assert err.value.translation_key == key
-    assert ad5x.request_counts["/uploadGcode"] == 0
-
-
-async def test_unmatched_tool_is_named(
-    hass: HomeAssistant, ad5x: Emulator, ad5x_id: str, media: Path
-) -> None:
-    """The error names the tool, material and colour no slot has."""
-    write(
-        media,
-        "part.gcode",
-        gcode("; filament_type = PLA;ABS\n; filament_colour = #FFFFFF;#2750E0\n"),
-    )
-
-    with pytest.raises(ServiceValidationError) as err:
-        await call(
-            hass,
-            "upload_file",
-            {
-                "device_id": ad5x_id,
-                "file_path": str(media / "part.gcode"),
-                "print_now": True,
-            },
-        )
-
-    assert err.value.translation_key == "no_matching_slot"
-    assert err.value.translation_placeholders == {
-        "tool": "1",
-        "material": "ABS",
-        "color": "#2750E0",
-        "file_name": "part.gcode",
-        "name": "AD5X",
-    }
-
-
-async def test_upload_without_print_ignores_station(
-    hass: HomeAssistant, ad5x: Emulator, ad5x_id: str, media: Path
-) -> None:
-    """Storing a file on an AD5X needs no mapping, even when no slot fits."""
-    write(media, "part.gcode", gcode(BLUE_ABS))
-
-    await call(
-        hass,
-        "upload_file",
-        {"device_id": ad5x_id, "file_path": str(media / "part.gcode")},
-    )
-
-    assert "part.gcode" in ad5x.files
-    assert ad5x.printer.job is None
-
-
-async def test_mappings_need_print_now(
-    hass: HomeAssistant, ad5x: Emulator, ad5x_id: str, media: Path
-) -> None:
-    """A list of mappings without print_now is a mistake worth reporting."""
-    write(media, "part.gcode", gcode())
-
-    with pytest.raises(ServiceValidationError) as err:
-        await call(
-            hass,
-            "upload_file",
-            {
-                "device_id": ad5x_id,
-                "file_path": str(media / "part.gcode"),
-                "material_mappings": [{"tool_id": 0, "slot_id": 1}],
-            },
-        )
-
-    assert err.value.translation_key == "mappings_without_print"
-
-
 async def test_mixed_printers_with_auto(
     hass: HomeAssistant,
     printer: Emulator,
@@ -1414,54 +1402,3 @@ async def test_mixed_printers_with_auto(
 
     assert printer.printer.job.use_matl_station is False
     assert job_mappings(ad5x) == [(0, 2), (1, 1)]
-
-
-async def test_schema_refuses_bad_mappings(hass: HomeAssistant, ad5x_id: str) -> None:
-    """Mappings are auto or a list of tool and slot numbers."""
-    for mappings in ("closest", [{"tool_id": 0}], [{"tool_id": -1, "slot_id": 1}]):
-        with pytest.raises(Exception, match="material_mappings"):
-            await call(
-                hass,
-                "print_file",
-                {
-                    "device_id": ad5x_id,
-                    "file_name": "Cube_PLA.gcode",
-                    "material_mappings": mappings,
-                },
-            )
-
-
-def test_progress_is_logged_in_tenths(caplog: pytest.LogCaptureFixture) -> None:
-    """Small chunks log at most once per tenth; a big one skips the tenths it crossed."""
-    progress = _UploadProgress("Printer", "part.gcode")
-    with caplog.at_level(logging.DEBUG, logger="custom_components.flashforge"):
-        for sent in range(0, 1001, 7):
-            progress(sent, 1000)
-        progress(1000, 1000)
-
-    assert re.findall(r": (\d+)%", caplog.text) == [
-        "10",
-        "20",
-        "30",
-        "40",
-        "50",
-        "60",
-        "70",
-        "80",
-        "90",
-        "100",
-    ]
-
-
-@pytest.mark.parametrize(
-    ("first", "second", "distance"),
-    [
-        ("#000000", "#000003", 3.0),
-        ("#000000", None, float("inf")),
-        ("#GGGGGG", "#000000", float("inf")),
-        ("#FFF", "#000000", float("inf")),
-    ],
-)
-def test_color_distance(first: str, second: str | None, distance: float) -> None:
-    """Colours compare by RGB distance; unreadable ones never win."""
-    assert _color_distance(first, second) == distance
