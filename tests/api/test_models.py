@@ -13,7 +13,11 @@ from custom_components.flashforge.api import (
     PrinterDetail,
     ProductInfo,
 )
-from custom_components.flashforge.api.const import MAX_NAME_LENGTH, MAX_TEXT_LENGTH
+from custom_components.flashforge.api.const import (
+    MAX_NAME_LENGTH,
+    MAX_PARTS,
+    MAX_TEXT_LENGTH,
+)
 from custom_components.flashforge.api.fields import parse_version
 from custom_components.flashforge.api.models import mappings_as_json, parse_file_list
 
@@ -218,6 +222,38 @@ def test_material_station_skips_broken_slots() -> None:
     assert len(station.slots) == 1
     assert station.slots[0].has_filament is True
     assert station.slots[0].material_color == "#FFFFFF"
+
+
+def test_a_flood_of_parts_is_cut_to_a_printer_s_worth() -> None:
+    """Slots, tools and per-nozzle temperatures past MAX_PARTS are dropped, repeats too."""
+    many = MAX_PARTS * 50
+    detail = PrinterDetail.from_dict(
+        {
+            "nozzleTemps": [200.0] * many,
+            "matlStationInfo": {
+                "slotInfos": [{"slotId": 1}, {"slotId": 1, "hasFilament": 1}]
+                + [{"slotId": index} for index in range(2, many)]
+            },
+        }
+    )
+    (file,) = parse_file_list(
+        {
+            "code": 0,
+            "gcodeListDetail": [
+                {
+                    "gcodeFileName": "a.gcode",
+                    "gcodeToolDatas": [{"toolId": index} for index in range(many)],
+                }
+            ],
+        }
+    )
+
+    station = detail.material_station
+    assert station is not None
+    assert [slot.slot_id for slot in station.slots] == list(range(1, MAX_PARTS))
+    assert station.slots[0].has_filament is False
+    assert len(detail.nozzle_temperatures) == MAX_PARTS
+    assert len(file.tools) == MAX_PARTS
 
 
 def test_product_flags() -> None:

@@ -43,21 +43,16 @@ SENSOR_KEYS: dict[str, str] = {
     "current_layer": "printLayer",
     "total_layers": "targetPrintLayer",
     "print_duration": "printDuration",
-    "print_speed": "printSpeedAdjust",
-    "z_offset": "zAxisCompensation",
     "nozzle_size": "nozzleModel",
     "lifetime_filament": "cumulativeFilament",
     "lifetime_print_time": "cumulativePrintTime",
     "free_disk_space": "remainingDiskSpace",
     "ip_address": "ipAddr",
     "firmware_version": "firmwareVersion",
-    "cooling_fan_speed": "coolingFanSpeed",
-    "chamber_fan_speed": "chamberFanSpeed",
     "tvoc": "tvoc",
 }
 # Of those, the counts, sizes, durations and percentages: negative is unreported.
 NON_NEGATIVE_KEYS = set(SENSOR_KEYS) - {
-    "z_offset",
     "nozzle_size",
     "ip_address",
     "firmware_version",

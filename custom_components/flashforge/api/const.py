@@ -32,6 +32,11 @@ ADVENTURER_5M_PIDS: Final = frozenset({35, 36})
 MAX_ANSWER_BYTES: Final = 256 * 1024
 MAX_IMAGE_BYTES: Final = 4 * 1024 * 1024
 
+# A printer has a handful of material slots and tools (the AD5X four slots, the
+# Creator 5 four tools): an answer listing more is broken, and each becomes
+# entities, so the rest is dropped.
+MAX_PARTS: Final = 16
+
 # Bounds on the strings a printer reports, before they become titles, device
 # entries and states. A name or text longer than its bound is cut short; a
 # version, address or URL that does not fit is no such thing and is dropped.

@@ -11,7 +11,7 @@ import math
 import re
 from typing import Any
 
-from .const import MAX_TEXT_LENGTH, MAX_URL_LENGTH
+from .const import MAX_PARTS, MAX_TEXT_LENGTH, MAX_URL_LENGTH
 from .upload import MAX_FILE_NAME_BYTES
 
 # Readings below this are sentinels for "no sensor" (-108, -109, ...).
@@ -136,11 +136,11 @@ def read_temperature(data: Mapping[str, Any], key: str) -> float | None:
 
 
 def read_temperatures(data: Mapping[str, Any], key: str) -> tuple[float | None, ...]:
-    """Read a list of per-nozzle temperatures."""
+    """Read a list of per-nozzle temperatures, a printer's worth at most."""
     values = data.get(key)
     if not isinstance(values, list):
         return ()
-    return tuple(temperature_value(value) for value in values)
+    return tuple(temperature_value(value) for value in values[:MAX_PARTS])
 
 
 def printable(value: str) -> str:
@@ -235,12 +235,17 @@ def read_mapping(data: Mapping[str, Any], key: str) -> Mapping[str, Any]:
     return value if isinstance(value, Mapping) else {}
 
 
-def read_mappings(data: Mapping[str, Any], key: str) -> list[Mapping[str, Any]]:
-    """Read a list of nested objects, skipping anything that is not one."""
+def read_mappings(
+    data: Mapping[str, Any], key: str, limit: int | None = None
+) -> list[Mapping[str, Any]]:
+    """Read a list of nested objects, skipping anything that is not one.
+
+    With a ``limit``, the objects after that many are dropped.
+    """
     values = data.get(key)
     if not isinstance(values, list):
         return []
-    return [value for value in values if isinstance(value, Mapping)]
+    return [value for value in values if isinstance(value, Mapping)][:limit]
 
 
 def product_id(value: object) -> int | None:

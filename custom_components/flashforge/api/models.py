@@ -13,6 +13,7 @@ from typing import Any, Self
 from .const import (
     ADVENTURER_5M_PIDS,
     MAX_NAME_LENGTH,
+    MAX_PARTS,
     MAX_VERSION_LENGTH,
     MIN_HTTP_FIRMWARE,
 )
@@ -63,27 +64,28 @@ class MaterialStation:
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Self:
         """Parse ``matlStationInfo``."""
-        infos = read_mappings(data, "slotInfos")
+        infos = read_mappings(data, "slotInfos", MAX_PARTS)
         ids = [read_count(info, "slotId") for info in infos]
         # Some captures number slots from 0, mappings always from 1.
         offset = 1 if 0 in ids else 0
-        slots = tuple(
-            MaterialSlot(
+        slots: dict[int, MaterialSlot] = {}
+        for info, slot_id in zip(infos, ids, strict=True):
+            if slot_id is None or slot_id + offset in slots:
+                # A slot listed twice keeps what was said of it first.
+                continue
+            slots[slot_id + offset] = MaterialSlot(
                 slot_id=slot_id + offset,
                 has_filament=read_flag(info, "hasFilament") is True,
                 material_name=read_text(info, "materialName"),
                 material_color=read_text(info, "materialColor"),
             )
-            for info, slot_id in zip(infos, ids, strict=True)
-            if slot_id is not None
-        )
         return cls(
             slot_count=read_count(data, "slotCnt"),
             current_slot=read_count(data, "currentSlot"),
             current_load_slot=read_count(data, "currentLoadSlot"),
             state_action=read_int(data, "stateAction"),
             state_step=read_int(data, "stateStep"),
-            slots=slots,
+            slots=tuple(slots.values()),
         )
 
 
@@ -297,7 +299,8 @@ class PrinterFile:
         if (name := file_name_text(data.get("gcodeFileName"))) is None:
             return None
         tools = (
-            FileTool.from_dict(tool) for tool in read_mappings(data, "gcodeToolDatas")
+            FileTool.from_dict(tool)
+            for tool in read_mappings(data, "gcodeToolDatas", MAX_PARTS)
         )
         return cls(
             name=name,
