@@ -33,7 +33,6 @@ async def async_get_config_entry_diagnostics(
         {
             "entry": {
                 "data": dict(entry.data),
-                "options": dict(entry.options),
                 "unique_id": entry.unique_id,
             },
             "coordinator": {

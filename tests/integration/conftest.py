@@ -8,6 +8,7 @@ from homeassistant.core import HomeAssistant
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
+from custom_components.flashforge.config_flow import FlashForgeConfigFlow
 from custom_components.flashforge.const import (
     CONF_CHECK_CODE,
     CONF_SERIAL_NUMBER,
@@ -36,10 +37,12 @@ def no_network_discovery(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv(TARGETS_ENVIRONMENT_VARIABLE, "")
 
 
-def entry_for(emulator: Emulator, **options: int) -> MockConfigEntry:
-    """Return a config entry for an emulated printer."""
+def entry_for(emulator: Emulator) -> MockConfigEntry:
+    """Return a config entry for an emulated printer, as the config flow makes it."""
     return MockConfigEntry(
         domain=DOMAIN,
+        version=FlashForgeConfigFlow.VERSION,
+        minor_version=FlashForgeConfigFlow.MINOR_VERSION,
         title=emulator.detail()["name"],
         unique_id=emulator.serial,
         data={
@@ -48,7 +51,6 @@ def entry_for(emulator: Emulator, **options: int) -> MockConfigEntry:
             CONF_SERIAL_NUMBER: emulator.serial,
             CONF_CHECK_CODE: emulator.check_code,
         },
-        options=options,
     )
 
 
