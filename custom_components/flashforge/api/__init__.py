@@ -5,6 +5,12 @@ HTTP API in ``http``) stay behind it. Nothing here imports Home Assistant:
 the package depends on aiohttp alone.
 """
 
+from .checks import (
+    PRINTABLE_EXTENSIONS,
+    check_can_print,
+    check_file_name,
+    open_printable,
+)
 from .const import (
     ENCLOSED_PIDS,
     MAX_ANSWER_BYTES,
@@ -21,14 +27,21 @@ from .errors import (
     FlashForgeConnectionError,
     FlashForgeError,
     FlashForgeFileError,
+    FlashForgeMappingError,
     FlashForgeNotFoundError,
+    FlashForgeNotReadyError,
+    FlashForgeProblemError,
     FlashForgeResponseError,
     FlashForgeTimeoutError,
+    JobProblem,
+    MappingProblem,
 )
 from .fields import parse_version
 from .http import DEFAULT_PORT, FlashForgeHttpClient, read_body
 from .jobs import TRANSITIONS, JobWatch, PrintEvent, PrintEventType
+from .mapping import ToolSlot, material_mappings, station_in_use
 from .metadata import read_file_tools
+from .mjpeg import MjpegError, MjpegParser, boundary_of, encode_part
 from .models import (
     FileTool,
     MaterialMapping,
@@ -40,10 +53,12 @@ from .models import (
 )
 from .preview import Preview, image_type
 from .printer import FlashForgePrinter
+from .relay import MjpegRelay, MjpegViewer, StartTask
 from .status import JobPhase, MachineStatus
 from .upload import (
     MAX_FILE_NAME_BYTES,
     ProgressCallback,
+    ProgressLog,
     UploadSource,
     validate_file_name,
 )
@@ -56,6 +71,7 @@ __all__ = [
     "MAX_IMAGE_BYTES",
     "MIN_HTTP_FIRMWARE",
     "MODEL_NAMES",
+    "PRINTABLE_EXTENSIONS",
     "TRANSITIONS",
     "FileProblem",
     "FileTool",
@@ -67,27 +83,46 @@ __all__ = [
     "FlashForgeError",
     "FlashForgeFileError",
     "FlashForgeHttpClient",
+    "FlashForgeMappingError",
     "FlashForgeNotFoundError",
+    "FlashForgeNotReadyError",
     "FlashForgePrinter",
+    "FlashForgeProblemError",
     "FlashForgeResponseError",
     "FlashForgeTimeoutError",
     "JobPhase",
+    "JobProblem",
     "JobWatch",
     "MachineStatus",
+    "MappingProblem",
     "MaterialMapping",
     "MaterialSlot",
     "MaterialStation",
+    "MjpegError",
+    "MjpegParser",
+    "MjpegRelay",
+    "MjpegViewer",
     "Preview",
-    "PrinterDetail",
-    "PrinterFile",
     "PrintEvent",
     "PrintEventType",
+    "PrinterDetail",
+    "PrinterFile",
     "ProductInfo",
     "ProgressCallback",
+    "ProgressLog",
+    "StartTask",
+    "ToolSlot",
     "UploadSource",
+    "boundary_of",
+    "check_can_print",
+    "check_file_name",
+    "encode_part",
     "image_type",
+    "material_mappings",
+    "open_printable",
     "parse_version",
     "read_body",
     "read_file_tools",
+    "station_in_use",
     "validate_file_name",
 ]
