@@ -13,19 +13,20 @@ from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .api import ENCLOSED_PIDS, MachineStatus, PrinterDetail
-from .coordinator import FlashForgeConfigEntry, FlashForgeCoordinator
-from .entity import FlashForgeEntity
+from .coordinator import FlashForgeConfigEntry
+from .entity import FlashForgeEntity, FlashForgeEntityDescription, entities_that_exist
 
 # Read-only: the coordinator does all I/O.
 PARALLEL_UPDATES = 0
 
 
 @dataclass(frozen=True, kw_only=True)
-class FlashForgeBinarySensorEntityDescription(BinarySensorEntityDescription):
+class FlashForgeBinarySensorEntityDescription(
+    FlashForgeEntityDescription, BinarySensorEntityDescription
+):
     """Describe a FlashForge binary sensor."""
 
     value_fn: Callable[[PrinterDetail], bool | None]
-    exists_fn: Callable[[FlashForgeCoordinator], bool] = lambda _: True
 
 
 BINARY_SENSORS: tuple[FlashForgeBinarySensorEntityDescription, ...] = (
@@ -62,9 +63,7 @@ async def async_setup_entry(
     """Add the binary sensors this printer has."""
     coordinator = entry.runtime_data
     async_add_entities(
-        FlashForgeBinarySensor(coordinator, description)
-        for description in BINARY_SENSORS
-        if description.exists_fn(coordinator)
+        entities_that_exist(coordinator, FlashForgeBinarySensor, BINARY_SENSORS)
     )
 
 

@@ -10,14 +10,16 @@ from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .api import FlashForgePrinter
 from .coordinator import FlashForgeConfigEntry
-from .entity import FlashForgeEntity
+from .entity import FlashForgeEntity, FlashForgeEntityDescription, entities_that_exist
 from .helpers import flashforge_exception_handler
 
 PARALLEL_UPDATES = 1
 
 
 @dataclass(frozen=True, kw_only=True)
-class FlashForgeButtonEntityDescription(ButtonEntityDescription):
+class FlashForgeButtonEntityDescription(
+    FlashForgeEntityDescription, ButtonEntityDescription
+):
     """Describe a button of the printer."""
 
     press_fn: Callable[[FlashForgePrinter], Awaitable[None]]
@@ -54,9 +56,8 @@ async def async_setup_entry(
     async_add_entities: AddConfigEntryEntitiesCallback,
 ) -> None:
     """Add the printer's buttons."""
-    coordinator = entry.runtime_data
     async_add_entities(
-        FlashForgeButton(coordinator, description) for description in BUTTONS
+        entities_that_exist(entry.runtime_data, FlashForgeButton, BUTTONS)
     )
 
 

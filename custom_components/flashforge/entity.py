@@ -43,6 +43,26 @@ def device_info(coordinator: FlashForgeCoordinator) -> DeviceInfo:
     return info
 
 
+@dataclass(frozen=True, kw_only=True)
+class FlashForgeEntityDescription(EntityDescription):
+    """Describe an entity of the printer, and on which printers it exists."""
+
+    exists_fn: Callable[[FlashForgeCoordinator], bool] = lambda _: True
+
+
+def entities_that_exist[DescriptionT: FlashForgeEntityDescription, EntityT](
+    coordinator: FlashForgeCoordinator,
+    entity: Callable[[FlashForgeCoordinator, DescriptionT], EntityT],
+    descriptions: Iterable[DescriptionT],
+) -> list[EntityT]:
+    """Return an entity for each description that exists on the printer."""
+    return [
+        entity(coordinator, description)
+        for description in descriptions
+        if description.exists_fn(coordinator)
+    ]
+
+
 def unique_id(coordinator: FlashForgeCoordinator, key: str) -> str:
     """Return the unique id of the printer's entity with this description key."""
     return f"{coordinator.printer.serial_number}_{key}"
@@ -104,10 +124,11 @@ class FlashForgeEntity(CoordinatorEntity[FlashForgeCoordinator]):
 
 
 @dataclass(frozen=True, kw_only=True)
-class FlashForgeToggleEntityDescription(ToggleEntityDescription):
+class FlashForgeToggleEntityDescription(
+    FlashForgeEntityDescription, ToggleEntityDescription
+):
     """Describe an on/off control of the printer (a switch or the light)."""
 
-    exists_fn: Callable[[FlashForgeCoordinator], bool] = lambda _: True
     is_on_fn: Callable[[PrinterDetail], bool | None]
     set_fn: Callable[[FlashForgePrinter, bool], Awaitable[None]]
 

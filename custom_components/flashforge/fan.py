@@ -12,18 +12,17 @@ from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .api import FlashForgePrinter, PrinterDetail
-from .coordinator import FlashForgeConfigEntry, FlashForgeCoordinator
-from .entity import FlashForgeEntity
+from .coordinator import FlashForgeConfigEntry
+from .entity import FlashForgeEntity, FlashForgeEntityDescription, entities_that_exist
 from .helpers import flashforge_exception_handler
 
 PARALLEL_UPDATES = 1
 
 
 @dataclass(frozen=True, kw_only=True)
-class FlashForgeFanEntityDescription(FanEntityDescription):
+class FlashForgeFanEntityDescription(FlashForgeEntityDescription, FanEntityDescription):
     """Describe a fan of the printer."""
 
-    exists_fn: Callable[[FlashForgeCoordinator], bool]
     value_fn: Callable[[PrinterDetail], float | None]  # percent
     set_fn: Callable[[FlashForgePrinter, int], Awaitable[None]]
 
@@ -57,11 +56,7 @@ async def async_setup_entry(
 ) -> None:
     """Add the fans the printer reports."""
     coordinator = entry.runtime_data
-    async_add_entities(
-        FlashForgeFan(coordinator, description)
-        for description in FANS
-        if description.exists_fn(coordinator)
-    )
+    async_add_entities(entities_that_exist(coordinator, FlashForgeFan, FANS))
 
 
 class FlashForgeFan(FlashForgeEntity, FanEntity):

@@ -10,7 +10,11 @@ from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .coordinator import FlashForgeConfigEntry
-from .entity import FlashForgeToggleEntity, FlashForgeToggleEntityDescription
+from .entity import (
+    FlashForgeToggleEntity,
+    FlashForgeToggleEntityDescription,
+    entities_that_exist,
+)
 
 PARALLEL_UPDATES = 1
 
@@ -41,11 +45,7 @@ async def async_setup_entry(
 ) -> None:
     """Add the printer's light."""
     coordinator = entry.runtime_data
-    async_add_entities(
-        FlashForgeLight(coordinator, description)
-        for description in LIGHTS
-        if description.exists_fn(coordinator)
-    )
+    async_add_entities(entities_that_exist(coordinator, FlashForgeLight, LIGHTS))
 
 
 class FlashForgeLight(FlashForgeToggleEntity, LightEntity):

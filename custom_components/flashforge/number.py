@@ -21,17 +21,18 @@ from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .api import FlashForgePrinter, PrinterDetail
 from .coordinator import FlashForgeConfigEntry, FlashForgeCoordinator
-from .entity import FlashForgeEntity
+from .entity import FlashForgeEntity, FlashForgeEntityDescription, entities_that_exist
 from .helpers import flashforge_exception_handler
 
 PARALLEL_UPDATES = 1
 
 
 @dataclass(frozen=True, kw_only=True)
-class FlashForgeNumberEntityDescription(NumberEntityDescription):
+class FlashForgeNumberEntityDescription(
+    FlashForgeEntityDescription, NumberEntityDescription
+):
     """Describe a setting of the printer."""
 
-    exists_fn: Callable[[FlashForgeCoordinator], bool]
     value_fn: Callable[[PrinterDetail], float | None]
     set_fn: Callable[[FlashForgePrinter, float], Awaitable[None]]
 
@@ -123,11 +124,7 @@ async def async_setup_entry(
 ) -> None:
     """Add the settings the printer has."""
     coordinator = entry.runtime_data
-    async_add_entities(
-        FlashForgeNumber(coordinator, description)
-        for description in NUMBERS
-        if description.exists_fn(coordinator)
-    )
+    async_add_entities(entities_that_exist(coordinator, FlashForgeNumber, NUMBERS))
 
 
 class FlashForgeNumber(FlashForgeEntity, NumberEntity):

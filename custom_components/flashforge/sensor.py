@@ -31,7 +31,13 @@ from homeassistant.util import dt as dt_util
 
 from .api import MachineStatus, MaterialSlot, PrinterDetail
 from .coordinator import FlashForgeConfigEntry, FlashForgeCoordinator
-from .entity import FlashForgeEntity, async_remove_entities, unique_id
+from .entity import (
+    FlashForgeEntity,
+    FlashForgeEntityDescription,
+    async_remove_entities,
+    entities_that_exist,
+    unique_id,
+)
 
 # Read-only: the coordinator does all I/O.
 PARALLEL_UPDATES = 0
@@ -60,11 +66,12 @@ END_TIME_TOLERANCE = timedelta(minutes=2)
 
 
 @dataclass(frozen=True, kw_only=True)
-class FlashForgeSensorEntityDescription(SensorEntityDescription):
+class FlashForgeSensorEntityDescription(
+    FlashForgeEntityDescription, SensorEntityDescription
+):
     """Describe a FlashForge sensor."""
 
     value_fn: Callable[[PrinterDetail], StateType | datetime]
-    exists_fn: Callable[[FlashForgeCoordinator], bool] = lambda _: True
     attributes_fn: Callable[[PrinterDetail], Mapping[str, Any] | None] = lambda _: None
 
 
@@ -388,11 +395,7 @@ async def async_setup_entry(
     """Add the sensors this printer reports; follow its station and tools."""
     coordinator = entry.runtime_data
     async_remove_entities(coordinator, Platform.SENSOR, DUPLICATES)
-    async_add_entities(
-        _sensor(coordinator, description)
-        for description in SENSORS
-        if description.exists_fn(coordinator)
-    )
+    async_add_entities(entities_that_exist(coordinator, _sensor, SENSORS))
     shown: set[str] = set()
 
     @callback

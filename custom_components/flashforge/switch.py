@@ -12,6 +12,7 @@ from .entity import (
     FlashForgeToggleEntity,
     FlashForgeToggleEntityDescription,
     async_remove_entities,
+    entities_that_exist,
 )
 
 PARALLEL_UPDATES = 1
@@ -61,11 +62,7 @@ async def async_setup_entry(
     """Add the switches the printer has."""
     coordinator = entry.runtime_data
     async_remove_entities(coordinator, Platform.SWITCH, DUPLICATES)
-    async_add_entities(
-        FlashForgeSwitch(coordinator, description)
-        for description in SWITCHES
-        if description.exists_fn(coordinator)
-    )
+    async_add_entities(entities_that_exist(coordinator, FlashForgeSwitch, SWITCHES))
 
 
 class FlashForgeSwitch(FlashForgeToggleEntity, SwitchEntity):
