@@ -1,20 +1,15 @@
 """Config flow for FlashForge printers."""
 
 from collections.abc import Callable, Mapping
-from typing import Any, override
+from typing import Any, Final, override
 
 from homeassistant.config_entries import ConfigFlow, ConfigFlowResult
 from homeassistant.const import CONF_HOST, CONF_NAME, CONF_PORT
 from homeassistant.core import callback
-from homeassistant.helpers.aiohttp_client import async_get_clientsession
 from homeassistant.helpers.selector import (
     NumberSelector,
     NumberSelectorConfig,
     NumberSelectorMode,
-    SelectOptionDict,
-    SelectSelector,
-    SelectSelectorConfig,
-    SelectSelectorMode,
     TextSelector,
     TextSelectorConfig,
     TextSelectorType,
@@ -22,17 +17,12 @@ from homeassistant.helpers.selector import (
 from homeassistant.helpers.typing import DiscoveryInfoType
 import probatio
 
-from .api import (
-    DEFAULT_PORT,
-    FlashForgeAuthenticationError,
-    FlashForgeConnectionError,
-    FlashForgePrinter,
-    FlashForgeResponseError,
-    PrinterDetail,
-)
+from .api import DEFAULT_PORT, PrinterDetail
 from .api.discovery import DiscoveredPrinter
 from .const import CONF_CHECK_CODE, CONF_SERIAL_NUMBER, DOMAIN, LOGGER
-from .discovery import async_discover
+from .coordinator import printer_for
+from .discovery import async_discover_new, async_serials_at, pick_printer_schema
+from .errors import form_error
 
 TEXT_SELECTOR = TextSelector()
 PASSWORD_SELECTOR = TextSelector(TextSelectorConfig(type=TextSelectorType.PASSWORD))
@@ -59,6 +49,9 @@ RECONFIGURE_SCHEMA = probatio.Schema(
         probatio.Optional(CONF_CHECK_CODE): PASSWORD_SELECTOR,
     }
 )
+
+# What an entry's data holds.
+ENTRY_KEYS: Final = (CONF_HOST, CONF_PORT, CONF_SERIAL_NUMBER, CONF_CHECK_CODE)
 
 
 def _text(user_input: Mapping[str, Any], key: str) -> str:
@@ -106,23 +99,9 @@ class FlashForgeConfigFlow(ConfigFlow, domain=DOMAIN):
     ) -> ConfigFlowResult:
         """Let the user choose among the printers that answered."""
         if user_input is None:
-            options = [
-                SelectOptionDict(
-                    value=serial, label=f"{printer.name or serial} ({printer.host})"
-                )
-                for serial, printer in self._found.items()
-            ]
             return self.async_show_form(
                 step_id="pick_printer",
-                data_schema=probatio.Schema(
-                    {
-                        probatio.Required(CONF_SERIAL_NUMBER): SelectSelector(
-                            SelectSelectorConfig(
-                                options=options, mode=SelectSelectorMode.LIST
-                            )
-                        )
-                    }
-                ),
+                data_schema=pick_printer_schema(self._found),
             )
 
         # The selector only accepts the serial numbers offered above.
@@ -216,14 +195,14 @@ class FlashForgeConfigFlow(ConfigFlow, domain=DOMAIN):
                 return self.async_update_reload_and_abort(entry, data_updates=changes)
             # /detail does not tell the serial number, so a rejection cannot tell
             # a wrong check code from another printer; discovery replies can.
-            if errors["base"] == "invalid_auth" and (
-                other := await self._async_other_serial_at(
-                    changes[CONF_HOST], serial_number
-                )
+            if (
+                errors["base"] == "invalid_auth"
+                and (at_host := await async_serials_at(self.hass, changes[CONF_HOST]))
+                and serial_number not in at_host
             ):
                 return self.async_abort(
                     reason="wrong_device",
-                    description_placeholders={CONF_SERIAL_NUMBER: other},
+                    description_placeholders={CONF_SERIAL_NUMBER: min(at_host)},
                 )
             user_input = changes
         shown = user_input or entry.data
@@ -267,12 +246,9 @@ class FlashForgeConfigFlow(ConfigFlow, domain=DOMAIN):
 
     async def _async_search(self) -> ConfigFlowResult:
         """Look for printers that are not configured yet."""
-        configured = self._async_current_ids(include_ignore=False)
-        self._found = {
-            printer.serial_number: printer
-            for printer in await async_discover(self.hass)
-            if printer.serial_number not in configured
-        }
+        self._found = await async_discover_new(
+            self.hass, self._async_current_ids(include_ignore=False)
+        )
         if not self._found:
             return self._async_show_user_form({"base": "no_printers_found"})
         return await self.async_step_pick_printer()
@@ -293,46 +269,19 @@ class FlashForgeConfigFlow(ConfigFlow, domain=DOMAIN):
         )
         return self.async_create_entry(
             title=detail.name or serial_number,
-            data={
-                CONF_HOST: data[CONF_HOST],
-                CONF_PORT: data[CONF_PORT],
-                CONF_SERIAL_NUMBER: serial_number,
-                CONF_CHECK_CODE: data[CONF_CHECK_CODE],
-            },
+            data={key: data[key] for key in ENTRY_KEYS},
         )
 
     async def _async_read_detail(
         self, data: Mapping[str, Any], errors: dict[str, str]
     ) -> PrinterDetail | None:
         """Return the printer's ``/detail``, or None with the reason in errors."""
-        printer = FlashForgePrinter(
-            data[CONF_HOST],
-            data[CONF_SERIAL_NUMBER],
-            data[CONF_CHECK_CODE],
-            port=data[CONF_PORT],
-            session=async_get_clientsession(self.hass),
-        )
         try:
-            return await printer.detail()
-        except FlashForgeAuthenticationError:
-            errors["base"] = "invalid_auth"
-        # An answer that is not the printer's JSON means no FlashForge API there.
-        except FlashForgeConnectionError, FlashForgeResponseError:
-            errors["base"] = "cannot_connect"
-        except Exception:  # noqa: BLE001 - logged with its traceback
-            LOGGER.exception(
-                "Unexpected error reading the printer at %s", data[CONF_HOST]
-            )
-            errors["base"] = "unknown"
+            return await printer_for(self.hass, data).detail()
+        except Exception as err:  # noqa: BLE001 - an unexpected one is logged
+            if (key := form_error(err)) is None:
+                LOGGER.exception(
+                    "Unexpected error reading the printer at %s", data[CONF_HOST]
+                )
+            errors["base"] = key or "unknown"
         return None
-
-    async def _async_other_serial_at(self, host: str, serial_number: str) -> str | None:
-        """Return the serial number of another printer answering discovery at host."""
-        at_host = {
-            printer.serial_number
-            for printer in await async_discover(self.hass)
-            if printer.host == host
-        }
-        if not at_host or serial_number in at_host:
-            return None
-        return min(at_host)

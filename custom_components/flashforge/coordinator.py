@@ -1,6 +1,7 @@
 """Coordinator that polls a FlashForge printer."""
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
+from typing import Any
 
 from homeassistant.config_entries import ConfigEntry
 from homeassistant.const import CONF_HOST, CONF_PORT
@@ -45,6 +46,17 @@ def firmware_issue_id(entry: ConfigEntry) -> str:
     return f"firmware_too_old_{entry.entry_id}"
 
 
+def printer_for(hass: HomeAssistant, data: Mapping[str, Any]) -> FlashForgePrinter:
+    """Return the printer an entry's data names, on Home Assistant's shared session."""
+    return FlashForgePrinter(
+        data[CONF_HOST],
+        data[CONF_SERIAL_NUMBER],
+        data[CONF_CHECK_CODE],
+        port=data[CONF_PORT],
+        session=async_get_clientsession(hass),
+    )
+
+
 class FlashForgeCoordinator(TimestampDataUpdateCoordinator[PrinterDetail]):
     """Poll ``/detail``: fast while the printer works, slowly while it idles."""
 
@@ -55,13 +67,7 @@ class FlashForgeCoordinator(TimestampDataUpdateCoordinator[PrinterDetail]):
         self, hass: HomeAssistant, config_entry: FlashForgeConfigEntry
     ) -> None:
         """Make the printer from the entry, on Home Assistant's shared session."""
-        self.printer = FlashForgePrinter(
-            config_entry.data[CONF_HOST],
-            config_entry.data[CONF_SERIAL_NUMBER],
-            config_entry.data[CONF_CHECK_CODE],
-            port=config_entry.data[CONF_PORT],
-            session=async_get_clientsession(hass),
-        )
+        self.printer = printer_for(hass, config_entry.data)
         super().__init__(
             hass,
             LOGGER,

@@ -1,5 +1,6 @@
 """Find printers on the network and offer them to the user."""
 
+from collections.abc import Collection, Mapping
 from datetime import datetime
 from ipaddress import IPv4Address
 import os
@@ -11,7 +12,14 @@ from homeassistant.const import CONF_HOST, CONF_NAME, CONF_PORT
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers import discovery_flow
 from homeassistant.helpers.event import async_track_time_interval
+from homeassistant.helpers.selector import (
+    SelectOptionDict,
+    SelectSelector,
+    SelectSelectorConfig,
+    SelectSelectorMode,
+)
 from homeassistant.helpers.start import async_at_started
+import probatio
 
 from .api.discovery import (
     ANY_ADDRESS,
@@ -42,6 +50,9 @@ def overridden_queries() -> tuple[DiscoveryQuery, ...] | None:
     queries = []
     for target in filter(None, (part.strip() for part in configured.split(","))):
         host, _, port = target.rpartition(":")
+        if not host or not port.isdecimal() or not 0 < int(port) < 65536:
+            LOGGER.warning("Discovery target %r is not host:port; skipped", target)
+            continue
         queries.append(DiscoveryQuery((host, int(port))))
     return tuple(queries)
 
@@ -81,6 +92,40 @@ async def async_discover(hass: HomeAssistant) -> list[DiscoveredPrinter]:
     except OSError as err:
         LOGGER.debug("Printer discovery failed: %s", err)
         return []
+
+
+async def async_discover_new(
+    hass: HomeAssistant, configured: Collection[str | None]
+) -> dict[str, DiscoveredPrinter]:
+    """Return the printers that answer discovery and are not configured, by serial."""
+    return {
+        printer.serial_number: printer
+        for printer in await async_discover(hass)
+        if printer.serial_number not in configured
+    }
+
+
+async def async_serials_at(hass: HomeAssistant, host: str) -> set[str]:
+    """Return the serial numbers of the printers that answer discovery at host."""
+    return {
+        printer.serial_number
+        for printer in await async_discover(hass)
+        if printer.host == host
+    }
+
+
+def pick_printer_schema(found: Mapping[str, DiscoveredPrinter]) -> probatio.Schema:
+    """Return the form that lists the printers found, by name and address."""
+    options = [
+        SelectOptionDict(
+            value=serial, label=f"{printer.name or serial} ({printer.host})"
+        )
+        for serial, printer in found.items()
+    ]
+    selector = SelectSelector(
+        SelectSelectorConfig(options=options, mode=SelectSelectorMode.LIST)
+    )
+    return probatio.Schema({probatio.Required(CONF_SERIAL_NUMBER): selector})
 
 
 @callback

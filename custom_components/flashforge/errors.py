@@ -110,6 +110,22 @@ _MESSAGES: Final[dict[Task, dict[type[FlashForgeError], _Message]]] = {
 }
 
 
+# The config flow's form errors: anything else is unexpected, and logged.
+_FORM_ERRORS: Final[dict[type[Exception], str]] = {
+    FlashForgeAuthenticationError: "invalid_auth",
+    # An answer that is not the printer's JSON means no FlashForge API there.
+    FlashForgeResponseError: "cannot_connect",
+    FlashForgeConnectionError: "cannot_connect",
+}
+
+
+def form_error(err: Exception) -> str | None:
+    """Return the config flow's error for a failed read, None if unexpected."""
+    return next(
+        (_FORM_ERRORS[cls] for cls in type(err).__mro__ if cls in _FORM_ERRORS), None
+    )
+
+
 def translated_error(
     err: FlashForgeError, task: Task = Task.COMMAND, /, **context: str
 ) -> HomeAssistantError:

@@ -1,6 +1,7 @@
 """Fixtures for the Home Assistant tests: config entries on the emulator."""
 
 from collections.abc import AsyncIterator, Iterator
+import socket
 from unittest.mock import PropertyMock, patch
 
 from homeassistant.const import CONF_HOST, CONF_PORT, Platform
@@ -35,6 +36,14 @@ def entity_registry_enabled_by_default() -> Iterator[None]:
 def no_network_discovery(monkeypatch: pytest.MonkeyPatch) -> None:
     """Keep discovery off the real network; tests that scan point it at loopback."""
     monkeypatch.setenv(TARGETS_ENVIRONMENT_VARIABLE, "")
+
+
+def closed_port() -> int:
+    """Return a loopback TCP port that nothing listens on."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+    return port
 
 
 def entry_for(emulator: Emulator) -> MockConfigEntry:

@@ -1,7 +1,6 @@
 """Tests for the config flow, against the emulator over loopback."""
 
 from collections.abc import Generator
-import socket
 from typing import Any
 from unittest.mock import AsyncMock, patch
 
@@ -31,7 +30,7 @@ from flashforge_emulator import Emulator
 from flashforge_emulator.faults import FaultKind
 from tests.conftest import EmulatorFactory
 
-from .conftest import entry_for
+from .conftest import closed_port, entry_for
 
 OTHER_SERIAL = "SNFFEMU00002"
 
@@ -57,14 +56,6 @@ def scan(monkeypatch: pytest.MonkeyPatch, *emulators: Emulator) -> None:
         TARGETS_ENVIRONMENT_VARIABLE,
         ",".join(f"127.0.0.1:{emu.discovery_port}" for emu in emulators),
     )
-
-
-def closed_port() -> int:
-    """Return a loopback TCP port that nothing listens on."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-    return port
 
 
 def address(emu: Emulator, **changes: Any) -> dict[str, Any]:
@@ -282,7 +273,7 @@ async def test_user_unknown_error(
 ) -> None:
     result = await start_user_flow(hass)
     with patch(
-        "custom_components.flashforge.config_flow.FlashForgePrinter.detail",
+        "custom_components.flashforge.api.FlashForgePrinter.detail",
         side_effect=RuntimeError("boom"),
     ):
         result = await hass.config_entries.flow.async_configure(

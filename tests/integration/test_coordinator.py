@@ -22,8 +22,7 @@ from custom_components.flashforge.const import DOMAIN
 from custom_components.flashforge.coordinator import FlashForgeCoordinator
 from flashforge_emulator import Clock, Emulator, FaultKind, Status, get_profile
 
-from .conftest import entry_for
-from .test_config_flow import closed_port
+from .conftest import closed_port, entry_for
 
 
 async def tick(

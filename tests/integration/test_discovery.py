@@ -230,6 +230,11 @@ async def test_sets_up_the_network_integration(hass: HomeAssistant) -> None:
             id="targets",
         ),
         pytest.param("", [], id="off"),
+        pytest.param(
+            "127.0.0.1:abc, :48899, 127.0.0.1, 127.0.0.1:70000, 127.0.0.1:5",
+            [DiscoveryQuery(("127.0.0.1", 5))],
+            id="malformed targets are skipped",
+        ),
     ],
 )
 async def test_override_replaces_the_network_integration(
