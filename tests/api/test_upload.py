@@ -300,6 +300,23 @@ async def test_connection_dropped_midway(
     assert emulator.files["part.gcode"].sha256 == sha256(path)
 
 
+async def test_file_that_shrinks_while_sent(
+    client: FlashForgeHttpClient, emulator: Emulator, tmp_path: Path
+) -> None:
+    """A file cut short midway fails as unreadable, not as a broken connection."""
+    path = write_file(tmp_path, "part.gcode", 4 * 1024 * 1024)
+
+    def truncate(sent: int, total: int) -> None:
+        os.truncate(path, sent)
+
+    with pytest.raises(FlashForgeFileError) as err:
+        await client.upload(path, print_now=True, progress=truncate)
+
+    assert err.value.problem is FileProblem.UNREADABLE
+    assert "part.gcode" not in emulator.files
+    assert (await client.detail()).status is MachineStatus.READY
+
+
 async def test_stalled_printer_times_out(
     emulator: Emulator, make_client: ClientFactory, tmp_path: Path
 ) -> None:

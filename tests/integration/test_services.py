@@ -1116,7 +1116,8 @@ async def test_file_that_shrinks_while_sent(
             {"device_id": device_id, "file_path": str(path), "print_now": True},
         )
 
-    assert err.value.translation_key == "upload_failed"
+    assert err.value.translation_key == "cannot_read_file"
+    assert err.value.translation_placeholders["file_path"] == str(path)
     assert "part.gcode" not in printer.files
     assert printer.printer.job is None
 

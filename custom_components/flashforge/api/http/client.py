@@ -489,7 +489,13 @@ class FlashForgeHttpClient(AsyncClosing):
                 url, data=chunks, headers=headers, expect100=True, allow_redirects=False
             )
 
-        content, _ = await self._exchange(path, open_request, limit)
+        try:
+            content, _ = await self._exchange(path, open_request, limit)
+        except FlashForgeError:
+            if upload is not None and upload.failure is not None:
+                # The body stopped itself: say why, not that the request broke.
+                raise upload.failure from None
+            raise
         return content
 
     async def _exchange(

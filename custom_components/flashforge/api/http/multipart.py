@@ -4,7 +4,7 @@ import asyncio
 from collections.abc import AsyncIterator
 import secrets
 
-from ..errors import FlashForgeClosedError, FlashForgeFileError
+from ..errors import FlashForgeClosedError, FlashForgeError, FlashForgeFileError
 from ..upload import ProgressCallback, UploadSource, validate_file_name
 from .const import UPLOAD_CHUNK_SIZE
 
@@ -24,6 +24,8 @@ class MultipartFile:
         self.file_size = source.size
         self._source = source
         self._aborted = False
+        # Why the body stopped short: the HTTP stack reports only a broken request.
+        self.failure: FlashForgeError | None = None
         self._head = (
             f"--{self.boundary}\r\n"
             f'Content-Disposition: form-data; name="gcodeFile"; filename="{file_name}"\r\n'
@@ -57,7 +59,8 @@ class MultipartFile:
             chunk = await asyncio.to_thread(self._source.read, sent, wanted)
             if not chunk:
                 # The file shrank after it was opened; the printer would wait forever.
-                raise FlashForgeFileError("The file shrank while being sent")
+                self.failure = FlashForgeFileError("The file shrank while being sent")
+                raise self.failure
             sent += len(chunk)
             yield self._checked(chunk)
             on_chunk(sent, self.file_size)
@@ -66,5 +69,6 @@ class MultipartFile:
     def _checked(self, chunk: bytes) -> bytes:
         """Return the chunk, unless the upload was aborted meanwhile."""
         if self._aborted:
-            raise FlashForgeClosedError("The upload was stopped")
+            self.failure = FlashForgeClosedError("The upload was stopped")
+            raise self.failure
         return chunk
