@@ -37,7 +37,7 @@ from .errors import (
     MappingProblem,
 )
 from .fields import parse_version
-from .http import DEFAULT_PORT, FlashForgeHttpClient, read_body
+from .http import DEFAULT_PORT, FlashForgeHttpClient
 from .jobs import TRANSITIONS, JobWatch, PrintEvent, PrintEventType
 from .mapping import ToolSlot, material_mappings, station_in_use
 from .metadata import read_file_tools
@@ -121,7 +121,6 @@ __all__ = [
     "material_mappings",
     "open_printable",
     "parse_version",
-    "read_body",
     "read_file_tools",
     "station_in_use",
     "validate_file_name",

@@ -6,7 +6,6 @@ from collections.abc import Awaitable, Callable, Coroutine, Mapping, Sequence
 from contextlib import AbstractAsyncContextManager
 from functools import partial
 import json
-import logging
 from pathlib import Path
 from typing import Any
 
@@ -17,12 +16,9 @@ from ..closing import AsyncClosing
 from ..const import DEFAULT_REQUEST_TIMEOUT, MAX_ANSWER_BYTES, MAX_IMAGE_BYTES
 from ..errors import (
     FlashForgeAuthenticationError,
-    FlashForgeBusyError,
     FlashForgeClosedError,
-    FlashForgeCommandError,
     FlashForgeConnectionError,
     FlashForgeError,
-    FlashForgeNotFoundError,
     FlashForgeResponseError,
     FlashForgeTimeoutError,
 )
@@ -35,29 +31,12 @@ from ..models import (
     parse_file_list,
 )
 from ..upload import ProgressCallback, UploadSource
-from .const import (
-    CODE_BUSY,
-    CODE_NOT_FOUND,
-    CODE_OK,
-    CODE_UNAUTHORIZED,
-    DEFAULT_PORT,
-    MAX_THUMBNAIL_ANSWER_BYTES,
-)
+from .answers import answer_image, answer_object, parse_answer, read_body
+from .const import DEFAULT_PORT, MAX_THUMBNAIL_ANSWER_BYTES
 from .multipart import MultipartFile
 
-_LOGGER = logging.getLogger(__name__)
-
-# Stands for an answer that does not decode.
-_NOT_JSON = object()
 # A request on its way, entered to get the response.
 type _Request = AbstractAsyncContextManager[aiohttp.ClientResponse]
-# What is taken off the connection at a time; the cap is checked after each.
-_READ_CHUNK_BYTES = 64 * 1024
-
-_COMMAND_ERRORS: dict[int, type[FlashForgeCommandError]] = {
-    CODE_NOT_FOUND: FlashForgeNotFoundError,
-    CODE_BUSY: FlashForgeBusyError,
-}
 
 
 def _open_close(on: bool) -> str:
@@ -68,30 +47,6 @@ def _open_close(on: bool) -> str:
 def _header_bool(value: bool) -> str:
     """Return a boolean as the lowercase string upload headers carry."""
     return "true" if value else "false"
-
-
-async def read_body(response: aiohttp.ClientResponse, limit: int, what: str) -> bytes:
-    """Return a response's body, refusing one bigger than ``limit`` bytes.
-
-    The body is read in chunks and the connection dropped as soon as it
-    passes the limit (or announces that it will), so a flood costs at most
-    ``limit`` bytes of memory.
-    """
-    announced = response.content_length
-    if announced is not None and announced > limit:
-        response.close()
-        raise FlashForgeResponseError(
-            f"{what}: the answer is bigger than {limit} bytes ({announced})"
-        )
-    body = bytearray()
-    async for chunk in response.content.iter_chunked(_READ_CHUNK_BYTES):
-        body += chunk
-        if len(body) > limit:
-            response.close()
-            raise FlashForgeResponseError(
-                f"{what}: the answer is bigger than {limit} bytes"
-            )
-    return bytes(body)
 
 
 class FlashForgeHttpClient(AsyncClosing):
@@ -166,15 +121,15 @@ class FlashForgeHttpClient(AsyncClosing):
         content = await self._post("/detail")
         if self._last_detail is not None and self._last_detail[0] == content:
             return self._last_detail[1]
-        data = self._parse("/detail", content)
-        detail = PrinterDetail.from_dict(self._object(data, "detail"))
+        data = parse_answer("/detail", content)
+        detail = PrinterDetail.from_dict(answer_object(data, "detail"))
         self._last_detail = (content, detail)
         return detail
 
     async def product(self) -> ProductInfo:
         """Return which features the printer lets a client control."""
         data = await self._request("/product")
-        return ProductInfo.from_dict(self._object(data, "product"))
+        return ProductInfo.from_dict(answer_object(data, "product"))
 
     async def recent_files(self) -> list[PrinterFile]:
         """Return the most recent files on the printer (up to 10)."""
@@ -186,23 +141,7 @@ class FlashForgeHttpClient(AsyncClosing):
         content = await self._post(
             path, {"fileName": file_name}, limit=MAX_THUMBNAIL_ANSWER_BYTES
         )
-        image = self._parse(path, content).get("imageData")
-        if not isinstance(image, str):
-            raise FlashForgeResponseError(f"{path}: the answer has no image")
-        try:
-            decoded = base64.b64decode(
-                image.partition("base64,")[2] or image, validate=True
-            )
-        except ValueError:
-            # binascii.Error, or characters beyond ASCII.
-            decoded = None
-        if decoded is None:
-            raise FlashForgeResponseError(f"{path}: the image is not Base64")
-        if len(decoded) > MAX_IMAGE_BYTES:
-            raise FlashForgeResponseError(
-                f"{path}: the image is bigger than {MAX_IMAGE_BYTES} bytes"
-            )
-        return decoded
+        return answer_image(path, parse_answer(path, content))
 
     async def fetch_image(self, url: str) -> tuple[bytes, str | None]:
         """Return the image at a URL the printer reported, and its declared type.
@@ -292,7 +231,7 @@ class FlashForgeHttpClient(AsyncClosing):
                 answer = await self._guarded(self._exclusive(send))
             finally:
                 self._bodies.discard(body)
-            self._parse("/uploadGcode", answer)
+            parse_answer("/uploadGcode", answer)
         finally:
             if opened is not source:
                 opened.close()
@@ -441,7 +380,7 @@ class FlashForgeHttpClient(AsyncClosing):
         self, path: str, body: Mapping[str, object] | None = None
     ) -> dict[str, Any]:
         """POST an authenticated JSON request and return its checked answer."""
-        return self._parse(path, await self._post(path, body))
+        return parse_answer(path, await self._post(path, body))
 
     async def _post(
         self,
@@ -471,7 +410,7 @@ class FlashForgeHttpClient(AsyncClosing):
         """POST to the printer and return the answer's body; map every failure.
 
         ``_exchange`` turns transport and HTTP errors into the client's own
-        (``_parse`` does the same for the answer's content). A request gets
+        (``parse_answer`` does the same for the answer's content). A request gets
         ``request_timeout`` seconds; an upload gets that long per chunk, so a
         large file is not cut off while a stalled printer still is. A redirect
         is never followed (it would carry the check code elsewhere), and an
@@ -559,40 +498,6 @@ class FlashForgeHttpClient(AsyncClosing):
                 progress(sent, total)
 
         return on_chunk
-
-    @staticmethod
-    def _parse(path: str, content: bytes) -> dict[str, Any]:
-        """Check an answer's JSON shape and code."""
-        try:
-            data = json.loads(content)
-        except ValueError, RecursionError:
-            # Raised below: the decoder's error would keep the answer alive.
-            data = _NOT_JSON
-        if data is _NOT_JSON:
-            raise FlashForgeResponseError(f"{path}: the answer is not JSON")
-        if not isinstance(data, dict):
-            raise FlashForgeResponseError(f"{path}: the answer is not a JSON object")
-        code = data.get("code")
-        if not isinstance(code, int) or isinstance(code, bool):
-            raise FlashForgeResponseError(f"{path}: the answer has no code")
-        if code == CODE_OK:
-            return data
-        message = data.get("message")
-        message = message if isinstance(message, str) else ""
-        _LOGGER.debug("%s answered code %s: %s", path, code, message)
-        if code == CODE_UNAUTHORIZED:
-            raise FlashForgeAuthenticationError(
-                f"{path}: the printer rejected the serial number or check code"
-            )
-        raise _COMMAND_ERRORS.get(code, FlashForgeCommandError)(code, message)
-
-    @staticmethod
-    def _object(data: Mapping[str, Any], key: str) -> Mapping[str, Any]:
-        """Return a nested JSON object, which an answer must carry."""
-        value = data.get(key)
-        if not isinstance(value, Mapping):
-            raise FlashForgeResponseError(f"The answer has no {key!r} object")
-        return value
 
     def _check_open(self) -> None:
         """Refuse a request of a closed client."""
