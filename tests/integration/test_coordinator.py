@@ -230,6 +230,20 @@ async def retry_setup_for(
         await tick(hass, freezer, 5 * 60)
 
 
+async def set_up_offline_for_55_minutes(
+    hass: HomeAssistant,
+    config_entry: MockConfigEntry,
+    emulator: Emulator,
+    freezer: FrozenDateTimeFactory,
+) -> str:
+    """Set the entry up with its printer off, retrying for 55 minutes; return the issue id."""
+    await emulator.go_offline()
+    config_entry.add_to_hass(hass)
+    await hass.config_entries.async_setup(config_entry.entry_id)
+    await retry_setup_for(hass, freezer, 55)
+    return f"unreachable_{config_entry.entry_id}"
+
+
 async def test_printer_never_reached_raises_a_repair_issue(
     hass: HomeAssistant,
     config_entry: MockConfigEntry,
@@ -238,12 +252,9 @@ async def test_printer_never_reached_raises_a_repair_issue(
     issue_registry: ir.IssueRegistry,
 ) -> None:
     """A printer off since Home Assistant started raises the issue after an hour."""
-    issue_id = f"unreachable_{config_entry.entry_id}"
-    await emulator.go_offline()
-    config_entry.add_to_hass(hass)
-    await hass.config_entries.async_setup(config_entry.entry_id)
-
-    await retry_setup_for(hass, freezer, 55)
+    issue_id = await set_up_offline_for_55_minutes(
+        hass, config_entry, emulator, freezer
+    )
     assert config_entry.state is ConfigEntryState.SETUP_RETRY
     assert issue_registry.async_get_issue(DOMAIN, issue_id) is None
 
@@ -271,11 +282,9 @@ async def test_new_address_starts_the_hour_again(
     issue_registry: ir.IssueRegistry,
 ) -> None:
     """A printer moved to an address that does not answer yet gets its full hour."""
-    issue_id = f"unreachable_{config_entry.entry_id}"
-    await emulator.go_offline()
-    config_entry.add_to_hass(hass)
-    await hass.config_entries.async_setup(config_entry.entry_id)
-    await retry_setup_for(hass, freezer, 55)
+    issue_id = await set_up_offline_for_55_minutes(
+        hass, config_entry, emulator, freezer
+    )
 
     port = closed_port()
     hass.config_entries.async_update_entry(
