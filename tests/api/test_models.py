@@ -551,3 +551,36 @@ def test_raw_answer_is_bounded_for_diagnostics() -> None:
     assert detail.raw["text"] == "t" * 1024 + "…"
     assert product.raw["deep"] == detail.raw["deep"]
     assert {key: detail.raw[key] for key in answer} == answer
+
+
+@pytest.mark.parametrize(
+    ("answer", "progress", "elapsed", "remaining"),
+    [
+        ({}, None, None, None),
+        (
+            {"printProgress": 0.4249, "printDuration": 89, "estimatedTime": 29},
+            42,
+            1,
+            0,
+        ),
+        (
+            {"printProgress": 0.4251, "printDuration": 91, "estimatedTime": 31},
+            43,
+            2,
+            1,
+        ),
+        ({"printProgress": 1, "printDuration": 3600, "estimatedTime": 0}, 100, 60, 0),
+    ],
+)
+def test_job_figures_in_the_printer_s_own_precision(
+    answer: dict[str, Any],
+    progress: int | None,
+    elapsed: int | None,
+    remaining: int | None,
+) -> None:
+    """Progress is whole percent and durations whole minutes, as on the screen."""
+    detail = PrinterDetail.from_dict(answer)
+
+    assert detail.progress_percent == progress
+    assert detail.print_duration_minutes == elapsed
+    assert detail.estimated_time_minutes == remaining

@@ -89,6 +89,11 @@ class MaterialStation:
         )
 
 
+def _whole_minutes(seconds: int | None) -> int | None:
+    """Round a duration in seconds to whole minutes."""
+    return None if seconds is None else round(seconds / 60)
+
+
 @dataclass(frozen=True, kw_only=True, slots=True)
 class PrinterDetail:
     """The printer's state and configuration (``/detail``)."""
@@ -161,6 +166,25 @@ class PrinterDetail:
             and version is not None
             and version < MIN_HTTP_FIRMWARE
         )
+
+    # The precision the printer's own screen shows: finer changes (a tenth of
+    # a percent, a second) are no change to anyone watching.
+
+    @property
+    def progress_percent(self) -> int | None:
+        """Return the job's progress in whole percent."""
+        progress = self.print_progress
+        return None if progress is None else round(progress * 100)
+
+    @property
+    def print_duration_minutes(self) -> int | None:
+        """Return the time the job has run, in whole minutes."""
+        return _whole_minutes(self.print_duration)
+
+    @property
+    def estimated_time_minutes(self) -> int | None:
+        """Return the job's time remaining, in whole minutes."""
+        return _whole_minutes(self.estimated_time)
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Self:
