@@ -35,6 +35,7 @@ BINARY_SENSORS: tuple[FlashForgeBinarySensorEntityDescription, ...] = (
         translation_key="door",
         device_class=BinarySensorDeviceClass.DOOR,
         value_fn=lambda detail: detail.door_open,
+        fields=("door_open",),
         # Open-frame printers report a door that is always closed.
         exists_fn=lambda coordinator: coordinator.data.pid in ENCLOSED_PIDS,
     ),
@@ -43,6 +44,7 @@ BINARY_SENSORS: tuple[FlashForgeBinarySensorEntityDescription, ...] = (
         translation_key="printing",
         device_class=BinarySensorDeviceClass.RUNNING,
         value_fn=lambda detail: detail.status.printing,
+        fields=("status",),
     ),
     FlashForgeBinarySensorEntityDescription(
         key="error",
@@ -51,6 +53,7 @@ BINARY_SENSORS: tuple[FlashForgeBinarySensorEntityDescription, ...] = (
         value_fn=lambda detail: (
             detail.status is MachineStatus.ERROR or detail.error_code is not None
         ),
+        fields=("status", "error_code"),
     ),
 )
 
@@ -77,8 +80,3 @@ class FlashForgeBinarySensor(FlashForgeEntity, BinarySensorEntity):
     def is_on(self) -> bool | None:
         """Return the state from the latest detail."""
         return self.entity_description.value_fn(self.coordinator.data)
-
-    @override
-    def _shown_values(self) -> bool | None:
-        """Return whether it is on."""
-        return self.is_on

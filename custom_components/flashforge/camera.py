@@ -1,6 +1,7 @@
 """The printer's built-in camera, shared by every viewer over one connection."""
 
 import asyncio
+from dataclasses import dataclass
 from typing import override
 
 from aiohttp import hdrs, web
@@ -14,7 +15,7 @@ from .api import ENCLOSED_PIDS
 from .api.mjpeg import STREAM_CONTENT_TYPE, encode_part
 from .const import DOMAIN
 from .coordinator import FlashForgeConfigEntry, FlashForgeCoordinator
-from .entity import FlashForgeEntity
+from .entity import FlashForgeEntity, FlashForgeEntityDescription
 from .helpers import flashforge_exception_handler
 
 PARALLEL_UPDATES = 1
@@ -22,7 +23,17 @@ PARALLEL_UPDATES = 1
 FIRST_FRAME_TIMEOUT = 10.0
 WRITE_TIMEOUT = 10.0
 
-CAMERA = CameraEntityDescription(key="camera", translation_key="camera")
+
+@dataclass(frozen=True, kw_only=True)
+class FlashForgeCameraEntityDescription(
+    FlashForgeEntityDescription, CameraEntityDescription
+):
+    """Describe the printer's camera."""
+
+
+CAMERA = FlashForgeCameraEntityDescription(
+    key="camera", translation_key="camera", fields=("camera_stream_url",)
+)
 
 
 async def async_setup_entry(
@@ -40,10 +51,13 @@ async def async_setup_entry(
 class FlashForgeCamera(FlashForgeEntity, Camera):
     """The printer's camera, relayed so that many can watch at once."""
 
+    entity_description: FlashForgeCameraEntityDescription
     _attr_supported_features = CameraEntityFeature.ON_OFF
 
     def __init__(
-        self, coordinator: FlashForgeCoordinator, description: CameraEntityDescription
+        self,
+        coordinator: FlashForgeCoordinator,
+        description: FlashForgeCameraEntityDescription,
     ) -> None:
         """Prepare the relay; it connects once someone watches."""
         super().__init__(coordinator, description)
@@ -72,11 +86,6 @@ class FlashForgeCamera(FlashForgeEntity, Camera):
             self._relay.stop()
         self._attr_is_on = url is not None
         super()._handle_coordinator_update()
-
-    @override
-    def _shown_values(self) -> bool:
-        """Return whether the stream is on; the access token writes its own state."""
-        return self.is_on
 
     @override
     async def async_will_remove_from_hass(self) -> None:

@@ -1,11 +1,12 @@
 """Coordinator that polls a FlashForge printer."""
 
-from collections.abc import Awaitable, Callable, Mapping
-from typing import Any
+from collections.abc import Awaitable, Callable, Iterable, Mapping
+from operator import attrgetter
+from typing import Any, cast, override
 
 from homeassistant.config_entries import ConfigEntry
 from homeassistant.const import CONF_HOST, CONF_PORT
-from homeassistant.core import HomeAssistant, callback
+from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
 from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers import issue_registry as ir
 from homeassistant.helpers.aiohttp_client import async_get_clientsession
@@ -57,17 +58,37 @@ def printer_for(hass: HomeAssistant, data: Mapping[str, Any]) -> FlashForgePrint
     )
 
 
+def _reader(names: tuple[str, ...]) -> Callable[[object], tuple[Any, ...]]:
+    """Return a function reading these attributes into a tuple, one for each."""
+    if len(names) > 1:
+        # One C call for all of them: this runs on every update.
+        return attrgetter(*names)
+    return lambda detail: tuple(getattr(detail, name) for name in names)
+
+
 class FlashForgeCoordinator(TimestampDataUpdateCoordinator[PrinterDetail]):
-    """Poll ``/detail``: fast while the printer works, slowly while it idles."""
+    """Poll ``/detail``: fast while the printer works, slowly while it idles.
+
+    A listener's context is the fields of PrinterDetail it reads; an update
+    calls only the listeners whose fields changed (see async_update_listeners).
+    """
 
     config_entry: FlashForgeConfigEntry
     product: ProductInfo
+    # The fields the current listener pass found changed; None while it calls
+    # every listener (availability changed, or nothing to compare with).
+    changed_fields: frozenset[str] | None = None
 
     def __init__(
         self, hass: HomeAssistant, config_entry: FlashForgeConfigEntry
     ) -> None:
         """Make the printer from the entry, on Home Assistant's shared session."""
         self.printer = printer_for(hass, config_entry.data)
+        # The fields listeners read, and what the last listener pass told:
+        # availability, the data, and the values of those fields in it.
+        self._watched: tuple[str, ...] = ()
+        self._read = _reader(self._watched)
+        self._told: tuple[bool, object, tuple[Any, ...]] | None = None
         super().__init__(
             hass,
             LOGGER,
@@ -88,6 +109,65 @@ class FlashForgeCoordinator(TimestampDataUpdateCoordinator[PrinterDetail]):
             == (self.printer.host, self.printer.port)
         ):
             self._tried_since = previous._tried_since  # noqa: SLF001
+
+    @callback
+    @override
+    def async_add_listener(
+        self, update_callback: CALLBACK_TYPE, context: Any = None
+    ) -> Callable[[], None]:
+        """Listen for changes of the fields in context; to every update for None."""
+        if context is not None and not set(context) <= set(self._watched):
+            # A listener removed later leaves its fields watched: comparing
+            # a field too many costs less than keeping count.
+            self._watched = tuple(sorted({*self._watched, *context}))
+            self._read = _reader(self._watched)
+            if self._told is not None and isinstance(self._told[1], PrinterDetail):
+                success, detail, _ = self._told
+                self._told = (success, detail, self._read(detail))
+        return super().async_add_listener(update_callback, context)
+
+    def _changed(self) -> frozenset[str] | None:
+        """Return the watched fields changed since the last pass; None for all of them."""
+        told, success, detail = self._told, self.last_update_success, self.data
+        comparable = isinstance(detail, PrinterDetail)
+        values = self._read(detail) if comparable else ()
+        self._told = (success, detail, values)
+        if (
+            told is None
+            or told[0] != success
+            or not comparable
+            or not isinstance(told[1], PrinterDetail)
+        ):
+            return None
+        if told[1] is detail or told[2] == values:
+            return frozenset()
+        return frozenset(
+            name
+            for name, old, new in zip(self._watched, told[2], values, strict=True)
+            if old != new
+        )
+
+    @callback
+    @override
+    def async_update_listeners(self) -> None:
+        """Call the listeners whose fields changed; all when availability changed.
+
+        While printing, every answer differs, but most fields do not: one
+        comparison per field here spares each entity working out its state.
+        """
+        self.changed_fields = changed = self._changed()
+        for update_callback, context in list(self._listeners.values()):
+            # Contexts are what listeners gave: fields, or None for every update.
+            fields = cast("Iterable[str] | None", context)
+            if changed is None or fields is None or not changed.isdisjoint(fields):
+                try:
+                    update_callback()
+                except Exception:
+                    self.logger.exception(
+                        "Unexpected error updating listener %s for %s",
+                        id(update_callback),
+                        self.name,
+                    )
 
     def _adapt_interval(self, detail: PrinterDetail | None) -> None:
         """Pick the interval for the printer's state."""

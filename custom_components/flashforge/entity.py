@@ -45,9 +45,14 @@ def device_info(coordinator: FlashForgeCoordinator) -> DeviceInfo:
 
 @dataclass(frozen=True, kw_only=True)
 class FlashForgeEntityDescription(EntityDescription):
-    """Describe an entity of the printer, and on which printers it exists."""
+    """Describe an entity of the printer, on which printers it exists, what it reads."""
 
     exists_fn: Callable[[FlashForgeCoordinator], bool] = lambda _: True
+    # The PrinterDetail attributes the description's functions and its entity
+    # read: the coordinator updates the entity only when one of them changed
+    # (or the printer came or went). A function reading one not named here
+    # would show stale values; tests/integration/test_fields.py catches it.
+    fields: tuple[str, ...] = ()
 
 
 def entities_that_exist[DescriptionT: FlashForgeEntityDescription, EntityT](
@@ -83,44 +88,28 @@ def async_remove_entities(
 
 
 class FlashForgeEntity(CoordinatorEntity[FlashForgeCoordinator]):
-    """An entity of one printer, named by its translation key."""
+    """An entity of one printer, named by its translation key.
+
+    It listens for the fields its description declares: the coordinator
+    calls it when one of those changed, or when the printer came or went.
+    """
 
     _attr_has_entity_name = True
+    entity_description: FlashForgeEntityDescription
 
     def __init__(
-        self, coordinator: FlashForgeCoordinator, description: EntityDescription
+        self,
+        coordinator: FlashForgeCoordinator,
+        description: FlashForgeEntityDescription,
     ) -> None:
         """Attach the entity to its printer, keyed by serial number and key."""
-        super().__init__(coordinator)
+        super().__init__(coordinator, context=frozenset(description.fields))
         self.entity_description = description
         self._attr_unique_id = unique_id(coordinator, description.key)
         # The device itself is registered at setup; this only links to it.
         self._attr_device_info = DeviceInfo(
             identifiers={(DOMAIN, coordinator.printer.serial_number)}
         )
-        self._shown: tuple[bool, Any] | None = None
-
-    def _shown_values(self) -> Any:
-        """Return the printer's values this entity shows, besides availability.
-
-        Platforms whose state follows the printer return the raw values their
-        state and attributes are made from: comparing those is much cheaper
-        than formatting the state of every entity on every poll.
-        """
-        return None
-
-    @callback
-    @override
-    def _handle_coordinator_update(self) -> None:
-        """Write the state only when what this entity shows has changed.
-
-        While printing, the detail changes on every poll, but most entities
-        show the same thing: rewriting them all would cost a state write each.
-        """
-        shown = (self.available, self._shown_values())
-        if shown != self._shown:
-            self._shown = shown
-            super()._handle_coordinator_update()
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -143,11 +132,6 @@ class FlashForgeToggleEntity(FlashForgeEntity, ToggleEntity):
     def is_on(self) -> bool | None:
         """Return whether the printer reports it on."""
         return self.entity_description.is_on_fn(self.coordinator.data)
-
-    @override
-    def _shown_values(self) -> bool | None:
-        """Return whether it is on."""
-        return self.is_on
 
     # self is positional-only so that mypy matches a method taking **kwargs
     # to the handler's Concatenate[entity, ...].

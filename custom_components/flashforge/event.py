@@ -1,20 +1,33 @@
 """FlashForge event platform: what happened to the print job."""
 
+from dataclasses import dataclass
+from typing import override
+
 from homeassistant.components.event import EventEntity, EventEntityDescription
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .api import JobWatch, PrintEventType
 from .coordinator import FlashForgeConfigEntry, FlashForgeCoordinator
-from .entity import FlashForgeEntity
+from .entity import FlashForgeEntity, FlashForgeEntityDescription
 
 # The coordinator polls for every entity at once; events only listen.
 PARALLEL_UPDATES = 0
 
-PRINT_EVENT = EventEntityDescription(
+
+@dataclass(frozen=True, kw_only=True)
+class FlashForgeEventEntityDescription(
+    FlashForgeEntityDescription, EventEntityDescription
+):
+    """Describe an event of the printer."""
+
+
+PRINT_EVENT = FlashForgeEventEntityDescription(
     key="print",
     translation_key="print",
     event_types=[event_type.value for event_type in PrintEventType],
+    # What JobWatch reads: the phase, and the job an event reports.
+    fields=("status", "print_file_name", "print_progress", "print_duration"),
 )
 
 
@@ -30,10 +43,12 @@ async def async_setup_entry(
 class FlashForgePrintEvent(FlashForgeEntity, EventEntity):
     """Fire when a print starts, pauses, resumes, finishes, is cancelled or fails."""
 
-    entity_description: EventEntityDescription
+    entity_description: FlashForgeEventEntityDescription
 
     def __init__(
-        self, coordinator: FlashForgeCoordinator, description: EventEntityDescription
+        self,
+        coordinator: FlashForgeCoordinator,
+        description: FlashForgeEventEntityDescription,
     ) -> None:
         """Take the printer's state at set-up as the baseline, firing nothing for it."""
         super().__init__(coordinator, description)
@@ -42,8 +57,14 @@ class FlashForgePrintEvent(FlashForgeEntity, EventEntity):
         )
 
     @callback
+    @override
     def _handle_coordinator_update(self) -> None:
-        """Fire the event that the printer's new state makes, if any."""
+        """Fire the event that the printer's new state makes, if any.
+
+        The job's figures change on every poll of a print, but the entity's
+        state is its last event: it is written for a new event (even one
+        equal to the last) and when the printer comes or goes, not otherwise.
+        """
         if not self.coordinator.last_update_success:
             # What happens while the printer is away is unknown: the first
             # answer after it is a new baseline, not a change to report.
@@ -57,6 +78,6 @@ class FlashForgePrintEvent(FlashForgeEntity, EventEntity):
                     "progress": event.progress,
                 },
             )
-            # A new event is always written, even one equal to the last.
-            self._shown = None
+        elif self.coordinator.changed_fields is not None:
+            return
         super()._handle_coordinator_update()

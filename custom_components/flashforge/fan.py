@@ -33,6 +33,7 @@ FANS: tuple[FlashForgeFanEntityDescription, ...] = (
         translation_key="cooling_fan",
         exists_fn=lambda coordinator: coordinator.data.cooling_fan_speed is not None,
         value_fn=lambda detail: detail.cooling_fan_speed,
+        fields=("cooling_fan_speed",),
         set_fn=lambda printer, percentage: printer.set_printer_controls(
             cooling_fan=percentage
         ),
@@ -42,6 +43,7 @@ FANS: tuple[FlashForgeFanEntityDescription, ...] = (
         translation_key="chamber_fan",
         exists_fn=lambda coordinator: coordinator.data.chamber_fan_speed is not None,
         value_fn=lambda detail: detail.chamber_fan_speed,
+        fields=("chamber_fan_speed",),
         set_fn=lambda printer, percentage: printer.set_printer_controls(
             chamber_fan=percentage
         ),
@@ -75,11 +77,6 @@ class FlashForgeFan(FlashForgeEntity, FanEntity):
         """Return the speed the printer reports."""
         value = self.entity_description.value_fn(self.coordinator.data)
         return None if value is None else round(value)
-
-    @override
-    def _shown_values(self) -> int | None:
-        """Return the speed, which also tells whether the fan is on."""
-        return self.percentage
 
     @flashforge_exception_handler
     @override

@@ -1,7 +1,7 @@
 """The preview image of the printer's current job."""
 
 import asyncio
-from datetime import datetime
+from dataclasses import dataclass
 from typing import override
 
 from homeassistant.components.image import Image, ImageEntity, ImageEntityDescription
@@ -12,11 +12,23 @@ from homeassistant.util import dt as dt_util
 from .api import FlashForgeError
 from .const import LOGGER
 from .coordinator import FlashForgeConfigEntry, FlashForgeCoordinator
-from .entity import FlashForgeEntity
+from .entity import FlashForgeEntity, FlashForgeEntityDescription
 
 PARALLEL_UPDATES = 0
 
-THUMBNAIL = ImageEntityDescription(key="thumbnail", translation_key="thumbnail")
+
+@dataclass(frozen=True, kw_only=True)
+class FlashForgeImageEntityDescription(
+    FlashForgeEntityDescription, ImageEntityDescription
+):
+    """Describe the job's preview image."""
+
+
+THUMBNAIL = FlashForgeImageEntityDescription(
+    key="thumbnail",
+    translation_key="thumbnail",
+    fields=("print_file_name", "print_file_thumb_url"),
+)
 
 
 async def async_setup_entry(
@@ -32,7 +44,9 @@ class FlashForgeThumbnail(FlashForgeEntity, ImageEntity):
     """The preview of the file being printed, fetched once per file."""
 
     def __init__(
-        self, coordinator: FlashForgeCoordinator, description: ImageEntityDescription
+        self,
+        coordinator: FlashForgeCoordinator,
+        description: FlashForgeImageEntityDescription,
     ) -> None:
         """Start without an image; the first read fetches it."""
         super().__init__(coordinator, description)
@@ -60,11 +74,6 @@ class FlashForgeThumbnail(FlashForgeEntity, ImageEntity):
         """Follow the job's file."""
         self._follow_job()
         super()._handle_coordinator_update()
-
-    @override
-    def _shown_values(self) -> datetime | None:
-        """Return when the image last changed, which is its state."""
-        return self._attr_image_last_updated
 
     @override
     async def async_image(self) -> bytes | None:

@@ -33,6 +33,7 @@ LIGHTS: tuple[FlashForgeLightEntityDescription, ...] = (
         key="light",
         translation_key="light",
         is_on_fn=lambda detail: detail.light_on,
+        fields=("light_on",),
         set_fn=lambda printer, on: printer.set_light(on),
     ),
 )

@@ -43,6 +43,7 @@ def _target_temperature(
     *,
     exists_fn: Callable[[FlashForgeCoordinator], bool],
     value_fn: Callable[[PrinterDetail], float | None],
+    fields: tuple[str, ...],
     set_fn: Callable[[FlashForgePrinter, float], Awaitable[None]],
 ) -> FlashForgeNumberEntityDescription:
     """Describe a heater's target temperature, 0 (off) to its maximum in °C."""
@@ -57,6 +58,7 @@ def _target_temperature(
         mode=NumberMode.BOX,
         exists_fn=exists_fn,
         value_fn=value_fn,
+        fields=fields,
         set_fn=set_fn,
     )
 
@@ -71,6 +73,7 @@ NUMBERS: tuple[FlashForgeNumberEntityDescription, ...] = (
         native_step=1,
         exists_fn=lambda coordinator: coordinator.data.print_speed_adjust is not None,
         value_fn=lambda detail: detail.print_speed_adjust,
+        fields=("print_speed_adjust",),
         set_fn=lambda printer, value: printer.set_printer_controls(speed=round(value)),
     ),
     FlashForgeNumberEntityDescription(
@@ -85,6 +88,7 @@ NUMBERS: tuple[FlashForgeNumberEntityDescription, ...] = (
         mode=NumberMode.BOX,
         exists_fn=lambda coordinator: coordinator.data.z_axis_compensation is not None,
         value_fn=lambda detail: detail.z_axis_compensation,
+        fields=("z_axis_compensation",),
         set_fn=lambda printer, value: printer.set_printer_controls(z_offset=value),
     ),
     _target_temperature(
@@ -98,6 +102,7 @@ NUMBERS: tuple[FlashForgeNumberEntityDescription, ...] = (
             and not coordinator.data.nozzle_temperatures
         ),
         value_fn=lambda detail: detail.nozzle_target_temperature,
+        fields=("nozzle_target_temperature",),
         set_fn=lambda printer, value: printer.set_temperatures(nozzle=round(value)),
     ),
     _target_temperature(
@@ -105,6 +110,7 @@ NUMBERS: tuple[FlashForgeNumberEntityDescription, ...] = (
         110,
         exists_fn=lambda coordinator: coordinator.product.bed_temperature_control,
         value_fn=lambda detail: detail.bed_target_temperature,
+        fields=("bed_target_temperature",),
         set_fn=lambda printer, value: printer.set_temperatures(bed=round(value)),
     ),
     _target_temperature(
@@ -112,6 +118,7 @@ NUMBERS: tuple[FlashForgeNumberEntityDescription, ...] = (
         60,
         exists_fn=lambda coordinator: coordinator.product.chamber_temperature_control,
         value_fn=lambda detail: detail.chamber_target_temperature,
+        fields=("chamber_target_temperature",),
         set_fn=lambda printer, value: printer.set_temperatures(chamber=round(value)),
     ),
 )
@@ -137,11 +144,6 @@ class FlashForgeNumber(FlashForgeEntity, NumberEntity):
     def native_value(self) -> float | None:
         """Return the value the printer reports."""
         return self.entity_description.value_fn(self.coordinator.data)
-
-    @override
-    def _shown_values(self) -> float | None:
-        """Return the value."""
-        return self.native_value
 
     @flashforge_exception_handler
     @override

@@ -3,6 +3,7 @@
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from operator import attrgetter
 import re
 from typing import Any, override
 
@@ -82,10 +83,9 @@ def _reported(
     return lambda coordinator: read(coordinator.data) is not None
 
 
-def _temperature(
-    key: str, read: Callable[[PrinterDetail], float | None]
-) -> FlashForgeSensorEntityDescription:
-    """Describe a temperature, created where the printer reports it."""
+def _temperature(key: str, field: str) -> FlashForgeSensorEntityDescription:
+    """Describe a temperature (a field of the detail), created where the printer reports it."""
+    read: Callable[[PrinterDetail], float | None] = attrgetter(field)
     return FlashForgeSensorEntityDescription(
         key=key,
         translation_key=key,
@@ -95,26 +95,17 @@ def _temperature(
         suggested_display_precision=1,
         value_fn=read,
         exists_fn=_reported(read),
+        fields=(field,),
     )
 
 
-def _progress(detail: PrinterDetail) -> int | None:
-    """Return the job's progress in whole percent, as the printer's screen shows it.
+def _seconds(minutes: int | None) -> int | None:
+    """Return whole minutes in seconds, the unit durations are kept in.
 
-    Tenths would rewrite the state on nearly every poll of a print.
+    The printer counts seconds; its whole minutes change once a minute, not
+    on every poll of a print, and that is the precision they are shown in.
     """
-    if detail.print_progress is None:
-        return None
-    return round(detail.print_progress * 100)
-
-
-def _whole_minutes(seconds: int | None) -> int | None:
-    """Round a duration in seconds to whole minutes, the precision it is shown in.
-
-    The printer counts seconds; passing them on would rewrite the state (and
-    add a recorder row) on every poll for a change no one sees.
-    """
-    return None if seconds is None else 60 * round(seconds / 60)
+    return None if minutes is None else 60 * minutes
 
 
 def _job_value[T](
@@ -142,33 +133,39 @@ SENSORS: tuple[FlashForgeSensorEntityDescription, ...] = (
         device_class=SensorDeviceClass.ENUM,
         options=[status.value for status in MachineStatus],
         value_fn=lambda detail: detail.status.value,
+        fields=("status",),
     ),
-    _temperature("nozzle_temperature", lambda detail: detail.nozzle_temperature),
-    _temperature("bed_temperature", lambda detail: detail.bed_temperature),
-    _temperature("chamber_temperature", lambda detail: detail.chamber_temperature),
+    _temperature("nozzle_temperature", "nozzle_temperature"),
+    _temperature("bed_temperature", "bed_temperature"),
+    _temperature("chamber_temperature", "chamber_temperature"),
     FlashForgeSensorEntityDescription(
         key="progress",
         translation_key="progress",
         native_unit_of_measurement=PERCENTAGE,
         state_class=SensorStateClass.MEASUREMENT,
         suggested_display_precision=0,
-        value_fn=_progress,
+        # Whole percent, as the printer's screen shows it.
+        value_fn=lambda detail: detail.progress_percent,
+        fields=("progress_percent",),
     ),
     FlashForgeSensorEntityDescription(
         key="current_layer",
         translation_key="current_layer",
         state_class=SensorStateClass.MEASUREMENT,
         value_fn=lambda detail: detail.print_layer,
+        fields=("print_layer",),
     ),
     FlashForgeSensorEntityDescription(
         key="total_layers",
         translation_key="total_layers",
         value_fn=lambda detail: detail.target_print_layer,
+        fields=("target_print_layer",),
     ),
     FlashForgeSensorEntityDescription(
         key="file_name",
         translation_key="file_name",
         value_fn=lambda detail: detail.print_file_name,
+        fields=("print_file_name",),
     ),
     FlashForgeSensorEntityDescription(
         key="print_duration",
@@ -177,7 +174,8 @@ SENSORS: tuple[FlashForgeSensorEntityDescription, ...] = (
         native_unit_of_measurement=UnitOfTime.SECONDS,
         suggested_unit_of_measurement=UnitOfTime.MINUTES,
         suggested_display_precision=0,
-        value_fn=lambda detail: _whole_minutes(detail.print_duration),
+        value_fn=lambda detail: _seconds(detail.print_duration_minutes),
+        fields=("print_duration_minutes",),
     ),
     FlashForgeSensorEntityDescription(
         key="time_remaining",
@@ -186,13 +184,15 @@ SENSORS: tuple[FlashForgeSensorEntityDescription, ...] = (
         native_unit_of_measurement=UnitOfTime.SECONDS,
         suggested_unit_of_measurement=UnitOfTime.MINUTES,
         suggested_display_precision=0,
-        value_fn=_job_value(lambda detail: _whole_minutes(detail.estimated_time)),
+        value_fn=_job_value(lambda detail: _seconds(detail.estimated_time_minutes)),
+        fields=("status", "estimated_time_minutes"),
     ),
     FlashForgeSensorEntityDescription(
         key="print_end_time",
         translation_key="print_end_time",
         device_class=SensorDeviceClass.TIMESTAMP,
         value_fn=_end_time,
+        fields=("status", "estimated_time"),
     ),
     FlashForgeSensorEntityDescription(
         key="filament_length",
@@ -202,6 +202,7 @@ SENSORS: tuple[FlashForgeSensorEntityDescription, ...] = (
         suggested_unit_of_measurement=UnitOfLength.METERS,
         suggested_display_precision=2,
         value_fn=_job_value(lambda detail: detail.estimated_length),
+        fields=("status", "estimated_length"),
     ),
     FlashForgeSensorEntityDescription(
         key="filament_weight",
@@ -210,17 +211,20 @@ SENSORS: tuple[FlashForgeSensorEntityDescription, ...] = (
         native_unit_of_measurement=UnitOfMass.GRAMS,
         suggested_display_precision=1,
         value_fn=_job_value(lambda detail: detail.estimated_weight),
+        fields=("status", "estimated_weight"),
     ),
     FlashForgeSensorEntityDescription(
         key="nozzle_size",
         translation_key="nozzle_size",
         entity_category=EntityCategory.DIAGNOSTIC,
         value_fn=lambda detail: detail.nozzle_model,
+        fields=("nozzle_model",),
     ),
     FlashForgeSensorEntityDescription(
         key="filament_type",
         translation_key="filament_type",
         value_fn=lambda detail: detail.filament_type,
+        fields=("filament_type",),
     ),
     FlashForgeSensorEntityDescription(
         key="tvoc",
@@ -228,6 +232,7 @@ SENSORS: tuple[FlashForgeSensorEntityDescription, ...] = (
         state_class=SensorStateClass.MEASUREMENT,
         entity_registry_enabled_default=False,
         value_fn=lambda detail: detail.tvoc,
+        fields=("tvoc",),
         exists_fn=_reported(lambda detail: detail.tvoc),
     ),
     FlashForgeSensorEntityDescription(
@@ -239,6 +244,7 @@ SENSORS: tuple[FlashForgeSensorEntityDescription, ...] = (
         suggested_display_precision=1,
         entity_category=EntityCategory.DIAGNOSTIC,
         value_fn=lambda detail: detail.cumulative_filament,
+        fields=("cumulative_filament",),
     ),
     FlashForgeSensorEntityDescription(
         key="lifetime_print_time",
@@ -250,6 +256,7 @@ SENSORS: tuple[FlashForgeSensorEntityDescription, ...] = (
         suggested_display_precision=1,
         entity_category=EntityCategory.DIAGNOSTIC,
         value_fn=lambda detail: detail.cumulative_print_time,
+        fields=("cumulative_print_time",),
     ),
     FlashForgeSensorEntityDescription(
         key="free_disk_space",
@@ -260,12 +267,14 @@ SENSORS: tuple[FlashForgeSensorEntityDescription, ...] = (
         suggested_display_precision=0,
         entity_category=EntityCategory.DIAGNOSTIC,
         value_fn=lambda detail: detail.remaining_disk_space,
+        fields=("remaining_disk_space",),
     ),
     FlashForgeSensorEntityDescription(
         key="error_code",
         translation_key="error_code",
         entity_category=EntityCategory.DIAGNOSTIC,
         value_fn=lambda detail: detail.error_code,
+        fields=("error_code",),
     ),
     FlashForgeSensorEntityDescription(
         key="ip_address",
@@ -273,12 +282,14 @@ SENSORS: tuple[FlashForgeSensorEntityDescription, ...] = (
         entity_category=EntityCategory.DIAGNOSTIC,
         entity_registry_enabled_default=False,
         value_fn=lambda detail: detail.ip_address,
+        fields=("ip_address",),
     ),
     FlashForgeSensorEntityDescription(
         key="firmware_version",
         translation_key="firmware_version",
         entity_category=EntityCategory.DIAGNOSTIC,
         value_fn=lambda detail: detail.firmware_version,
+        fields=("firmware_version",),
     ),
 )
 
@@ -291,6 +302,7 @@ ACTIVE_SLOT = FlashForgeSensorEntityDescription(
         if detail.material_station
         else None
     ),
+    fields=("material_station",),
 )
 
 # Keys of the sensors of parts that come and go: the station and the tools.
@@ -347,16 +359,16 @@ def station_sensors(
                 translation_placeholders={"slot": str(slot.slot_id)},
                 value_fn=_slot_state(slot.slot_id),
                 attributes_fn=_slot_attributes(slot.slot_id),
+                fields=("material_station",),
             )
             for slot in station.slots
         ),
     ]
 
 
-def _tool_value(
-    read: Callable[[PrinterDetail], tuple[float | None, ...]], index: int
-) -> Callable[[PrinterDetail], float | None]:
-    """Return a value_fn for one tool's entry in a per-tool list."""
+def _tool_value(field: str, index: int) -> Callable[[PrinterDetail], float | None]:
+    """Return a value_fn for one tool's entry in a per-tool field of the detail."""
+    read: Callable[[PrinterDetail], tuple[float | None, ...]] = attrgetter(field)
     return lambda detail: values[index] if len(values := read(detail)) > index else None
 
 
@@ -364,11 +376,9 @@ def tool_sensors(
     coordinator: FlashForgeCoordinator,
 ) -> list[FlashForgeSensorEntityDescription]:
     """Describe each nozzle's temperature and target on multi-nozzle printers."""
-    readers: tuple[
-        tuple[str, Callable[[PrinterDetail], tuple[float | None, ...]]], ...
-    ] = (
-        ("temperature", lambda detail: detail.nozzle_temperatures),
-        ("target_temperature", lambda detail: detail.nozzle_target_temperatures),
+    fields = (
+        ("temperature", "nozzle_temperatures"),
+        ("target_temperature", "nozzle_target_temperatures"),
     )
     return [
         FlashForgeSensorEntityDescription(
@@ -380,10 +390,11 @@ def tool_sensors(
             native_unit_of_measurement=UnitOfTemperature.CELSIUS,
             suggested_display_precision=1,
             entity_registry_enabled_default=kind == "temperature",
-            value_fn=_tool_value(read, index),
+            value_fn=_tool_value(field, index),
+            fields=(field,),
         )
-        for kind, read in readers
-        for index in range(len(read(coordinator.data)))
+        for kind, field in fields
+        for index in range(len(getattr(coordinator.data, field)))
     ]
 
 
@@ -466,27 +477,45 @@ class FlashForgeSensor(FlashForgeEntity, SensorEntity):
         """Return the description's attributes, if any."""
         return self.entity_description.attributes_fn(self.coordinator.data)
 
-    @override
-    def _shown_values(self) -> tuple[StateType | datetime, Mapping[str, Any] | None]:
-        """Return the value and attributes, before formatting."""
-        return self.native_value, self.extra_state_attributes
-
 
 class FlashForgeEndTimeSensor(FlashForgeSensor):
-    """The job's end time, steady while the estimate only jitters."""
+    """The job's end time, steady while the estimate only jitters.
 
-    _end_time: datetime | None = None
+    The estimate counts down in seconds on every poll of a print; the end
+    time it makes moves only when it is off by more than END_TIME_TOLERANCE.
+    """
+
+    def __init__(
+        self,
+        coordinator: FlashForgeCoordinator,
+        description: FlashForgeSensorEntityDescription,
+    ) -> None:
+        """Take the end time the printer's estimate makes now."""
+        super().__init__(coordinator, description)
+        self._end_time = self._estimate(None)
+
+    def _estimate(self, shown: datetime | None) -> datetime | None:
+        """Return the end time to show: the one shown unless the estimate moved."""
+        estimate = self.entity_description.value_fn(self.coordinator.data)
+        if not isinstance(estimate, datetime):
+            return None
+        if shown is not None and abs(estimate - shown) <= END_TIME_TOLERANCE:
+            return shown
+        return estimate.replace(microsecond=0)
 
     @property
     @override
     def native_value(self) -> datetime | None:
-        """Return the end time, moved only when it changed by minutes."""
-        estimate = self.entity_description.value_fn(self.coordinator.data)
-        if not isinstance(estimate, datetime):
-            self._end_time = None
-        elif (
-            self._end_time is None
-            or abs(estimate - self._end_time) > END_TIME_TOLERANCE
-        ):
-            self._end_time = estimate.replace(microsecond=0)
+        """Return the end time last worked out."""
         return self._end_time
+
+    @callback
+    @override
+    def _handle_coordinator_update(self) -> None:
+        """Move the end time if the estimate moved; write only then, or for availability."""
+        end_time = self._estimate(self._end_time)
+        if end_time == self._end_time and self.coordinator.changed_fields is not None:
+            # The estimate only counted down with the clock: nothing to show.
+            return
+        self._end_time = end_time
+        super()._handle_coordinator_update()

@@ -34,6 +34,7 @@ SWITCHES: tuple[FlashForgeSwitchEntityDescription, ...] = (
         translation_key="internal_filtration",
         exists_fn=lambda coordinator: coordinator.product.internal_fan_control,
         is_on_fn=lambda detail: detail.internal_fan_on,
+        fields=("internal_fan_on",),
         set_fn=lambda printer, on: printer.set_filtration(internal=on),
     ),
     FlashForgeSwitchEntityDescription(
@@ -41,6 +42,7 @@ SWITCHES: tuple[FlashForgeSwitchEntityDescription, ...] = (
         translation_key="external_filtration",
         exists_fn=lambda coordinator: coordinator.product.external_fan_control,
         is_on_fn=lambda detail: detail.external_fan_on,
+        fields=("external_fan_on",),
         set_fn=lambda printer, on: printer.set_filtration(external=on),
     ),
     FlashForgeSwitchEntityDescription(
@@ -49,6 +51,7 @@ SWITCHES: tuple[FlashForgeSwitchEntityDescription, ...] = (
         entity_category=EntityCategory.CONFIG,
         exists_fn=lambda coordinator: coordinator.data.auto_shutdown is not None,
         is_on_fn=lambda detail: detail.auto_shutdown,
+        fields=("auto_shutdown",),
         set_fn=lambda printer, on: printer.set_auto_shutdown(enabled=on),
     ),
 )
