@@ -8,8 +8,10 @@ from homeassistant.helpers import (
     issue_registry as ir,
 )
 from homeassistant.helpers.device_registry import DeviceInfo
+from homeassistant.helpers.entity_platform import async_get_platforms
 from homeassistant.helpers.typing import ConfigType
 
+from .api import PrinterDetail, has_camera
 from .const import DOMAIN
 from .coordinator import (
     FlashForgeConfigEntry,
@@ -37,6 +39,20 @@ PLATFORMS: list[Platform] = [
 CONFIG_SCHEMA = cv.config_entry_only_config_schema(DOMAIN)
 
 
+def platforms_of(detail: PrinterDetail) -> list[Platform]:
+    """Return the platforms of a printer: the camera's only if it has one.
+
+    A printer without a camera then never loads Home Assistant's camera
+    component for it. A camera fitted later shows once the entry reloads,
+    as it did when the camera platform decided at setup.
+    """
+    return [
+        platform
+        for platform in PLATFORMS
+        if platform is not Platform.CAMERA or has_camera(detail)
+    ]
+
+
 async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
     """Register the actions; look for printers on the network, now and every few minutes."""
     async_start_discovery(hass)
@@ -52,7 +68,9 @@ async def async_setup_entry(hass: HomeAssistant, entry: FlashForgeConfigEntry) -
     await coordinator.async_config_entry_first_refresh()
 
     entry.async_on_unload(_async_keep_device_current(hass, coordinator))
-    await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
+    await hass.config_entries.async_forward_entry_setups(
+        entry, platforms_of(coordinator.data)
+    )
     return True
 
 
@@ -99,7 +117,16 @@ async def async_unload_entry(hass: HomeAssistant, entry: FlashForgeConfigEntry) 
     The shared session stays with Home Assistant.
     """
     await entry.runtime_data.printer.close()
-    return await hass.config_entries.async_unload_platforms(entry, PLATFORMS)
+    # The platforms set up, not those the printer's state would pick now: a
+    # camera started or stopped since setup changes nothing until a reload.
+    loaded = {
+        platform.domain
+        for platform in async_get_platforms(hass, DOMAIN)
+        if platform.config_entry is entry
+    }
+    return await hass.config_entries.async_unload_platforms(
+        entry, [platform for platform in PLATFORMS if platform in loaded]
+    )
 
 
 async def async_remove_entry(hass: HomeAssistant, entry: FlashForgeConfigEntry) -> None:

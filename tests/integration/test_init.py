@@ -6,16 +6,19 @@ from datetime import timedelta
 from typing import Any
 
 from homeassistant.config_entries import SOURCE_REAUTH, ConfigEntryState
+from homeassistant.const import Platform
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import device_registry as dr
+from homeassistant.helpers.entity_platform import async_get_platforms
 import pytest
 from pytest_homeassistant_custom_component.common import (
     MockConfigEntry,
     async_capture_events,
 )
 
+from custom_components.flashforge import PLATFORMS
 from custom_components.flashforge.const import DOMAIN
-from flashforge_emulator import Emulator, FaultKind, get_profile
+from flashforge_emulator import Emulator, FaultKind, Profile, get_profile
 
 from .conftest import entry_for
 
@@ -186,3 +189,94 @@ async def test_migration_drops_the_polling_options(
     assert entry.data == current.data
     assert entry.runtime_data.update_interval == timedelta(seconds=30)
     assert await hass.config_entries.async_unload(entry.entry_id)
+
+
+def forwarded_platforms(hass: HomeAssistant, entry: MockConfigEntry) -> set[str]:
+    """Return the platforms the entry is set up on, with or without entities."""
+    return {
+        platform.domain
+        for platform in async_get_platforms(hass, DOMAIN)
+        if platform.config_entry is entry
+    }
+
+
+EVERY_PLATFORM = {str(platform) for platform in PLATFORMS}
+
+
+@pytest.mark.parametrize(
+    ("profile", "streaming", "expected"),
+    [
+        # Enclosed models have a camera built in, also while its stream is off.
+        ("5m-pro", False, EVERY_PLATFORM),
+        # On the others a stream running at setup shows a fitted camera.
+        (replace(FIVE_M, has_camera=True), True, EVERY_PLATFORM),
+        ("5m", False, EVERY_PLATFORM - {Platform.CAMERA}),
+        ("ad5x", False, EVERY_PLATFORM - {Platform.CAMERA}),
+    ],
+    ids=["enclosed_stream_off", "fitted", "5m_none", "ad5x_none"],
+)
+async def test_only_the_platforms_the_printer_has(
+    hass: HomeAssistant,
+    emulator_factory: Callable[..., Emulator],
+    profile: str | Profile,
+    streaming: bool,
+    expected: set[str],
+) -> None:
+    """A printer without a camera does not load the camera platform, nor unloads it."""
+    async with emulator_factory(profile, command_seconds=0) as emulator:
+        emulator.printer.stream_on = streaming
+        entry = entry_for(emulator)
+        entry.add_to_hass(hass)
+        assert await hass.config_entries.async_setup(entry.entry_id)
+        await hass.async_block_till_done()
+
+        assert forwarded_platforms(hass, entry) == expected
+
+        assert await hass.config_entries.async_unload(entry.entry_id)
+        assert forwarded_platforms(hass, entry) == set()
+
+
+async def test_printer_without_camera_unloads_beside_one_with(
+    hass: HomeAssistant,
+    emulator_factory: Callable[..., Emulator],
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """Unloading a printer without a camera leaves the other's camera and warns of nothing."""
+    async with (
+        emulator_factory("5m-pro", command_seconds=0) as pro,
+        emulator_factory("5m", command_seconds=0) as plain,
+    ):
+        pro_entry, plain_entry = entry_for(pro), entry_for(plain)
+        for entry in (pro_entry, plain_entry):
+            entry.add_to_hass(hass)
+            assert await hass.config_entries.async_setup(entry.entry_id)
+        await hass.async_block_till_done()
+
+        assert await hass.config_entries.async_unload(plain_entry.entry_id)
+
+        assert plain_entry.state is ConfigEntryState.NOT_LOADED
+        assert Platform.CAMERA in forwarded_platforms(hass, pro_entry)
+        assert "Ignored unload request" not in caplog.text
+        assert await hass.config_entries.async_unload(pro_entry.entry_id)
+
+
+async def test_camera_fitted_later_appears_on_reload(
+    hass: HomeAssistant, emulator_factory: Callable[..., Emulator]
+) -> None:
+    """A stream started after setup shows the fitted camera once the entry reloads."""
+    async with emulator_factory(
+        replace(FIVE_M, has_camera=True), command_seconds=0
+    ) as emulator:
+        emulator.printer.stream_on = False
+        entry = entry_for(emulator)
+        entry.add_to_hass(hass)
+        assert await hass.config_entries.async_setup(entry.entry_id)
+        assert Platform.CAMERA not in forwarded_platforms(hass, entry)
+
+        emulator.printer.stream_on = True
+        assert await hass.config_entries.async_reload(entry.entry_id)
+        await hass.async_block_till_done()
+
+        assert Platform.CAMERA in forwarded_platforms(hass, entry)
+        assert hass.states.async_entity_ids(Platform.CAMERA)
+        assert await hass.config_entries.async_unload(entry.entry_id)

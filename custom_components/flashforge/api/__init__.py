@@ -37,6 +37,7 @@ from .errors import (
     MappingProblem,
 )
 from .fields import parse_version
+from .hardware import has_camera
 from .http import DEFAULT_PORT, FlashForgeHttpClient
 from .jobs import TRANSITIONS, JobWatch, PrintEvent, PrintEventType
 from .mapping import ToolSlot, material_mappings, station_in_use
@@ -117,6 +118,7 @@ __all__ = [
     "check_can_print",
     "check_file_name",
     "encode_part",
+    "has_camera",
     "image_type",
     "material_mappings",
     "open_printable",
