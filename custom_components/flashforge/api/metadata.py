@@ -15,13 +15,14 @@ import json
 import math
 from pathlib import Path
 import re
-from typing import IO
-from xml.etree import ElementTree as ET
-import zipfile
+from typing import IO, TYPE_CHECKING
 
 from .errors import FlashForgeFileError
 from .models import FileTool
 from .upload import UploadSource
+
+if TYPE_CHECKING:
+    import zipfile
 
 # OrcaSlicer and FlashPrint describe filaments near the start of a G-code file,
 # PrusaSlicer (and OrcaSlicer's full config block) near the end.
@@ -68,7 +69,7 @@ def read_file_tools(source: Path | UploadSource) -> tuple[FileTool, ...]:
             if source.real_path.suffix.lower() == ".3mf":
                 return _read_3mf(handle)
             return _read_gcode(handle)
-    except OSError, ValueError, zipfile.BadZipFile, ET.ParseError:
+    except OSError, ValueError:
         return ()
 
 
@@ -93,20 +94,31 @@ def _read_gcode(handle: IO[bytes]) -> tuple[FileTool, ...]:
 
 def _read_3mf(handle: IO[bytes]) -> tuple[FileTool, ...]:
     """Read the tools of a sliced 3MF from the first member that names them."""
-    with zipfile.ZipFile(handle) as archive:
-        names = archive.namelist()
-        if SLICE_INFO in names and (
-            tools := _slice_info_tools(_read_member(archive, SLICE_INFO))
-        ):
-            return tools
-        if PROJECT_SETTINGS in names and (
-            tools := _project_settings_tools(_read_member(archive, PROJECT_SETTINGS))
-        ):
-            return tools
-        for name in sorted(n for n in names if _EMBEDDED_GCODE.fullmatch(n)):
-            with archive.open(name) as member:
-                if tools := parse_gcode_comments(_head_text(member.read(HEAD_BYTES))):
-                    return tools
+    # The archive and XML readers (tens of milliseconds to import) load with
+    # the first 3MF read, in the executor that reads it, not with the library.
+    from xml.etree import ElementTree as ET  # noqa: PLC0415
+    import zipfile  # noqa: PLC0415
+
+    try:
+        with zipfile.ZipFile(handle) as archive:
+            names = archive.namelist()
+            if SLICE_INFO in names and (
+                tools := _slice_info_tools(_read_member(archive, SLICE_INFO))
+            ):
+                return tools
+            if PROJECT_SETTINGS in names and (
+                tools := _project_settings_tools(
+                    _read_member(archive, PROJECT_SETTINGS)
+                )
+            ):
+                return tools
+            for name in sorted(n for n in names if _EMBEDDED_GCODE.fullmatch(n)):
+                with archive.open(name) as member:
+                    head = _head_text(member.read(HEAD_BYTES))
+                    if tools := parse_gcode_comments(head):
+                        return tools
+    except zipfile.BadZipFile, ET.ParseError:
+        pass
     return ()
 
 
@@ -127,6 +139,8 @@ def _read_at_most(stream: IO[bytes], limit: int) -> bytes | None:
 
 def _slice_info_tools(data: bytes) -> tuple[FileTool, ...]:
     """Return the filaments of the first plate in OrcaSlicer/Bambu slice info."""
+    from xml.etree import ElementTree as ET  # noqa: PLC0415 - see _read_3mf
+
     # The member is capped in size, and Python's expat refuses external
     # entities and exponential entity expansion.
     root = ET.fromstring(data)  # noqa: S314
