@@ -17,6 +17,7 @@ class Settings:
     scale_printers: int
     scale_seconds: float
     setup_entries: int
+    setup_import_rounds: int
 
 
 FULL = Settings(
@@ -30,6 +31,7 @@ FULL = Settings(
     scale_printers=50,
     scale_seconds=60.0,
     setup_entries=8,
+    setup_import_rounds=5,
 )
 
 QUICK = Settings(
@@ -43,4 +45,5 @@ QUICK = Settings(
     scale_printers=5,
     scale_seconds=3.0,
     setup_entries=2,
+    setup_import_rounds=1,
 )

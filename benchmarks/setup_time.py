@@ -1,5 +1,9 @@
 """Setup: time to set up one config entry against the emulator."""
 
+import asyncio
+import json
+from pathlib import Path
+import sys
 import time
 
 from homeassistant.setup import async_setup_component
@@ -22,9 +26,51 @@ entities. Wall time with `time.perf_counter`. The first entry also imports
 the integration and its platforms, sets up the `flashforge` component and
 the entity components not yet loaded (`image`, `sensor`, ...); a fresh
 process runs this benchmark, so nothing of it is imported beforehand. Later
-entries, each for another emulated printer, show the per-entry cost."""
+entries, each for another emulated printer, show the per-entry cost.
+What the first entry imports is then timed apart, in fresh processes that
+have imported what the benchmark had before its first entry: Home
+Assistant's `image` component (only the thumbnail needs it; it imports
+`httpx`), then the integration with the modules Home Assistant loads with it
+(`config_flow`, `diagnostics`), then its platforms (median of the rounds)."""
 
 TARGET = 0.2
+ROOT = Path(__file__).resolve().parent.parent
+
+# Run by a fresh interpreter: prints the seconds each group of imports took.
+IMPORTS = """
+import importlib, json, time
+import benchmarks.hass
+import homeassistant.components.camera
+
+def timed(*names):
+    start = time.perf_counter()
+    for name in names:
+        importlib.import_module(name)
+    return time.perf_counter() - start
+
+package = "custom_components.flashforge"
+image = timed("homeassistant.components.image")
+integration = timed(package, package + ".config_flow", package + ".diagnostics")
+platforms = importlib.import_module(package).PLATFORMS
+print(json.dumps([image, integration, timed(*(f"{package}.{p}" for p in platforms))]))
+"""
+
+
+async def _import_times() -> list[float]:
+    """Return the seconds of the image component's, the integration's, its platforms' imports."""
+    process = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-c",
+        IMPORTS,
+        cwd=ROOT,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.DEVNULL,
+    )
+    output, _ = await process.communicate()
+    if process.returncode:
+        raise RuntimeError(f"the import timing exited with {process.returncode}")
+    times: list[float] = json.loads(output)
+    return times
 
 
 async def run(settings: Settings) -> Section:
@@ -41,6 +87,10 @@ async def run(settings: Settings) -> Section:
             await add_printer(hass, printer)
             times.append(time.perf_counter() - start)
             await hass.async_block_till_done()
+    imports = [await _import_times() for _ in range(settings.setup_import_rounds)]
+    image, integration, platforms = (
+        median(list(group)) for group in zip(*imports, strict=True)
+    )
     first, rest = times[0], times[1:]
     section.add(
         Figure(
@@ -54,6 +104,15 @@ async def run(settings: Settings) -> Section:
         Figure(
             "Home Assistant's camera component, set up before it",
             f"{camera * MS:.0f} ms (first entry on a bare core: {(camera + first) * MS:.0f} ms)",
+            "",
+            None,
+        )
+    )
+    section.add(
+        Figure(
+            "of the first entry: imports, timed apart",
+            f"integration {integration * MS:.0f} ms, its platforms {platforms * MS:.0f} ms, "
+            f"Home Assistant's image component {image * MS:.0f} ms",
             "",
             None,
         )
