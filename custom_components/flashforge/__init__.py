@@ -20,7 +20,7 @@ from .coordinator import (
     unreachable_issue_id,
 )
 from .discovery import async_start_discovery
-from .entity import device_info
+from .entity import DEVICE_FIELDS, device_info
 from .services import async_setup_services
 
 PLATFORMS: list[Platform] = [
@@ -81,7 +81,7 @@ def _async_keep_device_current(
     """Register the printer's device, and update it when the printer reports changes.
 
     A firmware update, another name or model shows on the device at the next
-    poll; unchanged polls cost one comparison, not a registry update.
+    poll; polls changing none of DEVICE_FIELDS do not call it.
     """
     registry = dr.async_get(hass)
     entry_id = coordinator.config_entry.entry_id
@@ -95,7 +95,7 @@ def _async_keep_device_current(
             registered = info
 
     describe()
-    return coordinator.async_add_listener(describe)
+    return coordinator.async_add_listener(describe, frozenset(DEVICE_FIELDS))
 
 
 async def async_migrate_entry(

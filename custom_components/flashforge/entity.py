@@ -24,6 +24,9 @@ from .const import DOMAIN
 from .coordinator import FlashForgeCoordinator
 from .helpers import flashforge_exception_handler
 
+# The fields of the detail device_info reads: the device follows their changes.
+DEVICE_FIELDS = ("firmware_version", "mac_address", "name", "pid")
+
 
 def device_info(coordinator: FlashForgeCoordinator) -> DeviceInfo:
     """Describe the printer as it reports itself now, keyed by its serial number."""

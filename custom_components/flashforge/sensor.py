@@ -305,8 +305,10 @@ ACTIVE_SLOT = FlashForgeSensorEntityDescription(
     fields=("material_station",),
 )
 
-# Keys of the sensors of parts that come and go: the station and the tools.
+# Keys of the sensors of parts that come and go: the station and the tools,
+# and the fields of the detail that tell which there are.
 PART_KEY = re.compile(r"active_slot|slot_\d+|tool_\d+_\w+")
+PART_FIELDS = ("material_station", "nozzle_temperatures", "nozzle_target_temperatures")
 
 
 def _slot(detail: PrinterDetail, slot_id: int) -> MaterialSlot | None:
@@ -430,7 +432,9 @@ async def async_setup_entry(
     async_remove_entities(
         coordinator, Platform.SENSOR, _registered_parts(coordinator) - shown
     )
-    entry.async_on_unload(coordinator.async_add_listener(_async_follow_parts))
+    entry.async_on_unload(
+        coordinator.async_add_listener(_async_follow_parts, frozenset(PART_FIELDS))
+    )
 
 
 def _registered_parts(coordinator: FlashForgeCoordinator) -> set[str]:

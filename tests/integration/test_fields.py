@@ -7,7 +7,7 @@ from types import ModuleType, NoneType, UnionType
 from typing import Any, get_args, get_origin
 
 from homeassistant.core import HomeAssistant, State
-from homeassistant.helpers import entity_platform
+from homeassistant.helpers import device_registry as dr, entity_platform
 from homeassistant.helpers.update_coordinator import CoordinatorEntity, UpdateFailed
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
@@ -31,7 +31,11 @@ from custom_components.flashforge.api import (
 )
 from custom_components.flashforge.const import DOMAIN
 from custom_components.flashforge.coordinator import FlashForgeCoordinator
-from custom_components.flashforge.entity import FlashForgeEntityDescription
+from custom_components.flashforge.entity import (
+    DEVICE_FIELDS,
+    FlashForgeEntityDescription,
+    device_info,
+)
 from flashforge_emulator import PROFILES, Clock, Emulator
 
 from ..conftest import EmulatorFactory
@@ -241,6 +245,34 @@ async def test_entities_read_only_the_fields_they_declare(
     assert undeclared == {}
 
 
+# The listeners that are no entity, what they run, and the fields they declare.
+FOLLOWERS: dict[str, tuple[Callable[[FlashForgeCoordinator], object], set[str]]] = {
+    "device": (device_info, set(DEVICE_FIELDS)),
+    "station": (sensor.station_sensors, set(sensor.PART_FIELDS)),
+    "tools": (sensor.tool_sensors, set(sensor.PART_FIELDS)),
+}
+
+
+@pytest.mark.parametrize("coordinator", sorted(PROFILES), indirect=True)
+async def test_followers_read_only_the_fields_they_declare(
+    hass: HomeAssistant, coordinator: FlashForgeCoordinator
+) -> None:
+    """The device and the parts (station, tools) follow only the fields they name."""
+    details = await walk_through_a_job(hass, coordinator)
+    undeclared: dict[str, set[str]] = {}
+
+    for name, (follow, fields) in FOLLOWERS.items():
+        reads: set[str] = set()
+        for detail in details:
+            coordinator.data = Recording(detail, reads)  # type: ignore[assignment]
+            follow(coordinator)
+        if extra := reads - fields:
+            undeclared[name] = extra
+    coordinator.data = details[-1]
+
+    assert undeclared == {}
+
+
 # Another value for a field of each plain type.
 OTHER_VALUES: dict[type, Callable[[Any], Any]] = {
     bool: lambda value: not value,
@@ -280,15 +312,23 @@ def other_value(value: Any, kind: Any) -> Any:
     raise AssertionError(f"no other value for a field of type {kind}")
 
 
-def shown(hass: HomeAssistant, entity_ids: set[str]) -> dict[str, tuple[str, Any]]:
-    """Return the state and attributes each entity shows."""
+def shown(
+    hass: HomeAssistant, coordinator: FlashForgeCoordinator, entity_ids: set[str]
+) -> dict[str, Any]:
+    """Return what each entity shows, which entities there are, and the device."""
     states: dict[str, State | None] = {
         entity_id: hass.states.get(entity_id) for entity_id in entity_ids
     }
+    (device,) = dr.async_entries_for_config_entry(
+        dr.async_get(hass), coordinator.config_entry.entry_id
+    )
     return {
         entity_id: (state.state, dict(state.attributes))
         for entity_id, state in states.items()
         if state is not None
+    } | {
+        "entities": set(entities_of(hass, coordinator)),
+        "device": (device.name, device.model, device.sw_version, device.connections),
     }
 
 
@@ -363,14 +403,14 @@ async def test_a_changed_field_updates_exactly_the_entities_reading_it(
                 await push(hass, coordinator, new)
             # Entities of a part that came or went are new or gone, not stale.
             kept = set(entities) & set(entities_of(hass, coordinator))
-            after = shown(hass, kept)
+            after = shown(hass, coordinator, kept)
             await rewrite_all(hass, coordinator)
-            rewritten = shown(hass, kept)
+            rewritten = shown(hass, coordinator, kept)
             if after != rewritten:
                 stale[label] = {
-                    entity_id: (after.get(entity_id), rewritten.get(entity_id))
-                    for entity_id in kept
-                    if after.get(entity_id) != rewritten.get(entity_id)
+                    key: (after.get(key), rewritten.get(key))
+                    for key in after.keys() | rewritten.keys()
+                    if after.get(key) != rewritten.get(key)
                 }
             if extra := (set(writes) & kept) - allowed:
                 wrong_writers[label] = extra
