@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 
 from custom_components.flashforge.api import (
+    DetailParser,
     MachineStatus,
     MaterialMapping,
     PrinterDetail,
@@ -118,6 +119,58 @@ def test_details_differing_only_in_unread_fields_are_equal() -> None:
     assert with_extra == detail
     assert with_extra.raw["newFirmwareField"] == 1
     assert PrinterDetail.from_dict(answer | {"rightTemp": -1.0}) != detail
+
+
+def test_unchanged_fields_are_kept_from_the_last_detail() -> None:
+    """A printing poll reads again only what moved; the rest is the last detail's."""
+    answer = load("detail_ad5x.json")["detail"]
+    parser = DetailParser()
+    first = parser.parse(answer)
+
+    second = parser.parse(json.loads(json.dumps(answer)) | {"rightTemp": 221.5})
+
+    assert second.nozzle_temperature == 221.5
+    assert second.material_station is first.material_station
+    assert second.raw["matlStationInfo"] is first.raw["matlStationInfo"]
+    assert second == PrinterDetail.from_dict(answer | {"rightTemp": 221.5})
+
+
+# Values Python calls equal that the readers tell apart, and a dropped key.
+ALIKE_BUT_NOT_SAME = [
+    ({"printLayer": 1}, {"printLayer": True}, "print_layer", None),
+    ({"lightStatus": 1}, {"lightStatus": 1.0}, "light_on", None),
+    ({"pid": 36}, {"pid": 36.0}, "pid", None),
+    ({"platTemp": True}, {"platTemp": 1}, "bed_temperature", 1.0),
+    ({"nozzleTemps": [1]}, {"nozzleTemps": [True]}, "nozzle_temperatures", (None,)),
+    (
+        {"matlStationInfo": {"slotInfos": [{"slotId": 1}]}},
+        {"matlStationInfo": {"slotInfos": [{"slotId": True}]}},
+        "material_station",
+        PrinterDetail.from_dict({"matlStationInfo": {}}).material_station,
+    ),
+    ({"name": "P"}, {}, "name", None),
+]
+
+
+@pytest.mark.parametrize(
+    ("before", "after", "attribute", "expected"), ALIKE_BUT_NOT_SAME
+)
+def test_values_read_apart_are_read_again(
+    before: dict[str, Any], after: dict[str, Any], attribute: str, expected: object
+) -> None:
+    """1, 1.0 and True are equal in Python, yet a field read from them differs."""
+    parser = DetailParser()
+    parser.parse(before)
+
+    assert getattr(parser.parse(after), attribute) == expected
+
+
+def test_negative_zero_is_read_again() -> None:
+    """0.0 and -0.0 are equal, yet shown apart."""
+    parser = DetailParser()
+    parser.parse({"zAxisCompensation": 0.0})
+
+    assert str(parser.parse({"zAxisCompensation": -0.0}).z_axis_compensation) == "-0.0"
 
 
 def test_empty_detail_parses_to_unknowns() -> None:

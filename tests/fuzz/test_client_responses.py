@@ -1,6 +1,7 @@
 """Fuzz target 2: the client's response handling, end to end over HTTP."""
 
 from collections.abc import AsyncIterator
+import json
 
 from hypothesis import given, strategies as st
 import pytest
@@ -48,7 +49,12 @@ async def test_reads_raise_only_client_errors(
     product: bytes,
     status: int,
 ) -> None:
-    """Whatever the bytes, a read returns a model or raises a FlashForgeError."""
+    """Whatever the bytes, a read returns a model or raises a FlashForgeError.
+
+    A detail is the one the standard library's decoding gives, parsed from
+    scratch, whatever the client decoded and parsed before (the client lives
+    across examples).
+    """
     peer.status = status
     peer.bodies = {"/detail": detail, "/product": product}
 
@@ -59,6 +65,9 @@ async def test_reads_raise_only_client_errors(
             assert "fuzzcode99" not in str(err)  # noqa: PT017
         else:
             assert isinstance(result, model)
+            if isinstance(result, PrinterDetail):
+                fresh = PrinterDetail.from_dict(json.loads(detail)["detail"])
+                assert repr(result) == repr(fresh)
 
 
 @FUZZ

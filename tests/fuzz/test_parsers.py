@@ -1,6 +1,7 @@
 """Fuzz target 1: the client's parsers on generated and mutated objects."""
 
 from collections.abc import Mapping
+import copy
 from dataclasses import fields
 from enum import Enum
 import math
@@ -11,6 +12,7 @@ from typing import Any
 from hypothesis import given, strategies as st
 
 from custom_components.flashforge.api.models import (
+    DetailParser,
     FileTool,
     MaterialStation,
     PrinterDetail,
@@ -117,6 +119,116 @@ def test_detail_parser(data: dict[str, Any]) -> None:
 def test_detail_parser_on_arbitrary_objects(data: dict[str, Any]) -> None:
     """Objects with nothing of the schema parse to a detail of Nones."""
     assert dataclass_conforms(PrinterDetail.from_dict(data))
+
+
+def alike(value: Any) -> Any:
+    """Return a value equal to the given one, with other types where JSON allows.
+
+    1 and 1.0 and True, 0.0 and -0.0 are equal in Python, yet read apart.
+    """
+    if isinstance(value, list):
+        return [alike(item) for item in value]
+    if isinstance(value, dict):
+        return {key: alike(item) for key, item in value.items()}
+    if isinstance(value, bool):
+        return int(value)
+    if isinstance(value, float):
+        return -value if value == 0 else int(value) if value.is_integer() else value
+    if isinstance(value, int):
+        return float(value) if abs(value) < 2**53 else value
+    return value
+
+
+# Fields the 5M schema lacks: the AD5X's material station, multi-nozzle temperatures.
+_FLAG = st.one_of(st.booleans(), st.sampled_from([0, 1, "open", "close"]), MUTANT)
+_SLOT = st.fixed_dictionaries(
+    {},
+    optional={
+        "slotId": st.one_of(st.integers(0, 4), MUTANT),
+        "hasFilament": _FLAG,
+        "materialName": st.one_of(st.sampled_from(["PLA", "PETG", ""]), MUTANT),
+        "materialColor": st.one_of(st.just("#FFFFFF"), MUTANT),
+    },
+)
+_TEMPERATURES = st.one_of(
+    st.lists(
+        st.one_of(st.floats(-200, 300), st.integers(-200, 300), MUTANT), max_size=5
+    ),
+    MUTANT,
+)
+_MORE_FIELDS = st.fixed_dictionaries(
+    {},
+    optional={
+        "hasMatlStation": _FLAG,
+        "matlStationInfo": st.one_of(
+            st.fixed_dictionaries(
+                {},
+                optional={
+                    "slotCnt": st.one_of(st.integers(0, 4), MUTANT),
+                    "currentSlot": st.one_of(st.integers(0, 4), MUTANT),
+                    "stateAction": st.one_of(st.integers(0, 4), MUTANT),
+                    "slotInfos": st.one_of(
+                        st.lists(st.one_of(_SLOT, MUTANT), max_size=5), MUTANT
+                    ),
+                },
+            ),
+            MUTANT,
+        ),
+        "nozzleTemps": _TEMPERATURES,
+        "nozzleTargetTemps": _TEMPERATURES,
+    },
+)
+ANSWERS = st.builds(lambda detail, more: detail | more, detail_objects(), _MORE_FIELDS)
+
+
+@st.composite
+def successors(draw: st.DrawFn, previous: dict[str, Any]) -> dict[str, Any]:
+    """Return a next answer: values kept, copied, retyped, reordered, changed, dropped."""
+    data: dict[str, Any] = {}
+    for key, value in previous.items():
+        match draw(
+            st.sampled_from(["keep", "copy", "alike", "reorder", "new", "drop"])
+        ):
+            case "keep":
+                data[key] = value
+            case "copy":
+                data[key] = copy.deepcopy(value)
+            case "alike":
+                data[key] = alike(value)
+            case "reorder":
+                data[key] = (
+                    dict(reversed(value.items())) if isinstance(value, dict) else value
+                )
+            case "new":
+                data[key] = draw(MUTANT)
+    for key, value in draw(ANSWERS).items():
+        if key not in data and draw(st.booleans()):
+            data[key] = value
+    return data
+
+
+@st.composite
+def detail_histories(draw: st.DrawFn) -> list[dict[str, Any]]:
+    """Return a printer's successive detail objects, each a successor of the last."""
+    history = [draw(ANSWERS)]
+    for _ in range(draw(st.integers(1, 4))):
+        history.append(draw(successors(history[-1])))
+    return history
+
+
+@FUZZ
+@given(detail_histories())
+def test_incremental_detail_parser(history: list[dict[str, Any]]) -> None:
+    """Parsed after any previous answers, a detail is the one parsed from scratch."""
+    parser = DetailParser()
+
+    for data in history:
+        detail = parser.parse(data)
+        fresh = PrinterDetail.from_dict(data)
+        assert detail == fresh
+        # repr tells -0.0 from 0.0 and 1 from 1.0 and True; raw may hold NaN.
+        assert repr(detail) == repr(fresh)
+        assert repr(detail.raw) == repr(fresh.raw)
 
 
 @FUZZ

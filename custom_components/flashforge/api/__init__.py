@@ -44,6 +44,7 @@ from .mapping import ToolSlot, material_mappings, station_in_use
 from .metadata import read_file_tools
 from .mjpeg import MjpegError, MjpegParser, boundary_of, encode_part
 from .models import (
+    DetailParser,
     FileTool,
     MaterialMapping,
     MaterialSlot,
@@ -74,6 +75,7 @@ __all__ = [
     "MODEL_NAMES",
     "PRINTABLE_EXTENSIONS",
     "TRANSITIONS",
+    "DetailParser",
     "FileProblem",
     "FileTool",
     "FlashForgeAuthenticationError",

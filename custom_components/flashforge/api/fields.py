@@ -5,9 +5,8 @@ here turns a missing, mistyped or oversized value into ``None`` (or cuts it to
 its bound) rather than raising, whatever the input.
 """
 
-from collections.abc import Mapping
+from collections.abc import Container, Mapping
 import ipaddress
-import math
 import re
 from typing import Any
 
@@ -24,6 +23,10 @@ _RAW_DEPTH = 8
 _RAW_TEXT_LENGTH = 1024
 _CUT = "…"
 _PLAIN = frozenset({int, float, bool, type(None)})
+# JSON's values that compare alike when equal (a float's sign of zero does not).
+_SCALARS = frozenset({str, int, bool, type(None)})
+# Stands for a key an answer did not have.
+_ABSENT = object()
 # A dotted number such as 3.2.7; a version with more parts, or longer ones,
 # is none a printer runs (and int() refuses over 4,300 digits).
 _VERSION = re.compile(r"\d+(?:\.\d+)*")
@@ -70,11 +73,70 @@ def bounded_raw(value: object, depth: int = _RAW_DEPTH) -> Any:
     }
 
 
+def bounded_raw_since(
+    data: Mapping[str, Any], changed: Container[str], previous: Mapping[str, Any]
+) -> dict[str, Any]:
+    """Return ``bounded_raw(data)``, taking the other keys' entries from previous.
+
+    previous is the bounded answer before data, changed the keys that differ.
+    """
+    depth = _RAW_DEPTH - 1
+    return {
+        key: item
+        if type(item) in _PLAIN
+        else previous[key]
+        if key not in changed
+        else bounded_raw(item, depth)
+        for key, item in data.items()
+    }
+
+
+def same_json(value: object, other: object) -> bool:
+    """Return whether two decoded JSON values are alike down to their types and order.
+
+    The readers tell 1 from 1.0 and True, and -0.0 from 0.0, which equality
+    does not; the values' representations do (and need no recursion here).
+    """
+    if type(value) is not type(other):
+        return False
+    try:
+        return repr(value) == repr(other)
+    except RecursionError:
+        # Nested too deep to compare: read again, as bounded as ever.
+        return False
+
+
+def changed_keys(data: Mapping[str, Any], previous: Mapping[str, Any]) -> set[str]:
+    """Return the keys whose values differ between the answers, or that one lacks."""
+    get = previous.get
+    # Equality settles the texts, whole and non-zero numbers nearly every
+    # value is; same_json the zero floats and containers.
+    return {
+        key
+        for key, value in data.items()
+        if (old := get(key, _ABSENT)) is not value
+        and not (
+            type(old) is type(value)
+            and (
+                old == value
+                if type(value) in _SCALARS or (value and type(value) is float)
+                else same_json(value, old)
+            )
+        )
+    }.union(previous.keys() - data.keys())
+
+
 def as_number(value: object) -> float | None:
-    """Return a finite number, accepting numeric strings; None otherwise."""
+    """Return a finite number within 64 bits, accepting numeric strings; None otherwise.
+
+    JSON decoders differ on whole numbers beyond 64 bits (orjson reads them
+    as floats): no reading is that big, so none is taken, whatever its type.
+    """
     # Plain floats and ints are nearly every value: settle them first.
-    if type(value) is float:
-        return value if math.isfinite(value) else None
+    if type(value) is float or type(value) is int:
+        return (
+            float(value) if -_WHOLE_NUMBER_LIMIT < value < _WHOLE_NUMBER_LIMIT else None
+        )
     if isinstance(value, bool):
         return None
     if isinstance(value, str):
@@ -82,43 +144,32 @@ def as_number(value: object) -> float | None:
             value = float(value.strip())
         except ValueError:
             return None
-    if isinstance(value, int):
-        return float(value) if abs(value) < _WHOLE_NUMBER_LIMIT else None
-    if isinstance(value, float) and math.isfinite(value):
-        return value
+    if isinstance(value, int | float) and abs(value) < _WHOLE_NUMBER_LIMIT:
+        return float(value)
     return None
 
 
-def read_float(data: Mapping[str, Any], key: str) -> float | None:
-    """Read a finite number."""
-    return as_number(data.get(key))
+def int_value(value: object) -> int | None:
+    """Return a whole number (a float with a fraction is truncated)."""
+    number = as_number(value)
+    return None if number is None else int(number)
 
 
-def read_int(data: Mapping[str, Any], key: str) -> int | None:
-    """Read a whole number (a float with a fraction is truncated)."""
-    number = as_number(data.get(key))
-    if number is None or abs(number) >= _WHOLE_NUMBER_LIMIT:
-        return None
-    return int(number)
+def count_value(value: object) -> int | None:
+    """Return a count, size or duration: a whole number, never negative."""
+    number = as_number(value)
+    return None if number is None or number < 0 else int(number)
 
 
-def read_count(data: Mapping[str, Any], key: str) -> int | None:
-    """Read a count, size or duration: a whole number, never negative."""
-    number = as_number(data.get(key))
-    if number is None or not 0 <= number < _WHOLE_NUMBER_LIMIT:
-        return None
-    return int(number)
-
-
-def read_amount(data: Mapping[str, Any], key: str) -> float | None:
-    """Read an amount (length, weight, space, percentage): never negative."""
-    number = as_number(data.get(key))
+def amount_value(value: object) -> float | None:
+    """Return an amount (length, weight, space, percentage): never negative."""
+    number = as_number(value)
     return number if number is not None and number >= 0 else None
 
 
-def read_ratio(data: Mapping[str, Any], key: str) -> float | None:
-    """Read a ratio from 0 to 1; anything outside is not one."""
-    number = as_number(data.get(key))
+def ratio_value(value: object) -> float | None:
+    """Return a ratio from 0 to 1; anything outside is not one."""
+    number = as_number(value)
     return number if number is not None and 0 <= number <= 1 else None
 
 
@@ -130,17 +181,31 @@ def temperature_value(value: object) -> float | None:
     return number
 
 
-def read_temperature(data: Mapping[str, Any], key: str) -> float | None:
-    """Read a temperature."""
-    return temperature_value(data.get(key))
-
-
-def read_temperatures(data: Mapping[str, Any], key: str) -> tuple[float | None, ...]:
-    """Read a list of per-nozzle temperatures, a printer's worth at most."""
-    values = data.get(key)
-    if not isinstance(values, list):
+def temperatures_value(value: object) -> tuple[float | None, ...]:
+    """Return a list of per-nozzle temperatures, a printer's worth at most."""
+    if not isinstance(value, list):
         return ()
-    return tuple(temperature_value(value) for value in values[:MAX_PARTS])
+    return tuple(temperature_value(item) for item in value[:MAX_PARTS])
+
+
+def read_float(data: Mapping[str, Any], key: str) -> float | None:
+    """Read a finite number."""
+    return as_number(data.get(key))
+
+
+def read_int(data: Mapping[str, Any], key: str) -> int | None:
+    """Read a whole number (a float with a fraction is truncated)."""
+    return int_value(data.get(key))
+
+
+def read_count(data: Mapping[str, Any], key: str) -> int | None:
+    """Read a count, size or duration: a whole number, never negative."""
+    return count_value(data.get(key))
+
+
+def read_amount(data: Mapping[str, Any], key: str) -> float | None:
+    """Read an amount (length, weight, space, percentage): never negative."""
+    return amount_value(data.get(key))
 
 
 def printable(value: str) -> str:
@@ -217,9 +282,8 @@ def ip_text(value: object) -> str | None:
     return address
 
 
-def read_flag(data: Mapping[str, Any], key: str) -> bool | None:
-    """Read an on/off flag sent as "open"/"close", a boolean or 0/1."""
-    value = data.get(key)
+def flag_value(value: object) -> bool | None:
+    """Return an on/off flag sent as "open"/"close", a boolean or 0/1."""
     if isinstance(value, bool):
         return value
     if isinstance(value, str):
@@ -227,6 +291,16 @@ def read_flag(data: Mapping[str, Any], key: str) -> bool | None:
     if isinstance(value, int):
         return {1: True, 0: False}.get(value)
     return None
+
+
+def flag_on(value: object) -> bool:
+    """Return whether a flag is reported on; unknown counts as off."""
+    return flag_value(value) is True
+
+
+def read_flag(data: Mapping[str, Any], key: str) -> bool | None:
+    """Read an on/off flag sent as "open"/"close", a boolean or 0/1."""
+    return flag_value(data.get(key))
 
 
 def read_mapping(data: Mapping[str, Any], key: str) -> Mapping[str, Any]:

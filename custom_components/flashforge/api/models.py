@@ -6,8 +6,9 @@ parser here ignores unknown keys and turns a missing or mistyped value into
 documents disagree (see the field comments).
 """
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any, Self
 
 from .const import (
@@ -18,22 +19,29 @@ from .const import (
     MIN_HTTP_FIRMWARE,
 )
 from .fields import (
+    amount_value,
+    as_number,
     bounded_raw,
+    bounded_raw_since,
+    bounded_text,
+    changed_keys,
+    count_value,
     file_name_text,
+    flag_on,
+    flag_value,
     ip_text,
     mac_text,
     parse_version,
     product_id,
+    ratio_value,
     read_amount,
     read_count,
     read_flag,
-    read_float,
     read_int,
     read_mappings,
-    read_ratio,
-    read_temperature,
-    read_temperatures,
     read_text,
+    temperature_value,
+    temperatures_value,
     token,
     url_text,
 )
@@ -189,70 +197,123 @@ class PrinterDetail:
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Self:
         """Parse the ``detail`` object."""
-        station = data.get("matlStationInfo")
+        get = data.get
         return cls(
-            name=read_text(data, "name", MAX_NAME_LENGTH),
-            pid=product_id(data.get("pid")),
-            firmware_version=token(data.get("firmwareVersion"), MAX_VERSION_LENGTH),
-            mac_address=mac_text(data.get("macAddr")),
-            ip_address=ip_text(data.get("ipAddr")),
-            location=read_text(data, "location"),
-            status=MachineStatus.parse(data.get("status")),
-            raw_status=read_text(data, "status"),
-            error_code=read_text(data, "errorCode"),
-            nozzle_temperature=read_temperature(data, "rightTemp"),
-            nozzle_target_temperature=read_temperature(data, "rightTargetTemp"),
-            left_nozzle_temperature=read_temperature(data, "leftTemp"),
-            left_nozzle_target_temperature=read_temperature(data, "leftTargetTemp"),
-            nozzle_temperatures=read_temperatures(data, "nozzleTemps"),
-            nozzle_target_temperatures=read_temperatures(data, "nozzleTargetTemps"),
-            bed_temperature=read_temperature(data, "platTemp"),
-            bed_target_temperature=read_temperature(data, "platTargetTemp"),
-            chamber_temperature=read_temperature(data, "chamberTemp"),
-            chamber_target_temperature=read_temperature(data, "chamberTargetTemp"),
-            print_file_name=file_name_text(data.get("printFileName")),
-            print_file_thumb_url=url_text(data.get("printFileThumbUrl")),
-            print_progress=read_ratio(data, "printProgress"),
-            print_layer=read_count(data, "printLayer"),
-            target_print_layer=read_count(data, "targetPrintLayer"),
-            print_duration=read_count(data, "printDuration"),
-            estimated_time=read_count(data, "estimatedTime"),
-            estimated_length=read_amount(data, "estimatedRightLen"),
-            estimated_weight=read_amount(data, "estimatedRightWeight"),
-            estimated_left_length=read_amount(data, "estimatedLeftLen"),
-            estimated_left_weight=read_amount(data, "estimatedLeftWeight"),
-            print_speed_adjust=read_amount(data, "printSpeedAdjust"),
-            current_print_speed=read_amount(data, "currentPrintSpeed"),
-            cooling_fan_speed=read_amount(data, "coolingFanSpeed"),
-            cooling_left_fan_speed=read_amount(data, "coolingFanLeftSpeed"),
-            chamber_fan_speed=read_amount(data, "chamberFanSpeed"),
-            z_axis_compensation=read_float(data, "zAxisCompensation"),
-            nozzle_model=read_text(data, "nozzleModel"),
-            nozzle_count=read_count(data, "nozzleCnt"),
-            filament_type=read_text(data, "rightFilamentType"),
-            left_filament_type=read_text(data, "leftFilamentType"),
-            fill_amount=read_amount(data, "fillAmount"),
-            tvoc=read_amount(data, "tvoc"),
-            cumulative_filament=read_amount(data, "cumulativeFilament"),
-            cumulative_print_time=read_count(data, "cumulativePrintTime"),
-            remaining_disk_space=read_amount(data, "remainingDiskSpace"),
-            door_open=read_flag(data, "doorStatus"),
-            light_on=read_flag(data, "lightStatus"),
-            internal_fan_on=read_flag(data, "internalFanStatus"),
-            external_fan_on=read_flag(data, "externalFanStatus"),
-            auto_shutdown=read_flag(data, "autoShutdown"),
-            auto_shutdown_time=read_count(data, "autoShutdownTime"),
-            camera_stream_url=url_text(data.get("cameraStreamUrl")),
-            flash_register_code=read_text(data, "flashRegisterCode"),
-            polar_register_code=read_text(data, "polarRegisterCode"),
-            has_material_station=read_flag(data, "hasMatlStation") is True,
-            material_station=(
-                MaterialStation.from_dict(station)
-                if isinstance(station, Mapping)
-                else None
-            ),
+            **{name: read(get(key)) for name, key, read in _DETAIL_FIELDS},
             raw=bounded_raw(dict(data)),
         )
+
+
+def _material_station(value: object) -> MaterialStation | None:
+    """Parse ``matlStationInfo``, which only an AD5X reports."""
+    return MaterialStation.from_dict(value) if isinstance(value, Mapping) else None
+
+
+# How a field is read from its raw value (it never raises).
+type _Reader = Callable[[Any], Any]
+
+# Each field of PrinterDetail but raw: its name, the key it is read from, how.
+_DETAIL_FIELDS: tuple[tuple[str, str, _Reader], ...] = (
+    ("name", "name", partial(bounded_text, limit=MAX_NAME_LENGTH)),
+    ("pid", "pid", product_id),
+    ("firmware_version", "firmwareVersion", partial(token, limit=MAX_VERSION_LENGTH)),
+    ("mac_address", "macAddr", mac_text),
+    ("ip_address", "ipAddr", ip_text),
+    ("location", "location", bounded_text),
+    ("status", "status", MachineStatus.parse),
+    ("raw_status", "status", bounded_text),
+    ("error_code", "errorCode", bounded_text),
+    ("nozzle_temperature", "rightTemp", temperature_value),
+    ("nozzle_target_temperature", "rightTargetTemp", temperature_value),
+    ("left_nozzle_temperature", "leftTemp", temperature_value),
+    ("left_nozzle_target_temperature", "leftTargetTemp", temperature_value),
+    ("nozzle_temperatures", "nozzleTemps", temperatures_value),
+    ("nozzle_target_temperatures", "nozzleTargetTemps", temperatures_value),
+    ("bed_temperature", "platTemp", temperature_value),
+    ("bed_target_temperature", "platTargetTemp", temperature_value),
+    ("chamber_temperature", "chamberTemp", temperature_value),
+    ("chamber_target_temperature", "chamberTargetTemp", temperature_value),
+    ("print_file_name", "printFileName", file_name_text),
+    ("print_file_thumb_url", "printFileThumbUrl", url_text),
+    ("print_progress", "printProgress", ratio_value),
+    ("print_layer", "printLayer", count_value),
+    ("target_print_layer", "targetPrintLayer", count_value),
+    ("print_duration", "printDuration", count_value),
+    ("estimated_time", "estimatedTime", count_value),
+    ("estimated_length", "estimatedRightLen", amount_value),
+    ("estimated_weight", "estimatedRightWeight", amount_value),
+    ("estimated_left_length", "estimatedLeftLen", amount_value),
+    ("estimated_left_weight", "estimatedLeftWeight", amount_value),
+    ("print_speed_adjust", "printSpeedAdjust", amount_value),
+    ("current_print_speed", "currentPrintSpeed", amount_value),
+    ("cooling_fan_speed", "coolingFanSpeed", amount_value),
+    ("cooling_left_fan_speed", "coolingFanLeftSpeed", amount_value),
+    ("chamber_fan_speed", "chamberFanSpeed", amount_value),
+    ("z_axis_compensation", "zAxisCompensation", as_number),
+    ("nozzle_model", "nozzleModel", bounded_text),
+    ("nozzle_count", "nozzleCnt", count_value),
+    ("filament_type", "rightFilamentType", bounded_text),
+    ("left_filament_type", "leftFilamentType", bounded_text),
+    ("fill_amount", "fillAmount", amount_value),
+    ("tvoc", "tvoc", amount_value),
+    ("cumulative_filament", "cumulativeFilament", amount_value),
+    ("cumulative_print_time", "cumulativePrintTime", count_value),
+    ("remaining_disk_space", "remainingDiskSpace", amount_value),
+    ("door_open", "doorStatus", flag_value),
+    ("light_on", "lightStatus", flag_value),
+    ("internal_fan_on", "internalFanStatus", flag_value),
+    ("external_fan_on", "externalFanStatus", flag_value),
+    ("auto_shutdown", "autoShutdown", flag_value),
+    ("auto_shutdown_time", "autoShutdownTime", count_value),
+    ("camera_stream_url", "cameraStreamUrl", url_text),
+    ("flash_register_code", "flashRegisterCode", bounded_text),
+    ("polar_register_code", "polarRegisterCode", bounded_text),
+    ("has_material_station", "hasMatlStation", flag_on),
+    ("material_station", "matlStationInfo", _material_station),
+)
+
+
+def _fields_by_key() -> dict[str, list[tuple[str, _Reader]]]:
+    """Return the detail's fields by the key they are read from."""
+    by_key: dict[str, list[tuple[str, _Reader]]] = {}
+    for name, key, read in _DETAIL_FIELDS:
+        by_key.setdefault(key, []).append((name, read))
+    return by_key
+
+
+# To read again only the fields whose key's value changed.
+_DETAIL_FIELDS_BY_KEY = _fields_by_key()
+# The fields of an answer without keys, which a first answer's are read over.
+_NO_VALUES = {name: read(None) for name, _, read in _DETAIL_FIELDS}
+
+
+class DetailParser:
+    """Parse one printer's successive ``detail`` objects, reading only what changed.
+
+    Between two polls a printing printer changes a few values; a field whose
+    raw value is alike to last time's (same type, same value) keeps what was
+    read from it instead of being read again.
+    """
+
+    __slots__ = ("_data", "_raw", "_values")
+
+    def __init__(self) -> None:
+        """Start from an answer without keys."""
+        self._data: Mapping[str, Any] = {}
+        self._values: dict[str, Any] = _NO_VALUES
+        self._raw: Mapping[str, Any] = {}
+
+    def parse(self, data: Mapping[str, Any]) -> PrinterDetail:
+        """Return the detail of data, equal to ``PrinterDetail.from_dict(data)``."""
+        changed = changed_keys(data, self._data)
+        values = self._values.copy()
+        get = data.get
+        for key in changed.intersection(_DETAIL_FIELDS_BY_KEY):
+            for name, read in _DETAIL_FIELDS_BY_KEY[key]:
+                values[name] = read(get(key))
+        raw = bounded_raw_since(data, changed, self._raw)
+        self._data, self._values, self._raw = data, values, raw
+        return PrinterDetail(**values, raw=raw)
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)

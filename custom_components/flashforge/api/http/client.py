@@ -23,6 +23,7 @@ from ..errors import (
     FlashForgeTimeoutError,
 )
 from ..models import (
+    DetailParser,
     MaterialMapping,
     PrinterDetail,
     PrinterFile,
@@ -77,6 +78,7 @@ class FlashForgeHttpClient(AsyncClosing):
         self.request_timeout = request_timeout
         self._command_lock = asyncio.Lock()
         self._last_detail: tuple[bytes, PrinterDetail] | None = None
+        self._detail_parser = DetailParser()
         self._closed = False
         # Commands and uploads in flight, which close() stops.
         self._operations: set[asyncio.Task[Any]] = set()
@@ -116,13 +118,15 @@ class FlashForgeHttpClient(AsyncClosing):
         """Return the printer's state and configuration.
 
         An idle printer gives the same answer poll after poll: it is parsed
-        once, and the same detail returned while it repeats.
+        once, and the same detail returned while it repeats. A printing one
+        changes a few values a poll: only the fields read from them are read
+        again.
         """
         content = await self._post("/detail")
         if self._last_detail is not None and self._last_detail[0] == content:
             return self._last_detail[1]
         data = parse_answer("/detail", content)
-        detail = PrinterDetail.from_dict(answer_object(data, "detail"))
+        detail = self._detail_parser.parse(answer_object(data, "detail"))
         self._last_detail = (content, detail)
         return detail
 
