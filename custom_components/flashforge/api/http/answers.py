@@ -5,7 +5,7 @@ error its code means); no decoder error escapes, or keeps the answer alive.
 """
 
 import base64
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping, Sequence
 import json
 import logging
 from typing import Any
@@ -21,6 +21,19 @@ from ..errors import (
     FlashForgeResponseError,
 )
 from .const import CODE_BUSY, CODE_NOT_FOUND, CODE_OK, CODE_UNAUTHORIZED
+
+type JsonDecoder = Callable[[bytes], Any]
+
+# The decoders an answer is given to in turn: orjson, where installed (Home
+# Assistant ships it), is several times faster; the standard library takes
+# what orjson refuses and sloppy firmware may send (NaN, Infinity, 1e400, a
+# byte order mark, UTF-16, lone surrogates, nesting past 1024 levels).
+try:
+    from orjson import loads as _fast_loads
+except ImportError:
+    JSON_DECODERS: tuple[JsonDecoder, ...] = (json.loads,)
+else:
+    JSON_DECODERS = (_fast_loads, json.loads)
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -59,13 +72,24 @@ async def read_body(response: aiohttp.ClientResponse, limit: int, what: str) -> 
     return bytes(body)
 
 
-def parse_answer(path: str, content: bytes) -> dict[str, Any]:
+def _decode_json(
+    content: bytes, decoders: Sequence[JsonDecoder] = JSON_DECODERS
+) -> Any:
+    """Return the answer decoded by the first decoder that takes it, else _NOT_JSON."""
+    for decode in decoders:
+        try:
+            return decode(content)
+        except ValueError, RecursionError:
+            # Not raised: the decoder's error would keep the answer alive.
+            continue
+    return _NOT_JSON
+
+
+def parse_answer(
+    path: str, content: bytes, decoders: Sequence[JsonDecoder] = JSON_DECODERS
+) -> dict[str, Any]:
     """Check an answer's JSON shape and code."""
-    try:
-        data = json.loads(content)
-    except ValueError, RecursionError:
-        # Raised below: the decoder's error would keep the answer alive.
-        data = _NOT_JSON
+    data = _decode_json(content, decoders)
     if data is _NOT_JSON:
         raise FlashForgeResponseError(f"{path}: the answer is not JSON")
     if not isinstance(data, dict):
