@@ -79,5 +79,6 @@ class FlashForgePrintEvent(FlashForgeEntity, EventEntity):
                 },
             )
         elif self.coordinator.changed_fields is not None:
+            # Only the job's figures moved: the last event still stands.
             return
         super()._handle_coordinator_update()

@@ -84,7 +84,7 @@ def _reported(
 
 
 def _temperature(key: str, field: str) -> FlashForgeSensorEntityDescription:
-    """Describe a temperature (a field of the detail), created where the printer reports it."""
+    """Describe the temperature in a field of the detail, where the printer reports it."""
     read: Callable[[PrinterDetail], float | None] = attrgetter(field)
     return FlashForgeSensorEntityDescription(
         key=key,
