@@ -74,6 +74,9 @@ class FlashForgeSensorEntityDescription(
 
     value_fn: Callable[[PrinterDetail], StateType | datetime]
     attributes_fn: Callable[[PrinterDetail], Mapping[str, Any] | None] = lambda _: None
+    # The value is one entry of a field others read too (a tool's in a
+    # per-tool list): a change of that field often leaves it as it was.
+    shares_field: bool = False
 
 
 def _reported(
@@ -394,6 +397,7 @@ def tool_sensors(
             entity_registry_enabled_default=kind == "temperature",
             value_fn=_tool_value(field, index),
             fields=(field,),
+            shares_field=True,
         )
         for kind, field in fields
         for index in range(len(getattr(coordinator.data, field)))
@@ -457,6 +461,8 @@ def _sensor(
     """Return the sensor for a description."""
     if description.device_class is SensorDeviceClass.TIMESTAMP:
         return FlashForgeEndTimeSensor(coordinator, description)
+    if description.shares_field:
+        return FlashForgeHeldSensor(coordinator, description)
     return FlashForgeSensor(coordinator, description)
 
 
@@ -482,11 +488,11 @@ class FlashForgeSensor(FlashForgeEntity, SensorEntity):
         return self.entity_description.attributes_fn(self.coordinator.data)
 
 
-class FlashForgeEndTimeSensor(FlashForgeSensor):
-    """The job's end time, steady while the estimate only jitters.
+class FlashForgeHeldSensor(FlashForgeSensor):
+    """A sensor that holds the value it shows, and is written only when that changes.
 
-    The estimate counts down in seconds on every poll of a print; the end
-    time it makes moves only when it is off by more than END_TIME_TOLERANCE.
+    For values that a change of their fields often leaves as they were;
+    availability is written whenever it changes.
     """
 
     def __init__(
@@ -494,32 +500,45 @@ class FlashForgeEndTimeSensor(FlashForgeSensor):
         coordinator: FlashForgeCoordinator,
         description: FlashForgeSensorEntityDescription,
     ) -> None:
-        """Take the end time the printer's estimate makes now."""
+        """Take the value to show now."""
         super().__init__(coordinator, description)
-        self._end_time = self._estimate(None)
+        self._held = self._next_value(None)
 
-    def _estimate(self, shown: datetime | None) -> datetime | None:
-        """Return the end time to show: the one shown unless the estimate moved."""
-        estimate = self.entity_description.value_fn(self.coordinator.data)
-        if not isinstance(estimate, datetime):
-            return None
-        if shown is not None and abs(estimate - shown) <= END_TIME_TOLERANCE:
-            return shown
-        return estimate.replace(microsecond=0)
+    def _next_value(self, held: StateType | datetime) -> StateType | datetime:
+        """Return the value to show from the latest detail."""
+        return self.entity_description.value_fn(self.coordinator.data)
 
     @property
     @override
-    def native_value(self) -> datetime | None:
-        """Return the end time last worked out."""
-        return self._end_time
+    def native_value(self) -> StateType | datetime:
+        """Return the value held."""
+        return self._held
 
     @callback
     @override
     def _handle_coordinator_update(self) -> None:
-        """Move the end time if the estimate moved; write only then, or for availability."""
-        end_time = self._estimate(self._end_time)
-        if end_time == self._end_time and self.coordinator.changed_fields is not None:
-            # The estimate only counted down with the clock: nothing to show.
+        """Write the value if it changed, or the printer came or went."""
+        value = self._next_value(self._held)
+        if value == self._held and self.coordinator.changed_fields is not None:
+            # Its fields changed, but not what it shows.
             return
-        self._end_time = end_time
+        self._held = value
         super()._handle_coordinator_update()
+
+
+class FlashForgeEndTimeSensor(FlashForgeHeldSensor):
+    """The job's end time, steady while the estimate only jitters.
+
+    The estimate counts down in seconds on every poll of a print; the end
+    time it makes moves only when it is off by more than END_TIME_TOLERANCE.
+    """
+
+    @override
+    def _next_value(self, held: StateType | datetime) -> datetime | None:
+        """Return the end time to show: the one held unless the estimate moved."""
+        estimate = self.entity_description.value_fn(self.coordinator.data)
+        if not isinstance(estimate, datetime):
+            return None
+        if isinstance(held, datetime) and abs(estimate - held) <= END_TIME_TOLERANCE:
+            return held
+        return estimate.replace(microsecond=0)

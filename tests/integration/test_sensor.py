@@ -16,6 +16,7 @@ from flashforge_emulator import Clock, Emulator, Profile, get_profile
 
 from ..conftest import EmulatorFactory
 from .conftest import entry_for, setup_platform
+from .test_entity import key_of, written
 
 PROFILES = {
     "5m_pro": "5m-pro",
@@ -258,4 +259,25 @@ async def test_a_part_gone_while_stopped_leaves_at_setup(
         await hass.async_block_till_done()
 
         assert registered(hass, emulator, entry.entry_id).isdisjoint(part)
+        assert await hass.config_entries.async_unload(entry.entry_id)
+
+
+@pytest.mark.usefixtures("entity_registry_enabled_by_default")
+async def test_one_tool_warming_writes_only_its_sensors(
+    hass: HomeAssistant, emulator_factory: EmulatorFactory
+) -> None:
+    """The tools share one field of the detail; a tool whose value holds is not written."""
+    async with emulator_factory(
+        "creator5", clock=Clock.manual(), command_seconds=0
+    ) as emulator:
+        entry = await setup_platform(hass, emulator, Platform.SENSOR)
+        emulator.printer.nozzle_temp = 100.0  # the first tool's
+
+        with written(hass) as entity_ids:
+            await entry.runtime_data.async_refresh()
+
+        assert sorted(key_of(hass, entity_id) for entity_id in entity_ids) == [
+            "nozzle_temperature",
+            "tool_1_temperature",
+        ]
         assert await hass.config_entries.async_unload(entry.entry_id)
