@@ -3,7 +3,10 @@
 import asyncio
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+import json
+import time
 
+import aiohttp
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.aiohttp_client import async_get_clientsession
 
@@ -31,11 +34,21 @@ and the printer's clock runs faster than the wall clock so that between
 two polls it moves on by the fast interval (5 s), as it would between real
 polls; this also moves the end-time estimate by minutes within the run,
 which adds a few writes a real printer would not cause. State writes count
-both `state_changed` and `state_reported` events on the bus."""
+both `state_changed` and `state_reported` events on the bus.
+Parse cost: twenty successive answers of the printing printer, one poll
+period apart, are decoded and built into `PrinterDetail`s in a loop, with
+the CPU time per answer compared: orjson (the client's first decoder where
+Home Assistant is) against `json.loads`, and the client's `DetailParser`
+(reading only the fields whose raw value changed) against
+`PrinterDetail.from_dict` (every field)."""
 
 WARM_UP = 5
 # Bare request, refresh without entities, refresh: each after one pause.
 MEASUREMENTS_PER_ROUND = 3
+# Successive printing answers for the parse cost, and passes over them.
+PARSE_ANSWERS = 20
+PARSE_PASSES = 50
+US = 1_000_000.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -128,6 +141,59 @@ def _figures(section: Section, label: str, samples: Samples, limit: float) -> No
     )
 
 
+async def _answers(
+    session: aiohttp.ClientSession, printer: PrinterAddress, gap: float
+) -> list[bytes]:
+    """Return successive ``/detail`` answers as sent, ``gap`` seconds apart."""
+    payload = {"serialNumber": printer.serial, "checkCode": printer.check_code}
+    answers = []
+    for _ in range(PARSE_ANSWERS):
+        await asyncio.sleep(gap)
+        async with session.post(f"{printer.base_url}/detail", json=payload) as response:
+            answers.append(await response.read())
+    return answers
+
+
+def _cpu_per_answer(job: Callable[[], object], answers: int) -> float:
+    """Return the median CPU seconds per answer of a job that handles them all."""
+    passes = []
+    for _ in range(PARSE_PASSES):
+        start = time.process_time()
+        job()
+        passes.append((time.process_time() - start) / answers)
+    return median(passes)
+
+
+def _parse_figures(section: Section, answers: list[bytes]) -> None:
+    """Add what decoding and building a printing answer cost, each way."""
+    from custom_components.flashforge.api import DetailParser, PrinterDetail  # noqa: PLC0415
+    from custom_components.flashforge.api.http.answers import JSON_DECODERS  # noqa: PLC0415
+
+    fastest = JSON_DECODERS[0]
+    details = [json.loads(answer)["detail"] for answer in answers]
+    parser = DetailParser()
+    count = len(answers)
+    decode = _cpu_per_answer(lambda: [fastest(answer) for answer in answers], count)
+    decode_json = _cpu_per_answer(
+        lambda: [json.loads(answer) for answer in answers], count
+    )
+    build = _cpu_per_answer(lambda: [parser.parse(data) for data in details], count)
+    build_all = _cpu_per_answer(
+        lambda: [PrinterDetail.from_dict(data) for data in details], count
+    )
+    for label, cost, baseline in (
+        (f"decode with {fastest.__module__} / json.loads", decode, decode_json),
+        ("build incrementally / from scratch", build, build_all),
+        ("both / json.loads and from scratch", decode + build, decode_json + build_all),
+    ):
+        section.add(
+            Figure(
+                f"printing answer, {label}",
+                f"{cost / baseline:.2f}x ({cost * US:.1f} us / {baseline * US:.1f} us)",
+            )
+        )
+
+
 async def run(settings: Settings) -> Section:
     """Measure an idle, then a printing printer."""
     # Imported here: the setup benchmark's process imports this module and
@@ -156,4 +222,5 @@ async def run(settings: Settings) -> Section:
         await control.wait_for_status(session, printer, "printing")
         printing = await _sample(hass, printer, alone.async_refresh, settings)
         _figures(section, "printing", printing, 1.3)
+        _parse_figures(section, await _answers(session, printer, poll_period))
     return section
