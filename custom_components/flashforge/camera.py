@@ -11,7 +11,7 @@ from homeassistant.core import HomeAssistant, callback
 from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
-from .api import ENCLOSED_PIDS
+from .api import has_camera
 from .api.mjpeg import STREAM_CONTENT_TYPE, encode_part
 from .const import DOMAIN
 from .coordinator import FlashForgeConfigEntry, FlashForgeCoordinator
@@ -43,8 +43,7 @@ async def async_setup_entry(
 ) -> None:
     """Add the camera of printers that have one."""
     coordinator = entry.runtime_data
-    detail = coordinator.data
-    if detail.pid in ENCLOSED_PIDS or detail.camera_stream_url is not None:
+    if has_camera(coordinator.data):
         async_add_entities([FlashForgeCamera(coordinator, CAMERA)])
 
 

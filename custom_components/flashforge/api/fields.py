@@ -303,12 +303,6 @@ def read_flag(data: Mapping[str, Any], key: str) -> bool | None:
     return flag_value(data.get(key))
 
 
-def read_mapping(data: Mapping[str, Any], key: str) -> Mapping[str, Any]:
-    """Read a nested object, empty when absent or mistyped."""
-    value = data.get(key)
-    return value if isinstance(value, Mapping) else {}
-
-
 def read_mappings(
     data: Mapping[str, Any], key: str, limit: int | None = None
 ) -> list[Mapping[str, Any]]:
