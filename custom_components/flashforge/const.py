@@ -9,6 +9,8 @@ LOGGER = logging.getLogger(__package__)
 
 CONF_SERIAL_NUMBER: Final = "serial_number"
 CONF_CHECK_CODE: Final = "check_code"
+# The legacy TCP API's port; a TCP-only entry has it and no check code.
+CONF_TCP_PORT: Final = "tcp_port"
 
 # Polling is not an option (core's rule): who needs a fresher state asks for
 # one with homeassistant.update_entity.
