@@ -86,12 +86,14 @@ async def async_discover(hass: HomeAssistant) -> list[DiscoveredPrinter]:
     if not (queries := await async_discovery_queries(hass)):
         return []
     try:
-        return await discover_printers(
+        found = await discover_printers(
             listen_seconds=DISCOVERY_TIMEOUT, queries=queries
         )
     except OSError as err:
         LOGGER.debug("Printer discovery failed: %s", err)
         return []
+    # The config flow cannot add a TCP-only printer yet.
+    return [printer for printer in found if printer.serial_number is not None]
 
 
 async def async_discover_new(
@@ -99,7 +101,7 @@ async def async_discover_new(
 ) -> dict[str, DiscoveredPrinter]:
     """Return the printers that answer discovery and are not configured, by serial."""
     return {
-        printer.serial_number: printer
+        printer.key: printer
         for printer in await async_discover(hass)
         if printer.serial_number not in configured
     }
@@ -110,7 +112,7 @@ async def async_serials_at(hass: HomeAssistant, host: str) -> set[str]:
     return {
         printer.serial_number
         for printer in await async_discover(hass)
-        if printer.host == host
+        if printer.host == host and printer.serial_number is not None
     }
 
 

@@ -41,6 +41,7 @@ async def test_finds_printers_on_loopback(
                 host="127.0.0.1",
                 serial_number="SNAD5X001",
                 port=ad5x.port,
+                tcp_port=8899,
                 product_id=38,
                 status="ready",
             ),
@@ -49,6 +50,7 @@ async def test_finds_printers_on_loopback(
                 host="127.0.0.1",
                 serial_number="SNPRO0001",
                 port=pro.port,
+                tcp_port=8899,
                 product_id=36,
                 status="ready",
             ),
@@ -143,10 +145,56 @@ async def test_multicast_leaves_by_the_source_interface(
     assert [printer.serial_number for printer in found] == ["SNGROUP01"]
 
 
-def modern_reply(name: bytes, port: int, status: int, serial: bytes) -> bytes:
+def modern_reply(
+    name: bytes, port: int, status: int, serial: bytes, tcp_port: int = 8899
+) -> bytes:
     """Build a 276-byte reply as a printer sends it."""
     return struct.pack(
-        ">132sHHHHHHH130s", name, 8899, 0x2B71, 0x0024, 0, 0x5A02, port, status, serial
+        ">132sHHHHHHH130s",
+        name,
+        tcp_port,
+        0x2B71,
+        0x0024,
+        0,
+        0x5A02,
+        port,
+        status,
+        serial,
+    )
+
+
+def legacy_reply(name: bytes, tcp_port: int = 8899, status: int = 0) -> bytes:
+    """Build a 140-byte reply as an Adventurer 3 or 4 sends it (discovery.md)."""
+    return struct.pack(">128s4xHHHH", name, tcp_port, 0x2B71, 0x0001, status)
+
+
+def modern(
+    name: str, serial: str, *, status: str = "ready", tcp_port: int | None = 8899
+) -> DiscoveredPrinter:
+    """Return what a modern reply from 10.0.0.5 parses into."""
+    return DiscoveredPrinter(
+        name=name,
+        host="10.0.0.5",
+        serial_number=serial,
+        port=8898,
+        tcp_port=tcp_port,
+        product_id=0x24,
+        status=status,
+    )
+
+
+def legacy(
+    name: str, *, status: str = "ready", tcp_port: int = 8899
+) -> DiscoveredPrinter:
+    """Return what a legacy reply from 10.0.0.5 parses into."""
+    return DiscoveredPrinter(
+        name=name,
+        host="10.0.0.5",
+        serial_number=None,
+        port=None,
+        tcp_port=tcp_port,
+        product_id=0x0001,
+        status=status,
     )
 
 
@@ -155,39 +203,43 @@ def modern_reply(name: bytes, port: int, status: int, serial: bytes) -> bytes:
     [
         (
             modern_reply(b"Printer\0junk", 8898, 1, b"SN123\0"),
-            DiscoveredPrinter(
-                name="Printer",
-                host="10.0.0.5",
-                serial_number="SN123",
-                port=8898,
-                product_id=0x24,
-                status="busy",
-            ),
+            modern("Printer", "SN123", status="busy"),
         ),
         (modern_reply(b"\xffName", 8898, 9, b"SN1"), "unknown status, odd bytes"),
         (
             modern_reply(b"Bad\r\nName\x07" + b"x" * 100, 8898, 0, b"SN7"),
-            DiscoveredPrinter(
-                name="Bad  Name" + "x" * 55,
-                host="10.0.0.5",
-                serial_number="SN7",
-                port=8898,
-                product_id=0x24,
-                status="ready",
-            ),
+            modern("Bad  Name" + "x" * 55, "SN7"),
+        ),
+        (
+            modern_reply(b"Printer", 8898, 0, b"SN8", tcp_port=0),
+            modern("Printer", "SN8", tcp_port=None),
         ),
         (modern_reply(b"Printer", 8898, 0, b""), None),
         (modern_reply(b"Printer", 8898, 0, b"SN\x071"), None),
         (modern_reply(b"Printer", 8898, 0, b"SN 1"), None),
         (modern_reply(b"Printer", 8898, 0, b"SN/../1"), None),
         (modern_reply(b"Printer", 0, 0, b"SN1"), None),
+        (legacy_reply(b"Adventurer4\0junk"), legacy("Adventurer4")),
+        (
+            legacy_reply(b"Adventurer III", 8899, 1),
+            legacy("Adventurer III", status="busy"),
+        ),
+        (
+            legacy_reply(b"Shed", 18899, 2),
+            legacy("Shed", status="error", tcp_port=18899),
+        ),
+        (legacy_reply(b"\xffName", 8899, 7), "unknown status, odd bytes"),
+        (legacy_reply(b"Loud\r\n" + b"y" * 127), legacy("Loud  " + "y" * 58)),
+        (legacy_reply(b"NoPort", 0), None),
         (b"\0" * 140, None),
         (b"", None),
+        (b"x" * 139, None),
+        (b"x" * 141, None),
         (b"x" * 277, None),
     ],
 )
 def test_reply_parsing(reply: bytes, expected: DiscoveredPrinter | str | None) -> None:
-    """Modern replies parse; legacy, empty and malformed ones are ignored."""
+    """Modern and legacy replies parse; empty and malformed ones are ignored."""
     printer = DiscoveredPrinter.from_reply(reply, "10.0.0.5")
 
     if isinstance(expected, str):
@@ -196,3 +248,21 @@ def test_reply_parsing(reply: bytes, expected: DiscoveredPrinter | str | None) -
         assert printer.name == "\ufffdName"
     else:
         assert printer == expected
+
+
+@pytest.mark.parametrize(
+    ("reply", "legacy_printer", "key"),
+    [
+        (modern_reply(b"Printer", 8898, 0, b"SN123"), False, "SN123"),
+        (legacy_reply(b"Printer"), True, "10.0.0.5"),
+    ],
+)
+def test_legacy_printers_speak_only_tcp(
+    reply: bytes, legacy_printer: bool, key: str
+) -> None:
+    """A legacy reply has no HTTP port or serial: the host tells it apart."""
+    printer = DiscoveredPrinter.from_reply(reply, "10.0.0.5")
+
+    assert printer is not None
+    assert printer.legacy is legacy_printer
+    assert printer.key == key

@@ -23,6 +23,7 @@ from custom_components.flashforge import discovery
 from custom_components.flashforge.api.discovery import (
     ANY_ADDRESS,
     BROADCAST_PORT,
+    LEGACY_MULTICAST_PORT,
     MULTICAST_GROUP,
     MULTICAST_PORT,
     DiscoveryQuery,
@@ -136,9 +137,11 @@ SYSTEM_ADAPTERS = [
 
 
 def multicast_from(*sources: str) -> list[DiscoveryQuery]:
-    """Return the multicast query sent from each source address."""
+    """Return the multicast queries sent from each source address."""
     return [
-        DiscoveryQuery((MULTICAST_GROUP, MULTICAST_PORT), source) for source in sources
+        DiscoveryQuery((MULTICAST_GROUP, port), source)
+        for source in sources
+        for port in (MULTICAST_PORT, LEGACY_MULTICAST_PORT)
     ]
 
 

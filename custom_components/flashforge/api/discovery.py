@@ -1,10 +1,11 @@
 """Find printers on the local network over UDP.
 
 Printers answer any datagram sent to the multicast group 225.0.0.9 port
-19000, or broadcast to port 48899, with a fixed-layout reply. Modern
-printers (5M, 5M Pro, AD5X, Creator 5) send 276 bytes that include the
-serial number and the HTTP port; legacy ones send 140 bytes without them and
-have no HTTP API, so they are ignored.
+19000 (the Adventurer 3 on port 8899), or broadcast to port 48899, with a
+fixed-layout reply. Modern printers (5M, 5M Pro, AD5X, Creator 5) send 276
+bytes that include the serial number and the HTTP port; legacy ones
+(Adventurer 3, Adventurer 4) send 140 bytes without them: they speak only
+the TCP API, whose M115 tells their serial number.
 
 The caller says which local addresses to send from and which broadcast
 addresses to use (an application knows its network interfaces; this module
@@ -26,6 +27,8 @@ _LOGGER = logging.getLogger(__name__)
 
 MULTICAST_GROUP: Final = "225.0.0.9"
 MULTICAST_PORT: Final = 19000
+# The Adventurer 3 listens for the multicast query here rather than on 19000.
+LEGACY_MULTICAST_PORT: Final = 8899
 BROADCAST_PORT: Final = 48899
 ANY_ADDRESS: Final = "0.0.0.0"  # noqa: S104 - a source, not a listening socket
 LIMITED_BROADCAST: Final = "255.255.255.255"
@@ -45,8 +48,9 @@ def local_network_queries(
     """Return the multicast query from each source and a broadcast to each address."""
     return (
         *(
-            DiscoveryQuery((MULTICAST_GROUP, MULTICAST_PORT), source)
+            DiscoveryQuery((MULTICAST_GROUP, port), source)
             for source in source_addresses
+            for port in (MULTICAST_PORT, LEGACY_MULTICAST_PORT)
         ),
         # A directed broadcast finds its interface by the routing table.
         *(DiscoveryQuery((address, BROADCAST_PORT)) for address in broadcast_addresses),
@@ -55,9 +59,12 @@ def local_network_queries(
 
 DEFAULT_QUERIES: Final = local_network_queries()
 
-# name[132], command port, vendor id, product id, reserved, product type,
-# event (HTTP) port, status, serial[130]; big-endian.
+# name[132], command (TCP) port, vendor id, product id, reserved, product
+# type, event (HTTP) port, status, serial[130]; big-endian.
 _MODERN_REPLY: Final = struct.Struct(">132sHHHHHHH130s")
+# name[128], 4 bytes of padding, command (TCP) port, vendor id, product id,
+# status; big-endian.
+_LEGACY_REPLY: Final = struct.Struct(">128s4xHHHH")
 _STATUS_NAMES: Final = {0: "ready", 1: "busy", 2: "error"}
 
 
@@ -66,23 +73,48 @@ def _c_string(raw: bytes) -> str:
     return raw.split(b"\0", 1)[0].decode("utf-8", "replace").strip()
 
 
+def _name(raw: bytes) -> str:
+    """Return a reply's printer name, fit for a title."""
+    # Anyone on the LAN can answer: the name reaches a flow's title.
+    return bounded_text(_c_string(raw), MAX_NAME_LENGTH) or ""
+
+
 @dataclass(frozen=True, kw_only=True)
 class DiscoveredPrinter:
-    """A printer that answered discovery."""
+    """A printer that answered discovery.
+
+    A legacy printer (Adventurer 3, Adventurer 4) speaks only the TCP API: its
+    reply tells no serial number and no HTTP port (both None), and its TCP
+    API's M115 tells the serial number.
+    """
 
     name: str
     host: str
-    serial_number: str
-    port: int  # the HTTP API's port
+    serial_number: str | None
+    port: int | None  # the HTTP API's port
+    tcp_port: int | None  # the legacy TCP API's port, as the reply tells it
     product_id: int
     status: str
 
+    @property
+    def legacy(self) -> bool:
+        """Return whether the printer speaks only the TCP API."""
+        return self.port is None
+
+    @property
+    def key(self) -> str:
+        """Return what tells this printer from the others that answered."""
+        # A legacy reply has no serial; one host answers for one printer.
+        return self.serial_number or self.host
+
     @classmethod
     def from_reply(cls, data: bytes, host: str) -> Self | None:
-        """Parse a modern reply; None for legacy or malformed ones."""
+        """Parse a modern or a legacy reply; None for a malformed one."""
+        if len(data) == _LEGACY_REPLY.size:
+            return cls._from_legacy_reply(data, host)
         if len(data) != _MODERN_REPLY.size:
             return None
-        name, _cmd, _vendor, product, _res, _type, port, status, serial = (
+        name, tcp_port, _vendor, product, _res, _type, port, status, serial = (
             _MODERN_REPLY.unpack(data)
         )
         serial_number = _c_string(serial)
@@ -90,18 +122,34 @@ class DiscoveredPrinter:
         if not serial_number.isalnum() or not port:
             return None
         return cls(
-            # Anyone on the LAN can answer: the name reaches a flow's title.
-            name=bounded_text(_c_string(name), MAX_NAME_LENGTH) or "",
+            name=_name(name),
             host=host,
             serial_number=serial_number,
             port=port,
+            tcp_port=tcp_port or None,
+            product_id=product,
+            status=_STATUS_NAMES.get(status, "unknown"),
+        )
+
+    @classmethod
+    def _from_legacy_reply(cls, data: bytes, host: str) -> Self | None:
+        """Parse a legacy reply; None without a TCP port to ask."""
+        name, tcp_port, _vendor, product, status = _LEGACY_REPLY.unpack(data)
+        if not tcp_port:
+            return None
+        return cls(
+            name=_name(name),
+            host=host,
+            serial_number=None,
+            port=None,
+            tcp_port=tcp_port,
             product_id=product,
             status=_STATUS_NAMES.get(status, "unknown"),
         )
 
 
 class _DiscoveryProtocol(asyncio.DatagramProtocol):
-    """Collect replies by serial number."""
+    """Collect replies by printer (see DiscoveredPrinter.key)."""
 
     def __init__(self) -> None:
         self.found: dict[str, DiscoveredPrinter] = {}
@@ -110,7 +158,7 @@ class _DiscoveryProtocol(asyncio.DatagramProtocol):
         """Keep every well-formed reply."""
         host = str(addr[0])
         if (printer := DiscoveredPrinter.from_reply(data, host)) is not None:
-            self.found[printer.serial_number] = printer
+            self.found[printer.key] = printer
         else:
             _LOGGER.debug("Ignored a %d-byte discovery reply from %s", len(data), host)
 
@@ -175,4 +223,4 @@ async def discover_printers(
     finally:
         for transport in transports:
             transport.close()
-    return sorted(protocol.found.values(), key=lambda printer: printer.serial_number)
+    return sorted(protocol.found.values(), key=lambda printer: printer.key)
