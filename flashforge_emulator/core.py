@@ -57,6 +57,10 @@ class PrinterCore:
             now=clock.now(),
         )
         self.commands: list[ReceivedCommand] = []
+        # The legacy TCP API: command lines as received, the connection in control.
+        self.tcp_port: int | None = None
+        self.tcp_commands: list[str] = []
+        self.tcp_holder: int | None = None
         self.request_counts: Counter[str] = Counter()
         self.max_concurrent_commands = 0
         self._commands_in_flight = 0

@@ -20,6 +20,7 @@ from .profiles import Profile, get_profile
 from .server import HttpApi
 from .state import PrinterState
 from .storage import FileStore, StoredFile
+from .tcp import TcpServer
 
 SHUTDOWN_SECONDS = 1.0
 
@@ -37,6 +38,7 @@ class Emulator:
         port: int = 0,
         camera_port: int | None = 0,
         discovery_port: int | None = None,
+        tcp_port: int | None = 0,
         heating_seconds: float = 30.0,
         print_seconds: float = 300.0,
         command_seconds: float = 0.01,
@@ -53,6 +55,7 @@ class Emulator:
         self._requested_port = port
         self._requested_camera_port = camera_port
         self._requested_discovery_port = discovery_port
+        self._requested_tcp_port = tcp_port
         self._storage_dir = Path(storage_dir) if storage_dir is not None else None
         self._owns_storage = storage_dir is None
         self._clock = clock or Clock()
@@ -68,6 +71,7 @@ class Emulator:
         self._site: web.TCPSite | None = None
         self._camera: CameraServer | None = None
         self._discovery: DiscoveryResponder | None = None
+        self._tcp: TcpServer | None = None
         self._online = False
 
     # ---------------------------------------------------------- lifecycle
@@ -118,18 +122,21 @@ class Emulator:
                 )
                 await self._camera.start()
                 core.camera_port = self._camera.port
-            api = HttpApi(core, self._sync_camera)
-            self._api = api
-            self._runner = web.AppRunner(
-                api.build_app(),
-                shutdown_timeout=SHUTDOWN_SECONDS,
-                access_log=None,
-                # Close, rather than drain, a request whose body was not read
-                # (an upload refused before 100-continue): no lingering task.
-                lingering_time=0,
-            )
-            await self._runner.setup()
-            core.port = self._requested_port
+            if self.profile.has_http:
+                api = HttpApi(core, self._sync_camera)
+                self._api = api
+                self._runner = web.AppRunner(
+                    api.build_app(),
+                    shutdown_timeout=SHUTDOWN_SECONDS,
+                    access_log=None,
+                    # Close, rather than drain, a request whose body was not read
+                    # (an upload refused before 100-continue): no lingering task.
+                    lingering_time=0,
+                )
+                await self._runner.setup()
+                core.port = self._requested_port
+            if self.profile.has_tcp and self._requested_tcp_port is not None:
+                self._tcp = TcpServer(core, self.host, self._requested_tcp_port)
             await self._listen()
             if self._requested_discovery_port is not None:
                 self._discovery = DiscoveryResponder(
@@ -141,13 +148,16 @@ class Emulator:
             raise
 
     async def _listen(self) -> None:
-        assert self._runner is not None  # noqa: S101 - set up in start()
         core = self.core
-        site = web.TCPSite(self._runner, self.host, core.port, reuse_address=True)
-        await site.start()
-        self._site = site
-        if core.port == 0:
-            core.port = int(self._runner.addresses[0][1])
+        if self._runner is not None:
+            site = web.TCPSite(self._runner, self.host, core.port, reuse_address=True)
+            await site.start()
+            self._site = site
+            if core.port == 0:
+                core.port = int(self._runner.addresses[0][1])
+        if self._tcp is not None:
+            await self._tcp.start()
+            core.tcp_port = self._tcp.port
         self._online = True
 
     async def _sync_camera(self) -> None:
@@ -162,8 +172,9 @@ class Emulator:
         if self._discovery is not None:
             await self._discovery.stop()
             self._discovery = None
+        await self._drop_connections()
+        self._tcp = None
         if self._runner is not None:
-            await self._drop_connections()
             await self._runner.cleanup()
             self._runner = None
             self._site = None
@@ -175,6 +186,8 @@ class Emulator:
         self._core = None
 
     async def _drop_connections(self) -> None:
+        if self._tcp is not None:
+            await self._tcp.stop()
         if self._site is not None:
             site, self._site = self._site, None
             await site.stop()
@@ -215,13 +228,28 @@ class Emulator:
 
     @property
     def online(self) -> bool:
-        """Return whether the API port is listening."""
+        """Return whether the API ports are listening."""
         return self._online
 
     @property
     def port(self) -> int:
-        """Return the HTTP API port."""
+        """Return the HTTP API port (0 for models without the HTTP API)."""
         return self.core.port
+
+    @property
+    def tcp_port(self) -> int | None:
+        """Return the legacy TCP API port, or None for models without one."""
+        return self._tcp.port if self._tcp is not None else None
+
+    @property
+    def tcp_commands(self) -> list[str]:
+        """Return the TCP command lines received, in arrival order."""
+        return self.core.tcp_commands
+
+    @property
+    def tcp_control_held(self) -> bool:
+        """Return whether a TCP client holds control now."""
+        return self.core.tcp_holder is not None
 
     @property
     def base_url(self) -> str:

@@ -7,6 +7,7 @@ and the HTTP server stay model-agnostic and read these flags.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from enum import StrEnum
 
 # Units. The reference documents disagree on a few scales; the emulator follows
 # http-api.md and keeps each choice here, in one named place.
@@ -27,6 +28,17 @@ DISCOVERY_VENDOR_ID = 0x2B71
 DISCOVERY_PRODUCT_TYPE = 0x5A02
 
 AMBIENT_TEMP = 25.0
+
+
+class TcpDialect(StrEnum):
+    """How a model's legacy TCP API (port 8899) words its replies."""
+
+    FIVE_M = "5m"
+    """legacy-api.md: `CMD Mxxx Received.`, data lines, `ok` (5M, 5M Pro, AD5X)."""
+    ADVENTURER_3 = "adventurer3"
+    """networkserver_commands_adventurer3.yaml: `ack:`/`echo:` data, A3 vocabulary."""
+    ADVENTURER_4 = "adventurer4"
+    """legacy-api.md framing with the older integer `M105` form."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,6 +134,29 @@ class Profile:
     json_content_type: str = "application/json"
     slots: tuple[Slot, ...] = ()
     seed_files: tuple[SeedFile, ...] = field(default_factory=tuple)
+    # The HTTP API on port 8898 (the Adventurer 3 and 4 have none).
+    has_http: bool = True
+    # The legacy TCP API on port 8899 and its reply wording; None: no TCP API.
+    tcp_dialect: TcpDialect | None = TcpDialect.FIVE_M
+    # What M115 says after "Machine Type:".
+    machine_type: str = ""
+    # M146 takes r/g/b and the light keeps its colour (else on/off only).
+    has_rgb_light: bool = False
+    # M23 starts the print at once (5M family); else M23 selects and M24 starts.
+    m23_starts_print: bool = True
+    # Discovery answers with the 140-byte legacy reply instead of the 276-byte one.
+    legacy_discovery: bool = False
+
+    @property
+    def has_tcp(self) -> bool:
+        """Return whether the model serves the legacy TCP API."""
+        return self.tcp_dialect is not None
+
+    @property
+    def build_volume(self) -> tuple[int, int, int]:
+        """Return the build volume in mm, from `measure` ("220X220X220")."""
+        x, y, z = (int(part) for part in self.measure.upper().split("X"))
+        return x, y, z
 
     @property
     def has_filtration(self) -> bool:
@@ -183,6 +218,11 @@ _C5_SEEDS = (
     ),
 )
 
+_LEGACY_SEEDS = (
+    SeedFile("Calibration_Cube.gcode", (_PLA_WHITE,), 1260, 100),
+    SeedFile("Phone_Stand.gx", (SeedTool("PLA", "#F72224", 18.2, 6100.0),), 3900, 210),
+)
+
 PROFILES: dict[str, Profile] = {
     "5m": Profile(
         key="5m",
@@ -192,6 +232,7 @@ PROFILES: dict[str, Profile] = {
         pid_wire="0023",
         firmware_version="3.2.7",
         measure="220X220X220",
+        machine_type="Flashforge Adventurer 5M",
         chamber_sentinel=-108.0,
         seed_files=_5M_SEEDS,
     ),
@@ -203,6 +244,7 @@ PROFILES: dict[str, Profile] = {
         pid_wire=36,
         firmware_version="3.2.7",
         measure="220X220X220",
+        machine_type="Flashforge Adventurer 5M Pro",
         has_camera=True,
         internal_fan_ctrl=True,
         external_fan_ctrl=True,
@@ -218,6 +260,7 @@ PROFILES: dict[str, Profile] = {
         pid_wire="0026",
         firmware_version="1.2.1",
         measure="220X220X220",
+        machine_type="Flashforge AD5X",
         has_factory_light=False,
         chamber_sentinel=-109.0,
         has_material_station=True,
@@ -259,6 +302,7 @@ PROFILES: dict[str, Profile] = {
         reports_model_name=True,
         nozzle_max_temp=300,
         json_content_type="appliation/json",
+        tcp_dialect=None,
         slots=(
             Slot("PLA", "#FFFFFF", has_filament=True),
             Slot("PLA", "#161616", has_filament=True),
@@ -266,6 +310,44 @@ PROFILES: dict[str, Profile] = {
             Slot("PLA", "#2750E0", has_filament=True),
         ),
         seed_files=_C5_SEEDS,
+    ),
+    # TCP only. The pids are the emulator's own (no reference gives them); they
+    # appear only in the legacy discovery reply.
+    "adventurer3": Profile(
+        key="adventurer3",
+        model_name="Adventurer 3",
+        default_name="Adventurer 3",
+        pid=0x0008,
+        pid_wire=8,
+        firmware_version="1.3.7",
+        measure="150X150X150",
+        machine_type="FlashForge Adventurer III",
+        has_factory_light=False,
+        nozzle_max_temp=265,
+        bed_max_temp=100,
+        seed_files=_LEGACY_SEEDS,
+        has_http=False,
+        tcp_dialect=TcpDialect.ADVENTURER_3,
+        m23_starts_print=False,
+        legacy_discovery=True,
+    ),
+    "adventurer4": Profile(
+        key="adventurer4",
+        model_name="Adventurer 4",
+        default_name="Adventurer 4",
+        pid=0x001F,
+        pid_wire=31,
+        firmware_version="1.2.1-3.22",
+        measure="220X200X250",
+        machine_type="Flashforge Adventurer 4",
+        has_camera=True,
+        nozzle_max_temp=265,
+        seed_files=_LEGACY_SEEDS,
+        has_http=False,
+        tcp_dialect=TcpDialect.ADVENTURER_4,
+        has_rgb_light=True,
+        m23_starts_print=False,
+        legacy_discovery=True,
     ),
 }
 

@@ -58,6 +58,10 @@ class PrinterState:
         self.cumulative_filament_m = 1234.56
         self.cumulative_print_time_s = 987654
         self.coordinate = [0.0, 0.0, 0.0]
+        # The legacy TCP API's view: M146 colour, the file M23 selected, G90/G91.
+        self.light_color = (255, 255, 255) if self.light_on else (0, 0, 0)
+        self.selected_file: str | None = None
+        self.relative_moves = False
 
         self.heaters = Heaters(profile)
         self.job: Job | None = None

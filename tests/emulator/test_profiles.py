@@ -266,7 +266,7 @@ async def test_emulator_needs_start() -> None:
     with pytest.raises(RuntimeError):
         _ = emu.port
     with pytest.raises(ValueError, match="unknown model"):
-        Emulator("adventurer3")
+        Emulator("adventurer2")
 
 
 async def test_start_stop_without_context_manager(

@@ -1,0 +1,162 @@
+"""The legacy TCP API on port 8899: sessions, control and the command loop.
+
+A client connects, takes control with `~M601 S1`, sends `~<CODE> <args>`
+lines and releases with `~M602`. One connection holds control at a time; a
+second `M601` is refused until the holder releases or disconnects. The
+replies' wording lives in `tcp_replies`, the commands in `tcp_commands`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import itertools
+
+from . import tcp_replies
+from .core import PrinterCore
+
+# A command line longer than this is not a command: the connection is closed.
+MAX_LINE_BYTES = 4096
+
+
+class TcpConnection:
+    """One client connection: its streams and whether it holds control."""
+
+    def __init__(
+        self,
+        number: int,
+        reader: asyncio.StreamReader,
+        writer: asyncio.StreamWriter,
+    ) -> None:
+        """Wrap an accepted connection."""
+        self.number = number
+        self.reader = reader
+        self.writer = writer
+
+    async def send(self, data: bytes) -> None:
+        """Write a reply and wait until the socket takes it."""
+        self.writer.write(data)
+        await self.writer.drain()
+
+
+class TcpServer:
+    """Serve the legacy TCP API for one printer."""
+
+    def __init__(self, core: PrinterCore, host: str, port: int) -> None:
+        """Prepare; nothing listens until start()."""
+        self.core = core
+        self.host = host
+        self.port = port
+        self._server: asyncio.Server | None = None
+        self._connections: set[TcpConnection] = set()
+        self._tasks: set[asyncio.Task[None]] = set()
+        self._numbers = itertools.count(1)
+
+    @property
+    def listening(self) -> bool:
+        """Return whether the port accepts connections."""
+        return self._server is not None
+
+    @property
+    def connection_count(self) -> int:
+        """Return how many clients are connected now."""
+        return len(self._connections)
+
+    async def start(self) -> None:
+        """Listen (on the same port again after stop())."""
+        if self._server is not None:
+            return
+        server = await asyncio.start_server(
+            self._accept,
+            self.host,
+            self.port,
+            limit=MAX_LINE_BYTES,
+            reuse_address=True,
+        )
+        self._server = server
+        self.port = int(server.sockets[0].getsockname()[1])
+
+    async def stop(self) -> None:
+        """Stop listening and drop every connection (control goes with them)."""
+        server, self._server = self._server, None
+        if server is not None:
+            server.close()
+        for connection in list(self._connections):
+            connection.writer.close()
+        tasks = [t for t in self._tasks if t is not asyncio.current_task()]
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+        if server is not None:
+            await server.wait_closed()
+        self.core.tcp_holder = None
+
+    async def _accept(
+        self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter
+    ) -> None:
+        task = asyncio.current_task()
+        if task is None:  # pragma: no cover - asyncio runs callbacks in a task
+            return
+        connection = TcpConnection(next(self._numbers), reader, writer)
+        self._tasks.add(task)
+        self._connections.add(connection)
+        try:
+            await self._serve(connection)
+        except ConnectionError, asyncio.IncompleteReadError, asyncio.LimitOverrunError:
+            pass  # the client went away or sent something that is not a command
+        finally:
+            self._connections.discard(connection)
+            self._tasks.discard(task)
+            if self.core.tcp_holder == connection.number:
+                # A dropped connection releases control, as on the printer.
+                self.core.tcp_holder = None
+            writer.close()
+            with contextlib.suppress(ConnectionError, OSError):
+                await writer.wait_closed()
+
+    async def _serve(self, connection: TcpConnection) -> None:
+        while True:
+            try:
+                raw = await connection.reader.readuntil(b"\n")
+            except asyncio.IncompleteReadError:
+                return
+            line = raw.decode("utf-8", "replace").strip()
+            if not line:
+                continue
+            self.core.tcp_commands.append(line)
+            reply = await self.handle(connection, line)
+            if reply is None:
+                return
+            await connection.send(reply)
+
+    async def handle(self, connection: TcpConnection, line: str) -> bytes | None:
+        """Return the reply to one command line; None closes the connection."""
+        core = self.core
+        core.tick()
+        command = line.removeprefix("~").strip()
+        code, _, args = command.partition(" ")
+        code = code.upper()
+        args = args.strip()
+        if code == "M601":
+            return self._take_control(connection)
+        if code == "M602":
+            if core.tcp_holder == connection.number:
+                core.tcp_holder = None
+            return tcp_replies.control_released(core)
+        reads = {
+            "M115": tcp_replies.info,
+            "M119": tcp_replies.status,
+            "M105": tcp_replies.temperatures,
+            "M27": tcp_replies.progress,
+        }
+        read = reads.get(code)
+        if read is not None:
+            return read(core)
+        return tcp_replies.frame(code, [])
+
+    def _take_control(self, connection: TcpConnection) -> bytes:
+        core = self.core
+        if core.tcp_holder not in (None, connection.number):
+            return tcp_replies.control_refused(core)
+        core.tcp_holder = connection.number
+        return tcp_replies.control_granted(core)
