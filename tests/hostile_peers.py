@@ -4,7 +4,8 @@ The emulator answers like a printer; these do what it never does: redirect,
 flood, or merely record that something reached them.
 """
 
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+import asyncio
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Mapping
 import contextlib
 import tracemalloc
 
@@ -16,6 +17,9 @@ FLOOD_CHUNK = b" " * (64 * 1024)
 
 type Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 type Serve = Callable[[Handler], Awaitable[int]]
+
+# What a legacy TCP peer does on a command: the bytes to answer, or a behaviour.
+type TcpBehaviour = bytes | Callable[[asyncio.StreamWriter], Awaitable[None]]
 
 
 class Recorder:
@@ -104,3 +108,88 @@ def peak_memory() -> Iterator[list[int]]:
     finally:
         result.append(tracemalloc.get_traced_memory()[1])
         tracemalloc.stop()
+
+
+def tcp_reply(code: str, *lines: str) -> bytes:
+    """Return a well-formed legacy TCP reply: the CMD line, the data lines, ok."""
+    return "".join(
+        f"{line}\r\n" for line in (f"CMD {code} Received.", *lines, "ok")
+    ).encode()
+
+
+class TcpPeer:
+    """A legacy TCP server that answers each command code as told.
+
+    Codes it was not told about get an empty well-formed reply; it records the
+    commands it got, the raw bytes after M28, and whether the client closed.
+    """
+
+    def __init__(self, script: Mapping[str, TcpBehaviour] | None = None) -> None:
+        """Answer the codes in script so, the rest with an empty reply."""
+        self.script = dict(script or {})
+        self.commands: list[str] = []
+        self.uploaded = bytearray()
+        self.sent = 0
+        self.closed = asyncio.Event()
+        self._got: dict[str, asyncio.Event] = {}
+
+    async def wait_for(self, code: str) -> None:
+        """Wait until a command with this code has come in (2 s at most)."""
+        event = self._got.setdefault(code, asyncio.Event())
+        await asyncio.wait_for(event.wait(), 2)
+
+    async def handle(
+        self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter
+    ) -> None:
+        """Serve one connection until the client closes it or a behaviour ends it."""
+        try:
+            while line := await reader.readline():
+                command = line.decode().strip().removeprefix("~")
+                self.commands.append(command)
+                code = command.split(" ", 1)[0]
+                self._got.setdefault(code, asyncio.Event()).set()
+                behaviour = self.script.get(code, tcp_reply(code))
+                if isinstance(behaviour, bytes):
+                    writer.write(behaviour)
+                    await writer.drain()
+                else:
+                    await behaviour(writer)
+                if code == "M28":
+                    size = int(command.split(" ")[1])
+                    self.uploaded += await reader.readexactly(size)
+        except ConnectionError, asyncio.IncompleteReadError:
+            pass
+        finally:
+            self.closed.set()
+            writer.close()
+
+    async def flood(self, writer: asyncio.StreamWriter, chunk: bytes) -> None:
+        """Send chunk until FLOOD_BYTES are out or the client hangs up."""
+        with contextlib.suppress(ConnectionError):
+            while self.sent < FLOOD_BYTES:
+                writer.write(chunk)
+                await writer.drain()
+                self.sent += len(chunk)
+
+
+@contextlib.asynccontextmanager
+async def tcp_servers() -> AsyncIterator[Callable[[TcpPeer], Awaitable[int]]]:
+    """Yield a starter of loopback TCP servers, each serving a peer; return its port.
+
+    Needs sockets: a test using it takes the ``socket_enabled`` fixture.
+    """
+    started: list[asyncio.Server] = []
+
+    async def start(peer: TcpPeer) -> int:
+        server = await asyncio.start_server(peer.handle, "127.0.0.1", 0)
+        started.append(server)
+        port: int = server.sockets[0].getsockname()[1]
+        return port
+
+    try:
+        yield start
+    finally:
+        for server in started:
+            server.close()
+            server.close_clients()
+            await server.wait_closed()
