@@ -30,11 +30,13 @@ from .errors import (
     FlashForgeMappingError,
     FlashForgeNotFoundError,
     FlashForgeNotReadyError,
+    FlashForgeNotSupportedError,
     FlashForgeProblemError,
     FlashForgeResponseError,
     FlashForgeTimeoutError,
     JobProblem,
     MappingProblem,
+    PrinterProblem,
 )
 from .fields import parse_version
 from .hardware import has_camera
@@ -54,7 +56,7 @@ from .models import (
     ProductInfo,
 )
 from .preview import Preview, image_type
-from .printer import FlashForgePrinter
+from .printer import LEGACY_CAMERA_PORT, TCP_FIELDS, FlashForgePrinter
 from .relay import MjpegRelay, MjpegViewer, StartTask
 from .status import JobPhase, MachineStatus
 from .upload import (
@@ -68,12 +70,14 @@ from .upload import (
 __all__ = [
     "DEFAULT_PORT",
     "ENCLOSED_PIDS",
+    "LEGACY_CAMERA_PORT",
     "MAX_ANSWER_BYTES",
     "MAX_FILE_NAME_BYTES",
     "MAX_IMAGE_BYTES",
     "MIN_HTTP_FIRMWARE",
     "MODEL_NAMES",
     "PRINTABLE_EXTENSIONS",
+    "TCP_FIELDS",
     "TRANSITIONS",
     "DetailParser",
     "FileProblem",
@@ -89,6 +93,7 @@ __all__ = [
     "FlashForgeMappingError",
     "FlashForgeNotFoundError",
     "FlashForgeNotReadyError",
+    "FlashForgeNotSupportedError",
     "FlashForgePrinter",
     "FlashForgeProblemError",
     "FlashForgeResponseError",
@@ -110,6 +115,7 @@ __all__ = [
     "PrintEventType",
     "PrinterDetail",
     "PrinterFile",
+    "PrinterProblem",
     "ProductInfo",
     "ProgressCallback",
     "ProgressLog",

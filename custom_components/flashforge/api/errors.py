@@ -140,5 +140,24 @@ class FlashForgeNotReadyError(FlashForgeProblemError):
         self.problem: JobProblem = problem
 
 
+class PrinterProblem(StrEnum):
+    """Why a printer cannot do what was asked, whatever its state."""
+
+    NOT_SUPPORTED = "not_supported_by_printer"
+
+
+class FlashForgeNotSupportedError(FlashForgeProblemError):
+    """The printer's network APIs do not offer what was asked (TCP-only, no TCP)."""
+
+    def __init__(self, feature: str) -> None:
+        """Keep what was asked, for callers that explain it."""
+        super().__init__(
+            f"The printer does not offer this over its network API: {feature}",
+            PrinterProblem.NOT_SUPPORTED,
+            feature=feature,
+        )
+        self.problem: PrinterProblem = PrinterProblem.NOT_SUPPORTED
+
+
 class FlashForgeClosedError(FlashForgeError):
     """The client was closed: its requests in flight were stopped, new ones refused."""

@@ -1,49 +1,128 @@
 """One printer as its owner sees it: read it, command it, send it files.
 
 This is what an application talks to. It picks the transport that serves each
-request (today the HTTP API on port 8898), and does what takes more than one
-request or knowledge of the printer's state, so that no caller has to.
+request (the HTTP API on port 8898, the legacy TCP API on port 8899), and does
+what takes more than one request or knowledge of the printer's state, so that
+no caller has to.
 """
 
 from collections.abc import Callable, Sequence
+import dataclasses
 from pathlib import Path
 
 import aiohttp
 
 from .closing import AsyncClosing
-from .const import DEFAULT_AUTO_SHUTDOWN_MINUTES, DEFAULT_REQUEST_TIMEOUT
-from .errors import FlashForgeNotFoundError, FlashForgeResponseError
+from .const import DEFAULT_AUTO_SHUTDOWN_MINUTES, DEFAULT_REQUEST_TIMEOUT, MODEL_NAMES
+from .errors import (
+    FlashForgeConnectionError,
+    FlashForgeError,
+    FlashForgeInUseError,
+    FlashForgeNotFoundError,
+    FlashForgeNotSupportedError,
+    FlashForgeResponseError,
+)
+from .fields import parse_version
 from .http import DEFAULT_PORT, FlashForgeHttpClient
 from .models import MaterialMapping, PrinterDetail, PrinterFile, ProductInfo
 from .preview import Preview, image_type, is_image_type
 from .relay import MjpegRelay, StartTask
+from .tcp import DEFAULT_TCP_PORT, FlashForgeTcpClient, LegacyInfo, legacy_detail
 from .upload import ProgressCallback, UploadSource
+
+# The port a legacy printer's camera (mjpg-streamer) serves its stream on.
+LEGACY_CAMERA_PORT = 8080
+# The fields of PrinterDetail the TCP API reports (legacy_detail leaves the
+# others None): a TCP-only printer has no entity reading only the others.
+TCP_FIELDS: frozenset[str] = frozenset(
+    {
+        "name",
+        "firmware_version",
+        "mac_address",
+        "status",
+        "raw_status",
+        "nozzle_temperature",
+        "nozzle_target_temperature",
+        "nozzle_temperatures",
+        "nozzle_target_temperatures",
+        "bed_temperature",
+        "bed_target_temperature",
+        "print_file_name",
+        "print_progress",
+        "progress_percent",
+        "print_layer",
+        "target_print_layer",
+        "light_on",
+        "camera_stream_url",
+    }
+)
+# What legacy models have fitted, by a word of their M115 machine type. The
+# Adventurer 3 and the 5M have no built-in camera; the 5M family's light is
+# white only.
+_LEGACY_CAMERA_MODELS = ("Adventurer 4", "5M Pro")
+_LEGACY_COLOR_LIGHT_MODELS = ("Adventurer 4",)
+# The 5M family's machine types, whose firmware gains the HTTP API at 3.1.3.
+_HTTP_CAPABLE_MODELS = ("5M",)
+_MIN_HTTP_FIRMWARE = (3, 1, 3)
+_MANUFACTURER_PREFIX = "flashforge "
+# Where the 5M family keeps the files its HTTP API names without a folder.
+_HTTP_FOLDER = "/data/"
+# The Creator 5 family (by product id) has no port 8899.
+_NO_TCP_PIDS = frozenset({40, 41})
+# How long a printer may take to answer on the TCP port before it counts as
+# having none there (a port nothing answers on may drop rather than refuse).
+_FIND_TCP_TIMEOUT = 5.0
 
 
 class FlashForgePrinter(AsyncClosing):
-    """One FlashForge printer on the network, known by its serial number."""
+    """One FlashForge printer on the network, known by its serial number.
+
+    A printer with a check code is read and commanded over HTTP; with a TCP
+    port as well, it also gets what only TCP offers (homing, moves, G-code,
+    the whole file list). Without a check code it speaks TCP only.
+    """
 
     def __init__(
         self,
         host: str,
         serial_number: str,
-        check_code: str,
+        check_code: str | None,
         *,
         port: int = DEFAULT_PORT,
+        tcp_port: int | None = None,
+        camera_port: int = LEGACY_CAMERA_PORT,
         session: aiohttp.ClientSession | None = None,
         request_timeout: float = DEFAULT_REQUEST_TIMEOUT,
     ) -> None:
-        """Describe where the printer is and how to authenticate; nothing is sent yet."""
-        self._http = FlashForgeHttpClient(
-            host,
-            serial_number,
-            check_code,
-            port=port,
-            session=session,
-            request_timeout=request_timeout,
+        """Describe where the printer is and how to authenticate; nothing is sent yet.
+
+        ``check_code`` None makes a TCP-only printer (on ``tcp_port``, else
+        8899); ``camera_port`` is where a TCP-only printer's camera streams.
+        """
+        self._host = host
+        self._serial_number = serial_number
+        self._port = port
+        self._camera_port = camera_port
+        self._request_timeout = request_timeout
+        self._http = (
+            None
+            if check_code is None
+            else FlashForgeHttpClient(
+                host,
+                serial_number,
+                check_code,
+                port=port,
+                session=session,
+                request_timeout=request_timeout,
+            )
         )
+        if check_code is None and tcp_port is None:
+            tcp_port = DEFAULT_TCP_PORT
+        self._tcp = None if tcp_port is None else self._tcp_client(tcp_port)
         self._session = session
         self.last_detail: PrinterDetail | None = None
+        # What M115 told, read once and again after the printer was away.
+        self.legacy_info: LegacyInfo | None = None
         # False once /gcodeThumb proved missing and the job's URL served (AD5X).
         self._gcode_thumb = True
 
@@ -51,53 +130,232 @@ class FlashForgePrinter(AsyncClosing):
         """Describe the printer without its check code."""
         return f"FlashForgePrinter({self.host}:{self.port}, {self.serial_number})"
 
+    def _tcp_client(self, port: int) -> FlashForgeTcpClient:
+        """Return a TCP client for the printer's legacy API on a port."""
+        return FlashForgeTcpClient(
+            self._host, port=port, request_timeout=self._request_timeout
+        )
+
     @property
     def host(self) -> str:
         """Return the printer's address."""
-        return self._http.host
+        return self._host
 
     @property
     def port(self) -> int:
         """Return the port of the printer's HTTP API."""
-        return self._http.port
+        return self._port
+
+    @property
+    def tcp_port(self) -> int | None:
+        """Return the port of the printer's TCP API, None if it is not used."""
+        return None if self._tcp is None else self._tcp.port
 
     @property
     def serial_number(self) -> str:
-        """Return the printer's serial number."""
-        return self._http.serial_number
+        """Return the printer's serial number (a TCP-only one's may be its MAC)."""
+        return self._serial_number
+
+    @property
+    def has_http(self) -> bool:
+        """Return whether the printer is read and commanded over its HTTP API."""
+        return self._http is not None
+
+    @property
+    def has_tcp(self) -> bool:
+        """Return whether the printer's TCP API is used (alone, or for its extras)."""
+        return self._tcp is not None
 
     @property
     def request_timeout(self) -> float:
         """Return how long one request may take, in seconds."""
-        return self._http.request_timeout
+        return self._request_timeout
 
     @request_timeout.setter
     def request_timeout(self, seconds: float) -> None:
         """Change how long one request may take."""
-        self._http.request_timeout = seconds
+        self._request_timeout = seconds
+        if self._http is not None:
+            self._http.request_timeout = seconds
+        if self._tcp is not None:
+            self._tcp.request_timeout = seconds
+
+    @property
+    def model(self) -> str | None:
+        """Return the printer's model: by its product id, else as M115 names it."""
+        if self.last_detail is not None and self.last_detail.pid in MODEL_NAMES:
+            return MODEL_NAMES[self.last_detail.pid]
+        if self.legacy_info is None or not self.legacy_info.machine_type:
+            return None
+        machine_type = self.legacy_info.machine_type
+        if machine_type.lower().startswith(_MANUFACTURER_PREFIX):
+            machine_type = machine_type[len(_MANUFACTURER_PREFIX) :]
+        return machine_type
+
+    @property
+    def light_colors(self) -> bool:
+        """Return whether the light takes a colour (the Adventurer 4's, over TCP)."""
+        return self._http is None and self._legacy_model_in(_LEGACY_COLOR_LIGHT_MODELS)
+
+    @property
+    def reported_fields(self) -> frozenset[str] | None:
+        """Return the detail's fields the printer reports; None for all of them."""
+        return None if self._http is not None else TCP_FIELDS
+
+    def firmware_update_suggested(self, detail: PrinterDetail) -> bool:
+        """Return whether newer firmware would give the printer the HTTP API.
+
+        A 5M or 5M Pro before 3.1.3 speaks TCP only; an update gives it the
+        richer HTTP API. Other TCP printers never get one.
+        """
+        if detail.firmware_outdated:
+            return True
+        version = parse_version(detail.firmware_version)
+        return (
+            self._http is None
+            and self._legacy_model_in(_HTTP_CAPABLE_MODELS)
+            and version is not None
+            and version < _MIN_HTTP_FIRMWARE
+        )
+
+    def _legacy_model_in(self, models: Sequence[str]) -> bool:
+        """Return whether M115's machine type names one of the models."""
+        info = self.legacy_info
+        machine_type = (info.machine_type or "") if info is not None else ""
+        return any(model.lower() in machine_type.lower() for model in models)
 
     async def close(self) -> None:
-        """Stop every request in flight and refuse new ones (see the HTTP client)."""
-        await self._http.close()
+        """Stop every request in flight and refuse new ones (see the clients)."""
+        if self._http is not None:
+            await self._http.close()
+        if self._tcp is not None:
+            await self._tcp.close()
+
+    async def find_tcp(self, port: int = DEFAULT_TCP_PORT) -> bool:
+        """Use the TCP API as well if it answers on port; return whether it does.
+
+        A port whose control another program holds answers too: the extras
+        work once that program lets go. The Creator 5 has no TCP API and is
+        not asked. Raises only what reading an HTTP printer's state raises.
+        """
+        if self._tcp is not None:
+            return True
+        if self._http is not None and (await self._known_detail()).pid in _NO_TCP_PIDS:
+            return False
+        client = FlashForgeTcpClient(
+            self._host,
+            port=port,
+            request_timeout=min(self._request_timeout, _FIND_TCP_TIMEOUT),
+        )
+        try:
+            info = await client.info()
+        except FlashForgeInUseError:
+            info = None
+        except FlashForgeError:
+            await client.close()
+            return False
+        client.request_timeout = self._request_timeout
+        self._tcp = client
+        self.legacy_info = info or self.legacy_info
+        return True
+
+    def _need_tcp(self, feature: str) -> FlashForgeTcpClient:
+        """Return the TCP client, or refuse what only TCP offers."""
+        if self._tcp is None:
+            raise FlashForgeNotSupportedError(feature)
+        return self._tcp
+
+    def _need_http(self, feature: str) -> FlashForgeHttpClient:
+        """Return the HTTP client, or refuse what only HTTP offers."""
+        if self._http is None:
+            raise FlashForgeNotSupportedError(feature)
+        return self._http
 
     # Reads
 
     async def detail(self) -> PrinterDetail:
-        """Return the printer's state, and keep it for commands that need it."""
-        self.last_detail = await self._http.detail()
-        return self.last_detail
+        """Return the printer's state, and keep it for commands that need it.
+
+        Over TCP it is one session (M119, M105, M27); M115 is read once more
+        on the first read and after the printer was away (a firmware update
+        reboots it).
+        """
+        if self._http is not None:
+            self.last_detail = await self._http.detail()
+            return self.last_detail
+        tcp = self._need_tcp("detail")
+        if self.legacy_info is None:
+            self.legacy_info = await tcp.info()
+        try:
+            state = await tcp.state()
+        except FlashForgeConnectionError:
+            self.legacy_info = None
+            raise
+        detail = legacy_detail(self.legacy_info, state)
+        if self._legacy_model_in(_LEGACY_CAMERA_MODELS):
+            # The TCP API does not tell the camera: its model says there is one.
+            detail = dataclasses.replace(
+                detail,
+                camera_stream_url=(
+                    f"http://{self._url_host}:{self._camera_port}/?action=stream"
+                ),
+            )
+        self.last_detail = detail
+        return detail
+
+    @property
+    def _url_host(self) -> str:
+        """Return the host as a URL names it (an IPv6 address in brackets)."""
+        return f"[{self._host}]" if ":" in self._host else self._host
 
     async def product(self) -> ProductInfo:
-        """Return which features the printer lets a client control."""
-        return await self._http.product()
+        """Return which features the printer lets a client control.
+
+        A TCP-only printer reports none: it takes target temperatures for the
+        nozzle and bed, and the light.
+        """
+        if self._http is not None:
+            return await self._http.product()
+        return ProductInfo(
+            nozzle_temperature_control=True,
+            bed_temperature_control=True,
+            chamber_temperature_control=False,
+            light_control=True,
+            internal_fan_control=False,
+            external_fan_control=False,
+            raw={"api": "tcp"},
+        )
 
     async def recent_files(self) -> list[PrinterFile]:
         """Return the most recent files on the printer (up to 10)."""
+        if self._http is None:
+            return await self.files()
         return await self._http.recent_files()
 
+    async def files(self) -> list[PrinterFile]:
+        """Return the files on the printer: all of them over TCP, else the 10 recent.
+
+        An HTTP printer's files are named as its HTTP API names them, so that
+        any of them can be printed; a TCP-only printer's by their paths.
+        """
+        if self._tcp is None:
+            return await self._need_http("files").recent_files()
+        paths = await self._tcp.files()
+        if self._http is None:
+            return [PrinterFile(name=path) for path in paths]
+        return [PrinterFile(name=path.removeprefix(_HTTP_FOLDER)) for path in paths]
+
     async def thumbnail(self, file_name: str) -> bytes:
-        """Return the preview image the printer keeps for a stored file."""
-        return await self._http.thumbnail(file_name)
+        """Return the preview image the printer keeps for any stored file.
+
+        Over TCP (M662) where the printer speaks it: the HTTP API has
+        previews of the recent files only.
+        """
+        if self._tcp is None:
+            return await self._need_http("thumbnail").thumbnail(file_name)
+        if self._http is not None and "/" not in file_name:
+            file_name = f"{_HTTP_FOLDER}{file_name}"
+        return await self._tcp.thumbnail(file_name)
 
     async def preview(self, file_name: str, thumb_url: str | None) -> Preview:
         """Return the preview of a file: from /gcodeThumb, else from the job's URL.
@@ -105,8 +363,12 @@ class FlashForgePrinter(AsyncClosing):
         ``thumb_url`` is the URL the printer reports for the current job
         (``PrinterDetail.print_file_thumb_url``). A printer without
         /gcodeThumb (the AD5X) is asked only at the URL once it served there.
+        A TCP-only printer is asked with M662.
         Raises a ``FlashForgeError`` when neither gives an image.
         """
+        if self._http is None:
+            content = await self._need_tcp("preview").thumbnail(file_name)
+            return Preview(content, image_type(content))
         endpoint_missing = False
         if self._gcode_thumb:
             try:
@@ -141,7 +403,16 @@ class FlashForgePrinter(AsyncClosing):
         leveling_before_print: bool = True,
         material_mappings: Sequence[MaterialMapping] = (),
     ) -> None:
-        """Start printing a file stored on the printer."""
+        """Start printing a file stored on the printer.
+
+        Over TCP the printer levels as it is set to, and has no material
+        station to map.
+        """
+        if self._http is None:
+            if material_mappings:
+                raise FlashForgeNotSupportedError("material_mappings")
+            await self._need_tcp("print_file").print_file(file_name)
+            return
         await self._http.print_file(
             file_name,
             leveling_before_print=leveling_before_print,
@@ -159,6 +430,13 @@ class FlashForgePrinter(AsyncClosing):
         progress: ProgressCallback | None = None,
     ) -> None:
         """Send a file to the printer, optionally starting the print."""
+        if self._http is None:
+            if material_mappings:
+                raise FlashForgeNotSupportedError("material_mappings")
+            await self._need_tcp("upload").upload(
+                source, file_name=file_name, print_now=print_now, progress=progress
+            )
+            return
         await self._http.upload(
             source,
             file_name=file_name,
@@ -170,29 +448,43 @@ class FlashForgePrinter(AsyncClosing):
 
     async def pause_print(self) -> None:
         """Pause the running print."""
-        await self._http.pause_print()
+        if self._http is None:
+            await self._need_tcp("pause").pause_print()
+        else:
+            await self._http.pause_print()
 
     async def resume_print(self) -> None:
         """Resume the paused print."""
-        await self._http.resume_print()
+        if self._http is None:
+            await self._need_tcp("resume").resume_print()
+        else:
+            await self._http.resume_print()
 
     async def cancel_print(self) -> None:
         """Cancel the current print."""
-        await self._http.cancel_print()
+        if self._http is None:
+            await self._need_tcp("cancel").cancel_print()
+        else:
+            await self._http.cancel_print()
 
     async def clear_platform(self) -> None:
         """Acknowledge a finished or cancelled print so the printer is ready."""
-        await self._http.clear_platform()
+        await self._need_http("clear_platform").clear_platform()
 
     # Controls
 
-    async def set_light(self, on: bool) -> None:
-        """Turn the light on or off."""
-        await self._http.set_light(on)
+    async def set_light(
+        self, on: bool, color: tuple[int, int, int] | None = None
+    ) -> None:
+        """Turn the light on or off, in a colour where the printer takes one."""
+        if self._http is None or color is not None:
+            await self._need_tcp("light_color").set_light(on, color)
+        else:
+            await self._http.set_light(on)
 
     async def set_camera_stream(self, on: bool) -> None:
         """Start or stop the camera stream."""
-        await self._http.set_camera_stream(on)
+        await self._need_http("camera_stream").set_camera_stream(on)
 
     async def set_filtration(
         self, *, internal: bool | None = None, external: bool | None = None
@@ -202,8 +494,9 @@ class FlashForgePrinter(AsyncClosing):
         The firmware always takes both fans; the one not given is sent as the
         printer last reported it.
         """
+        http = self._need_http("filtration")
         detail = await self._known_detail()
-        await self._http.set_filtration(
+        await http.set_filtration(
             internal=bool(detail.internal_fan_on) if internal is None else internal,
             external=bool(detail.external_fan_on) if external is None else external,
         )
@@ -216,8 +509,9 @@ class FlashForgePrinter(AsyncClosing):
         The firmware always takes both; the one not given is kept as the
         printer last reported it (a delay it never reported becomes 30 min).
         """
+        http = self._need_http("auto_shutdown")
         detail = await self._known_detail()
-        await self._http.set_auto_shutdown(
+        await http.set_auto_shutdown(
             enabled=bool(detail.auto_shutdown) if enabled is None else enabled,
             minutes=(
                 (detail.auto_shutdown_time or DEFAULT_AUTO_SHUTDOWN_MINUTES)
@@ -235,7 +529,7 @@ class FlashForgePrinter(AsyncClosing):
         cooling_fan: int | None = None,
     ) -> None:
         """Change speed (%), z offset (mm) or fan speeds (%); others stay as they are."""
-        await self._http.set_printer_controls(
+        await self._need_http("printer_controls").set_printer_controls(
             speed=speed,
             z_offset=z_offset,
             chamber_fan=chamber_fan,
@@ -250,7 +544,34 @@ class FlashForgePrinter(AsyncClosing):
         chamber: int | None = None,
     ) -> None:
         """Set target temperatures (°C); 0 turns a heater off, others stay."""
+        if self._http is None:
+            if chamber is not None:
+                raise FlashForgeNotSupportedError("chamber_temperature")
+            await self._need_tcp("temperatures").set_temperatures(
+                nozzle=nozzle, bed=bed
+            )
+            return
         await self._http.set_temperatures(nozzle=nozzle, bed=bed, chamber=chamber)
+
+    # What only the TCP API offers
+
+    async def home(self) -> None:
+        """Home the axes (G28)."""
+        await self._need_tcp("home").home()
+
+    async def move(
+        self, *, x: float = 0, y: float = 0, z: float = 0, feed_rate: int
+    ) -> None:
+        """Move the head by a distance along each axis (mm), at a feed rate (mm/min)."""
+        await self._need_tcp("move").move(x=x, y=y, z=z, feed_rate=feed_rate)
+
+    async def send_gcode(self, lines: Sequence[str]) -> list[str]:
+        """Send G-code lines in one session; return each line's reply."""
+        return await self._need_tcp("send_gcode").send_gcode(lines)
+
+    async def emergency_stop(self) -> None:
+        """Halt everything at once (M112)."""
+        await self._need_tcp("emergency_stop").emergency_stop()
 
     # Camera
 
