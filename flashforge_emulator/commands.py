@@ -195,7 +195,8 @@ def error_code(state: PrinterState, args: Mapping[str, Any]) -> Outcome:
     return SUCCESS
 
 
-def _needs_idle(state: PrinterState, what: str) -> Outcome | None:
+def needs_idle(state: PrinterState, what: str) -> Outcome | None:
+    """Return the refusal of a command that needs the printer idle, or None."""
     if state.status in ACTIVE_STATUSES or state.status == Status.ERROR:
         return fail(f"Cannot {what}: printer is {state.status.value}")
     return None
@@ -206,7 +207,7 @@ def move(state: PrinterState, args: Mapping[str, Any]) -> Outcome:
     axis, delta = args.get("axis"), args.get("delta")
     if axis not in ("x", "y", "z") or not is_number(delta):
         return invalid("moveCtrl_cmd needs axis x, y or z and a numeric delta")
-    if problem := _needs_idle(state, "move"):
+    if problem := needs_idle(state, "move"):
         return problem
     index = "xyz".index(str(axis))
     state.coordinate[index] = round(state.coordinate[index] + float(delta), 3)
@@ -217,12 +218,12 @@ def extrude(state: PrinterState, args: Mapping[str, Any]) -> Outcome:
     """Handle extrudeCtrl_cmd."""
     if not is_number(args.get("delta")):
         return invalid("extrudeCtrl_cmd needs a numeric delta")
-    return _needs_idle(state, "extrude") or SUCCESS
+    return needs_idle(state, "extrude") or SUCCESS
 
 
 def homing(state: PrinterState, _args: Mapping[str, Any]) -> Outcome:
     """Handle homingCtrl_cmd."""
-    if problem := _needs_idle(state, "home"):
+    if problem := needs_idle(state, "home"):
         return problem
     state.coordinate = [0.0, 0.0, 0.0]
     return SUCCESS

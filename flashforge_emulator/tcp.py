@@ -11,12 +11,19 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import itertools
+import re
 
-from . import tcp_replies
+from . import tcp_commands, tcp_replies
 from .core import PrinterCore
+from .profiles import TcpDialect
+from .storage import CHUNK_BYTES, safe_file_name
 
 # A command line longer than this is not a command: the connection is closed.
 MAX_LINE_BYTES = 4096
+# The A3 YAML's M28 argument pattern: the size, then a path under 0:/user/.
+UPLOAD_ARGS = re.compile(r"(\d+)\s+0:/user/([^\n]+)")
+# An upload whose bytes stop arriving for this long is abandoned.
+UPLOAD_IDLE_SECONDS = 30.0
 
 
 class TcpConnection:
@@ -102,8 +109,13 @@ class TcpServer:
         self._connections.add(connection)
         try:
             await self._serve(connection)
-        except ConnectionError, asyncio.IncompleteReadError, asyncio.LimitOverrunError:
-            pass  # the client went away or sent something that is not a command
+        except (
+            ConnectionError,
+            TimeoutError,
+            asyncio.IncompleteReadError,
+            asyncio.LimitOverrunError,
+        ):
+            pass  # the client went away, stalled, or sent something not a command
         finally:
             self._connections.discard(connection)
             self._tasks.discard(task)
@@ -125,16 +137,14 @@ class TcpServer:
                 continue
             self.core.tcp_commands.append(line)
             reply = await self.handle(connection, line)
-            if reply is None:
-                return
-            await connection.send(reply)
+            if reply is not None:
+                await connection.send(reply)
 
     async def handle(self, connection: TcpConnection, line: str) -> bytes | None:
-        """Return the reply to one command line; None closes the connection."""
+        """Return the reply to one command line; None sends nothing."""
         core = self.core
         core.tick()
-        command = line.removeprefix("~").strip()
-        code, _, args = command.partition(" ")
+        code, _, args = line.removeprefix("~").strip().partition(" ")
         code = code.upper()
         args = args.strip()
         if code == "M601":
@@ -143,16 +153,52 @@ class TcpServer:
             if core.tcp_holder == connection.number:
                 core.tcp_holder = None
             return tcp_replies.control_released(core)
-        reads = {
-            "M115": tcp_replies.info,
-            "M119": tcp_replies.status,
-            "M105": tcp_replies.temperatures,
-            "M27": tcp_replies.progress,
-        }
-        read = reads.get(code)
-        if read is not None:
-            return read(core)
-        return tcp_replies.frame(code, [])
+        if code == "M28":
+            return await self._upload(connection, args)
+        if code == "M29":
+            return tcp_replies.refuse(code, "no file is being uploaded")
+        return tcp_commands.apply(core, code, args)
+
+    async def _upload(self, connection: TcpConnection, args: str) -> bytes | None:
+        """M28 <size> 0:/user/<name>, exactly <size> raw bytes, then M29."""
+        core = self.core
+        match = UPLOAD_ARGS.fullmatch(args)
+        name = safe_file_name(match.group(2)) if match else None
+        if match is None or name is None:
+            return tcp_replies.refuse("M28", "Cannot create file")
+        size = int(match.group(1))
+        free_bytes = (core.profile.disk_total_mb - core.store.used_mb) * 1_000_000
+        if size > free_bytes:
+            return tcp_replies.refuse("M28", "Not enough space")
+        await connection.send(tcp_replies.frame("M28", []))
+        spool = core.store.open_spool(name)
+        try:
+            remaining = size
+            while remaining:
+                chunk = await asyncio.wait_for(
+                    connection.reader.readexactly(min(CHUNK_BYTES, remaining)),
+                    UPLOAD_IDLE_SECONDS,
+                )
+                spool.write(chunk)
+                remaining -= len(chunk)
+            line = await asyncio.wait_for(
+                connection.reader.readuntil(b"\n"), UPLOAD_IDLE_SECONDS
+            )
+        except BaseException:
+            spool.discard()
+            raise
+        command = line.decode("utf-8", "replace").strip()
+        core.tcp_commands.append(command)
+        if command.removeprefix("~").strip().upper() != "M29":
+            # The upload was never confirmed: the firmware keeps no partial file.
+            spool.discard()
+            return await self.handle(connection, command)
+        core.store.finish_spool(spool, name)
+        if core.profile.tcp_dialect == TcpDialect.ADVENTURER_3:
+            return tcp_replies.frame(
+                "M29", [f"filesize = {size}  tofile.size = {size}"]
+            )
+        return tcp_replies.frame("M29", [])
 
     def _take_control(self, connection: TcpConnection) -> bytes:
         core = self.core

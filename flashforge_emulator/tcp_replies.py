@@ -202,3 +202,58 @@ def progress(core: PrinterCore) -> bytes:
             f"Layer: {job.current_layer(state)}/{layers}",
         ],
     )
+
+
+# M661 (5M form): magic, count, then per file a marker, length and the path.
+FILE_LIST_MAGIC = bytes((0x44, 0xAA, 0xAA, 0x44))
+FILE_ENTRY_MARKER = b"::" + bytes((0xA3, 0xA3))
+# M662: the A3 YAML's 0x2A2A2AA2; the 5M family sends it in that byte order,
+# the Adventurer 3 and 4 byte-swapped (what the A3 YAML calls big-endian).
+THUMBNAIL_MAGIC = bytes((0x2A, 0x2A, 0x2A, 0xA2))
+THUMBNAIL_MAGIC_SWAPPED = bytes((0xA2, 0xA2, 0x2A, 0x2A))
+STORAGE_PREFIX = "/data/"
+# The Adventurer 3 lists only the files it can print.
+A3_LISTED_SUFFIXES = (".g", ".gx", ".gcode")
+
+
+def file_list(core: PrinterCore) -> bytes:
+    """Return the `M661` reply: every stored file, in the model's form."""
+    names = [f.name for f in core.store.recent(limit=len(core.store.files))]
+    if dialect(core) == TcpDialect.ADVENTURER_3:
+        names = [n for n in names if n.lower().endswith(A3_LISTED_SUFFIXES)]
+        if not names:
+            return b"CMD M661 Error.\r\nok\r\n"
+        return frame("M661", [f"info_list.size: {len(names)}", *names])
+    body = bytearray(FILE_LIST_MAGIC)
+    body += len(names).to_bytes(4, "big")
+    for name in names:
+        path = (STORAGE_PREFIX + name).encode()
+        body += FILE_ENTRY_MARKER + len(path).to_bytes(4, "big") + path
+    return frame("M661", []) + bytes(body)
+
+
+def thumbnail(core: PrinterCore, png: bytes | None) -> bytes:
+    """Return the `M662` reply: magic, length and the PNG; an error without one."""
+    if png is None:
+        return frame("M662", ["Error: File not exists"])
+    swapped = dialect(core) != TcpDialect.FIVE_M
+    magic = THUMBNAIL_MAGIC_SWAPPED if swapped else THUMBNAIL_MAGIC
+    lines = ["ack header length: 8"] if dialect(core) == TcpDialect.ADVENTURER_3 else []
+    return frame("M662", lines) + magic + len(png).to_bytes(4, "big") + png
+
+
+# The Adventurer 3 echoes these commands as it forwards them ("ack: M104 S200").
+A3_ECHOED = frozenset({"M104", "M140", "M146"})
+
+
+def acknowledge(core: PrinterCore, code: str, command: str) -> bytes:
+    """Return the plain answer to a command that was carried out."""
+    if dialect(core) == TcpDialect.ADVENTURER_3 and code in A3_ECHOED:
+        # The A3 echoes the command it forwarded (its YAML's "ack: " replies).
+        return frame(code, [f"ack: {command}"])
+    return frame(code, [])
+
+
+def refuse(code: str, message: str) -> bytes:
+    """Return the answer to a command the printer will not carry out."""
+    return frame(code, [f"Error: {message}"])

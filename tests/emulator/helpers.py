@@ -65,6 +65,10 @@ class TcpPeer:
         await self.send(line)
         return await self.reply()
 
+    async def read_exact(self, size: int) -> bytes:
+        """Read binary data that follows a reply's `ok`."""
+        return await asyncio.wait_for(self.reader.readexactly(size), 5)
+
 
 @contextlib.asynccontextmanager
 async def tcp_peer(emu: Emulator) -> AsyncIterator[TcpPeer]:
