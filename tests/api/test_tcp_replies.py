@@ -409,10 +409,19 @@ async def test_file_list_bounds(
 
 
 @pytest.mark.parametrize(
-    "capture", ["m662_5m.bin", "m662_swapped.bin", "m662_adventurer3.bin"]
+    "capture",
+    [
+        "m662_5m.bin",
+        "m662_swapped.bin",
+        "m662_adventurer3.bin",
+        "m662_adventurer3_ok.bin",
+        b"CMD M662 Received.\r\nack header length: 8\r\nok\n*\x2a\x2a\xa2"
+        + len(PNG).to_bytes(4, "big")
+        + PNG,
+    ],
 )
-async def test_thumbnail(capture: str) -> None:
-    """M662's image after either byte order of the magic, after ok or the A3's header line."""
+async def test_thumbnail(capture: str | bytes) -> None:
+    """M662's image after any magic, after ok or the A3's header line (and an ok)."""
     assert await reader(capture).thumbnail() == PNG
 
 

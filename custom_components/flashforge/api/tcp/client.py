@@ -20,6 +20,7 @@ from ..errors import (
     FlashForgeFileError,
     FlashForgeGcodeError,
     FlashForgeInUseError,
+    FlashForgeNotFoundError,
     FlashForgeResponseError,
     FlashForgeTimeoutError,
     GcodeProblem,
@@ -46,9 +47,13 @@ _CODE: Final = re.compile(r"([GMT])(\d{1,5})(?![\d.])", re.IGNORECASE)
 # The 5M family starts a print on M23; the others only select the file, and
 # need M24 (networkserver_commands_adventurer3.yaml, ..._adventurer4.yaml).
 _STARTS_ON_SELECT: Final = re.compile(r"\b(?:5M|AD5X)\b", re.IGNORECASE)
-# The Adventurer 3 (and the Finder, the same firmware) reads M146's argument
-# as on unless it is "0": "M146 r0 g0 b0 F0" would turn its light on.
-_ON_OFF_LIGHT: Final = re.compile(r"Adventurer\s*(?:III|3)\b|Finder", re.IGNORECASE)
+# The Adventurer 3 (and the Finder, the same firmware): it reads M146's
+# argument as on unless it is "0" ("M146 r0 g0 b0 F0" would turn its light
+# on), and forwards motion commands without a reply.
+_ADVENTURER_3: Final = re.compile(r"Adventurer\s*(?:III|3)\b|Finder", re.IGNORECASE)
+_UNANSWERED_ON_ADVENTURER_3: Final = frozenset({"G1", "G28", "G90", "G91", "G92"})
+# M23 on the Adventurer 3 "opens" a missing file with size 0.
+_NOTHING_OPENED: Final = re.compile(r"Size:\s*0\b")
 # What M601 answers when another program holds control (the Adventurer 3
 # says "Error: have been connected").
 _REFUSED: Final = re.compile(r"control failed|have been connected", re.IGNORECASE)
@@ -160,12 +165,7 @@ class FlashForgeTcpClient(AsyncClosing):
         """Start printing a stored file: a path as ``files()`` gives it, or a name."""
         target = _stored_path(path)
 
-        async def work(connection: _Connection) -> None:
-            await self._request(connection, f"M23 {target}")
-            if not _STARTS_ON_SELECT.search(await self._machine(connection)):
-                await self._request(connection, "M24")
-
-        await self._session(work)
+        await self._session(partial(self._start, target=target))
 
     async def upload(
         self,
@@ -194,9 +194,7 @@ class FlashForgeTcpClient(AsyncClosing):
             async def work(connection: _Connection) -> None:
                 await self._send_file(connection, opened, name, progress)
                 if print_now:
-                    await self._request(connection, f"M23 {USER_FOLDER}{name}")
-                    if not _STARTS_ON_SELECT.search(await self._machine(connection)):
-                        await self._request(connection, "M24")
+                    await self._start(connection, target=f"{USER_FOLDER}{name}")
 
             await self._session(work)
         finally:
@@ -231,7 +229,7 @@ class FlashForgeTcpClient(AsyncClosing):
             red = green = blue = 0
 
         async def work(connection: _Connection) -> None:
-            if _ON_OFF_LIGHT.search(await self._machine(connection)):
+            if _ADVENTURER_3.search(await self._machine(connection)):
                 await self._request(connection, f"M146 {int(on)}")
             else:
                 await self._request(connection, f"M146 r{red} g{green} b{blue} F0")
@@ -318,6 +316,14 @@ class FlashForgeTcpClient(AsyncClosing):
             await self._info(connection)
         return self._machine_type or ""
 
+    async def _start(self, connection: _Connection, *, target: str) -> None:
+        """Select a stored file (``M23``) and start it where selecting does not."""
+        selected = await self._request(connection, f"M23 {target}")
+        if _NOTHING_OPENED.search(selected.text()):
+            raise FlashForgeNotFoundError(4, f"The printer has no file {target}")
+        if not _STARTS_ON_SELECT.search(await self._machine(connection)):
+            await self._request(connection, "M24")
+
     async def _commands(self, *commands: str) -> None:
         """Send commands in one session, each once the last was answered."""
 
@@ -357,8 +363,18 @@ class FlashForgeTcpClient(AsyncClosing):
         await self._request(connection, "M29")
 
     async def _request(self, connection: _Connection, command: str) -> Reply:
-        """Send one command; return its reply, refusing the printer's error."""
+        """Send one command; return its reply, refusing the printer's error.
+
+        The Adventurer 3 does not answer motion commands: they are only sent
+        (an answer that comes anyway is skipped as an earlier reply's).
+        """
         code = _code(command) or command
+        if code in _UNANSWERED_ON_ADVENTURER_3 and _ADVENTURER_3.search(
+            await self._machine(connection)
+        ):
+            async with asyncio.timeout(self.request_timeout):
+                await connection.send(command)
+            return Reply(code, ())
         reply = await self._exchange(
             connection, command=command, read=partial(ReplyReader.reply, code=code)
         )

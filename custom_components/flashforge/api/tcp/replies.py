@@ -166,8 +166,16 @@ class ReplyReader:
             raw = await self.line()
             text = _clean(raw)
             lowered = text.lower()
-            if lowered == "ok" or _THUMBNAIL_HEADER.match(raw.strip()):
-                return await self._image()
+            if lowered == "ok":
+                return await self._image(await self._exactly(4))
+            if _THUMBNAIL_HEADER.match(raw.strip()):
+                # The Adventurer 3's header line; an "ok" line may follow it.
+                start = await self._exactly(4)
+                if start.startswith(b"ok\r\n"):
+                    start = await self._exactly(4)
+                elif start.startswith(b"ok\n"):
+                    start = start[3:] + await self._exactly(3)
+                return await self._image(start)
             if lowered.startswith("error"):
                 self._stray_ok = True
                 if "not exist" in lowered:
@@ -214,9 +222,8 @@ class ReplyReader:
                 paths.append(path)
         return paths
 
-    async def _image(self) -> bytes:
-        """Return the image after the thumbnail's magic and length."""
-        magic = await self._exactly(4)
+    async def _image(self, magic: bytes) -> bytes:
+        """Return the image after the thumbnail's magic (read) and length."""
         if magic not in THUMBNAIL_MAGICS:
             raise FlashForgeResponseError(f"M662: unknown magic {magic.hex()}")
         length = await self._length(MAX_THUMBNAIL_BYTES, "M662: the image")
