@@ -27,6 +27,8 @@ from .errors import (
     FlashForgeConnectionError,
     FlashForgeError,
     FlashForgeFileError,
+    FlashForgeGcodeError,
+    FlashForgeInUseError,
     FlashForgeMappingError,
     FlashForgeNotFoundError,
     FlashForgeNotReadyError,
@@ -34,6 +36,7 @@ from .errors import (
     FlashForgeProblemError,
     FlashForgeResponseError,
     FlashForgeTimeoutError,
+    GcodeProblem,
     JobProblem,
     MappingProblem,
     PrinterProblem,
@@ -59,6 +62,13 @@ from .preview import Preview, image_type
 from .printer import LEGACY_CAMERA_PORT, TCP_FIELDS, FlashForgePrinter
 from .relay import MjpegRelay, MjpegViewer, StartTask
 from .status import JobPhase, MachineStatus
+from .tcp import (
+    DEFAULT_TCP_PORT,
+    FlashForgeTcpClient,
+    LegacyInfo,
+    LegacyState,
+    legacy_detail,
+)
 from .upload import (
     MAX_FILE_NAME_BYTES,
     ProgressCallback,
@@ -69,6 +79,7 @@ from .upload import (
 
 __all__ = [
     "DEFAULT_PORT",
+    "DEFAULT_TCP_PORT",
     "ENCLOSED_PIDS",
     "LEGACY_CAMERA_PORT",
     "MAX_ANSWER_BYTES",
@@ -89,7 +100,9 @@ __all__ = [
     "FlashForgeConnectionError",
     "FlashForgeError",
     "FlashForgeFileError",
+    "FlashForgeGcodeError",
     "FlashForgeHttpClient",
+    "FlashForgeInUseError",
     "FlashForgeMappingError",
     "FlashForgeNotFoundError",
     "FlashForgeNotReadyError",
@@ -97,10 +110,14 @@ __all__ = [
     "FlashForgePrinter",
     "FlashForgeProblemError",
     "FlashForgeResponseError",
+    "FlashForgeTcpClient",
     "FlashForgeTimeoutError",
+    "GcodeProblem",
     "JobPhase",
     "JobProblem",
     "JobWatch",
+    "LegacyInfo",
+    "LegacyState",
     "MachineStatus",
     "MappingProblem",
     "MaterialMapping",
@@ -128,6 +145,7 @@ __all__ = [
     "encode_part",
     "has_camera",
     "image_type",
+    "legacy_detail",
     "material_mappings",
     "open_printable",
     "parse_version",

@@ -45,6 +45,10 @@ class FlashForgeNotFoundError(FlashForgeCommandError):
     """The printer does not know the requested file (code 4)."""
 
 
+class FlashForgeInUseError(FlashForgeError):
+    """Control is held by another program: the printer takes one at a time."""
+
+
 class FlashForgeProblemError(FlashForgeError):
     """A request refused before anything was sent, saying why as plain data.
 
@@ -88,6 +92,24 @@ class FlashForgeFileError(FlashForgeProblemError):
         """Keep what is wrong with the file, for callers that explain it."""
         super().__init__(message, problem, **placeholders)
         self.problem: FileProblem = problem
+
+
+class GcodeProblem(StrEnum):
+    """Why G-code lines cannot be sent."""
+
+    EMPTY = "gcode_empty"
+    TOO_MANY_LINES = "gcode_too_many_lines"
+    INVALID_LINE = "gcode_invalid_line"
+    NOT_ALLOWED = "gcode_not_allowed"
+
+
+class FlashForgeGcodeError(FlashForgeProblemError):
+    """G-code lines refused before anything was sent."""
+
+    def __init__(self, problem: GcodeProblem, **placeholders: str) -> None:
+        """Keep the problem and the line or code it is about."""
+        super().__init__(f"Cannot send the G-code: {problem}", problem, **placeholders)
+        self.problem: GcodeProblem = problem
 
 
 class MappingProblem(StrEnum):
