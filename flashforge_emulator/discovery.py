@@ -1,4 +1,4 @@
-"""UDP discovery responder: the modern 276-byte reply of 5M-era printers."""
+"""UDP discovery responder: the 276-byte reply of 5M-era printers, the 140-byte legacy one."""
 
 from __future__ import annotations
 
@@ -19,6 +19,11 @@ REPLY_FORMAT = ">132sHHHHHHH130s"
 REPLY_SIZE = struct.calcsize(REPLY_FORMAT)
 NAME_BYTES = 132
 SERIAL_BYTES = 130
+# The Adventurer 3 and 4 (discovery.md): name[128], 4 bytes of padding, command
+# port, vendor id, product id, status; no serial number, no HTTP port.
+LEGACY_REPLY_FORMAT = ">128s4xHHHH"
+LEGACY_REPLY_SIZE = struct.calcsize(LEGACY_REPLY_FORMAT)
+LEGACY_NAME_BYTES = 128
 
 
 def _c_string(text: str, size: int) -> bytes:
@@ -34,13 +39,19 @@ def _c_string(text: str, size: int) -> bytes:
 
 
 def build_reply(
-    *, name: str, product_id: int, event_port: int, status: int, serial: str
+    *,
+    name: str,
+    product_id: int,
+    event_port: int,
+    status: int,
+    serial: str,
+    command_port: int = DISCOVERY_COMMAND_PORT,
 ) -> bytes:
     """Return the 276-byte discovery reply."""
     return struct.pack(
         REPLY_FORMAT,
         _c_string(name, NAME_BYTES),
-        DISCOVERY_COMMAND_PORT,
+        command_port,
         DISCOVERY_VENDOR_ID,
         product_id,
         0,
@@ -48,6 +59,20 @@ def build_reply(
         event_port,
         status,
         _c_string(serial, SERIAL_BYTES),
+    )
+
+
+def build_legacy_reply(
+    *, name: str, product_id: int, status: int, command_port: int
+) -> bytes:
+    """Return the 140-byte legacy discovery reply (Adventurer 3 and 4)."""
+    return struct.pack(
+        LEGACY_REPLY_FORMAT,
+        _c_string(name, LEGACY_NAME_BYTES),
+        command_port,
+        DISCOVERY_VENDOR_ID,
+        product_id,
+        status,
     )
 
 
@@ -79,14 +104,25 @@ class DiscoveryResponder:
 
     def reply(self) -> bytes:
         """Return the reply for the printer's current state."""
-        state = self.core.tick()
+        core = self.core
+        state = core.tick()
         self.replies_sent += 1
+        if core.profile.legacy_discovery:
+            # TCP is all a legacy printer has, so the reply names the port the
+            # emulator really serves it on (ephemeral in tests); the modern
+            # reply keeps the firmware's 8899 and points at the HTTP port.
+            return build_legacy_reply(
+                name=state.name,
+                product_id=core.profile.pid,
+                status=state.discovery_status,
+                command_port=core.tcp_port or DISCOVERY_COMMAND_PORT,
+            )
         return build_reply(
             name=state.name,
-            product_id=self.core.profile.pid,
-            event_port=self.core.port,
+            product_id=core.profile.pid,
+            event_port=core.port,
             status=state.discovery_status,
-            serial=self.core.serial,
+            serial=core.serial,
         )
 
     async def start(self) -> None:

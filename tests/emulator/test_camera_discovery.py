@@ -105,6 +105,9 @@ async def test_no_camera_on_5m(
         assert answer == {"code": 1, "message": "This printer has no camera"}
 
 
+CUBE = "Calibration_Cube.gcode"
+
+
 async def discover(port: int) -> bytes:
     """Send an empty datagram and return the reply."""
     loop = asyncio.get_running_loop()
@@ -163,6 +166,40 @@ async def test_discovery_product_ids(
         assert emu.discovery_port is not None
         reply = await discover(emu.discovery_port)
         assert struct.unpack_from(">H", reply, 0x88) == (product_id,)
+
+
+@pytest.mark.parametrize(
+    ("model", "product_id"), [("adventurer3", 0x0008), ("adventurer4", 0x001F)]
+)
+async def test_legacy_discovery_reply_layout(
+    emulator_factory: EmulatorFactory, model: str, product_id: int
+) -> None:
+    async with emulator_factory(model, name="Garage", discovery_port=0) as emu:
+        assert emu.discovery_port is not None
+        assert emu.tcp_port is not None
+        reply = await discover(emu.discovery_port)
+        assert len(reply) == 140
+        assert reply[0x00:0x80] == b"Garage".ljust(128, b"\x00")
+        assert reply[0x80:0x84] == b"\x00" * 4  # padding
+        assert reply[0x84:0x86] == emu.tcp_port.to_bytes(2, "big")  # command port
+        assert reply[0x86:0x88] == b"\x2b\x71"  # vendor id
+        assert struct.unpack_from(">H", reply, 0x88) == (product_id,)
+        assert reply[0x8A:0x8C] == b"\x00\x00"  # ready
+        assert emu.serial.encode() not in reply
+        emu.printer.start_print(CUBE, emu.files[CUBE].meta)
+        reply = await discover(emu.discovery_port)
+        assert struct.unpack_from(">H", reply, 0x8A) == (1,)
+
+
+async def test_legacy_discovery_cuts_a_long_name(
+    emulator_factory: EmulatorFactory,
+) -> None:
+    name = "Ä" * 100  # 200 bytes of UTF-8
+    async with emulator_factory("adventurer3", name=name, discovery_port=0) as emu:
+        assert emu.discovery_port is not None
+        reply = await discover(emu.discovery_port)
+        assert len(reply) == 140
+        assert reply[:0x80].rstrip(b"\x00").decode() == "Ä" * 63
 
 
 async def test_stop_with_a_viewer_watching(
