@@ -60,6 +60,7 @@ from .models import (
 )
 from .preview import Preview, image_type
 from .printer import LEGACY_CAMERA_PORT, TCP_FIELDS, FlashForgePrinter
+from .probe import PrinterProbe, http_firmware_missing, probe_printer
 from .relay import MjpegRelay, MjpegViewer, StartTask
 from .status import JobPhase, MachineStatus
 from .tcp import (
@@ -132,6 +133,7 @@ __all__ = [
     "PrintEventType",
     "PrinterDetail",
     "PrinterFile",
+    "PrinterProbe",
     "PrinterProblem",
     "ProductInfo",
     "ProgressCallback",
@@ -144,11 +146,13 @@ __all__ = [
     "check_file_name",
     "encode_part",
     "has_camera",
+    "http_firmware_missing",
     "image_type",
     "legacy_detail",
     "material_mappings",
     "open_printable",
     "parse_version",
+    "probe_printer",
     "read_file_tools",
     "station_in_use",
     "validate_file_name",
