@@ -1,13 +1,13 @@
 """Find printers on the network and offer them to the user."""
 
-from collections.abc import Collection, Mapping
+from collections.abc import Iterable, Mapping
 from datetime import datetime
 from ipaddress import IPv4Address
 import os
 
 from homeassistant.components import network
 from homeassistant.components.network.models import Adapter
-from homeassistant.config_entries import SOURCE_INTEGRATION_DISCOVERY
+from homeassistant.config_entries import SOURCE_INTEGRATION_DISCOVERY, ConfigEntry
 from homeassistant.const import CONF_HOST, CONF_NAME, CONF_PORT
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers import discovery_flow
@@ -30,6 +30,7 @@ from .api.discovery import (
 )
 from .const import (
     CONF_SERIAL_NUMBER,
+    CONF_TCP_PORT,
     DISCOVERY_INTERVAL,
     DISCOVERY_TIMEOUT,
     DOMAIN,
@@ -41,6 +42,9 @@ from .const import (
 # (sent from any address), or empty to turn scanning off. The emulator demo
 # (scripts/develop) and the tests point it at emulators on loopback.
 TARGETS_ENVIRONMENT_VARIABLE = "FLASHFORGE_DISCOVERY_TARGETS"
+
+# The field of the form that lists the printers found.
+CONF_PRINTER = "printer"
 
 
 def overridden_queries() -> tuple[DiscoveryQuery, ...] | None:
@@ -86,24 +90,29 @@ async def async_discover(hass: HomeAssistant) -> list[DiscoveredPrinter]:
     if not (queries := await async_discovery_queries(hass)):
         return []
     try:
-        found = await discover_printers(
+        return await discover_printers(
             listen_seconds=DISCOVERY_TIMEOUT, queries=queries
         )
     except OSError as err:
         LOGGER.debug("Printer discovery failed: %s", err)
         return []
-    # The config flow cannot add a TCP-only printer yet.
-    return [printer for printer in found if printer.serial_number is not None]
 
 
 async def async_discover_new(
-    hass: HomeAssistant, configured: Collection[str | None]
+    hass: HomeAssistant, entries: Iterable[ConfigEntry]
 ) -> dict[str, DiscoveredPrinter]:
-    """Return the printers that answer discovery and are not configured, by serial."""
+    """Return the printers that answer discovery and have no entry, by key."""
+    unique_ids = set[str | None]()
+    hosts = set[str]()
+    for entry in entries:
+        unique_ids.add(entry.unique_id)
+        hosts.add(entry.data.get(CONF_HOST, ""))
     return {
         printer.key: printer
         for printer in await async_discover(hass)
-        if printer.serial_number not in configured
+        # A legacy reply tells no serial number: its address tells it is known.
+        if printer.serial_number not in unique_ids
+        and not (printer.legacy and printer.host in hosts)
     }
 
 
@@ -119,15 +128,13 @@ async def async_serials_at(hass: HomeAssistant, host: str) -> set[str]:
 def pick_printer_schema(found: Mapping[str, DiscoveredPrinter]) -> probatio.Schema:
     """Return the form that lists the printers found, by name and address."""
     options = [
-        SelectOptionDict(
-            value=serial, label=f"{printer.name or serial} ({printer.host})"
-        )
-        for serial, printer in found.items()
+        SelectOptionDict(value=key, label=f"{printer.name or key} ({printer.host})")
+        for key, printer in found.items()
     ]
     selector = SelectSelector(
         SelectSelectorConfig(options=options, mode=SelectSelectorMode.LIST)
     )
-    return probatio.Schema({probatio.Required(CONF_SERIAL_NUMBER): selector})
+    return probatio.Schema({probatio.Required(CONF_PRINTER): selector})
 
 
 @callback
@@ -159,6 +166,7 @@ def async_offer_printer(hass: HomeAssistant, printer: DiscoveredPrinter) -> None
             CONF_NAME: printer.name,
             CONF_HOST: printer.host,
             CONF_PORT: printer.port,
+            CONF_TCP_PORT: printer.tcp_port,
             CONF_SERIAL_NUMBER: printer.serial_number,
         },
     )

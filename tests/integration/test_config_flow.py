@@ -1,6 +1,8 @@
 """Tests for the config flow, against the emulator over loopback."""
 
-from collections.abc import Generator
+from collections.abc import Callable, Generator
+import contextlib
+from dataclasses import replace
 from typing import Any
 from unittest.mock import AsyncMock, patch
 
@@ -20,17 +22,23 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry
 from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 
 from custom_components.flashforge import discovery
+from custom_components.flashforge.config_flow import FlashForgeConfigFlow
 from custom_components.flashforge.const import (
     CONF_CHECK_CODE,
     CONF_SERIAL_NUMBER,
+    CONF_TCP_PORT,
     DOMAIN,
 )
-from custom_components.flashforge.discovery import TARGETS_ENVIRONMENT_VARIABLE
-from flashforge_emulator import Emulator
+from custom_components.flashforge.discovery import (
+    CONF_PRINTER,
+    TARGETS_ENVIRONMENT_VARIABLE,
+)
+from flashforge_emulator import Emulator, Profile, get_profile
 from flashforge_emulator.faults import FaultKind
 from tests.conftest import EmulatorFactory
+from tests.emulator.helpers import tcp_session
 
-from .conftest import closed_port, entry_for
+from .conftest import closed_port, entry_for, offline
 
 OTHER_SERIAL = "SNFFEMU00002"
 
@@ -59,23 +67,32 @@ def scan(monkeypatch: pytest.MonkeyPatch, *emulators: Emulator) -> None:
 
 
 def address(emu: Emulator, **changes: Any) -> dict[str, Any]:
-    """Return the user form's input for an emulator."""
+    """Return the user form's input for an emulator with both APIs."""
     return {
         CONF_HOST: emu.host,
         CONF_PORT: emu.port,
+        CONF_TCP_PORT: emu.tcp_port,
         CONF_SERIAL_NUMBER: emu.serial,
         CONF_CHECK_CODE: emu.check_code,
     } | changes
 
 
-def entry_data(emu: Emulator) -> dict[str, Any]:
-    """Return the data an entry for an emulator must hold."""
-    return {
+def entry_data(emu: Emulator, *, tcp: bool = True) -> dict[str, Any]:
+    """Return the data an entry for an emulator must hold.
+
+    ``tcp`` False: an entry made before the flow asked the TCP API, which
+    keeps no TCP port until the coordinator finds one.
+    """
+    data = {
         CONF_HOST: "127.0.0.1",
         CONF_PORT: emu.port,
         CONF_SERIAL_NUMBER: emu.serial,
         CONF_CHECK_CODE: emu.check_code,
     }
+    # The TCP port goes in where the flow found the TCP API answering.
+    if not tcp or emu.tcp_port is None:
+        return data
+    return data | {CONF_TCP_PORT: emu.tcp_port}
 
 
 def fields(result: ConfigFlowResult) -> dict[str, Any]:
@@ -116,6 +133,7 @@ async def start_discovery_flow(hass: HomeAssistant, emu: Emulator) -> ConfigFlow
             CONF_NAME: emu.detail()["name"],
             CONF_HOST: emu.host,
             CONF_PORT: emu.port,
+            CONF_TCP_PORT: emu.tcp_port,
             CONF_SERIAL_NUMBER: emu.serial,
         },
     )
@@ -132,12 +150,21 @@ async def test_user_creates_entry(
     assert result["step_id"] == "user"
     assert not result["errors"]
     form = fields(result)
-    assert list(form) == [CONF_HOST, CONF_PORT, CONF_SERIAL_NUMBER, CONF_CHECK_CODE]
+    assert list(form) == [
+        CONF_HOST,
+        CONF_PORT,
+        CONF_TCP_PORT,
+        CONF_SERIAL_NUMBER,
+        CONF_CHECK_CODE,
+    ]
     assert isinstance(form[CONF_HOST], probatio.Optional)
     assert isinstance(form[CONF_SERIAL_NUMBER], probatio.Optional)
     assert form[CONF_PORT].default() == 8898
     assert isinstance(form[CONF_PORT], probatio.Required)
-    assert isinstance(form[CONF_CHECK_CODE], probatio.Required)
+    assert form[CONF_TCP_PORT].default() == 8899
+    assert isinstance(form[CONF_TCP_PORT], probatio.Required)
+    # A printer with only the TCP API needs no check code.
+    assert isinstance(form[CONF_CHECK_CODE], probatio.Optional)
     assert selector(result, CONF_CHECK_CODE).config["type"] == "password"
 
     result = await hass.config_entries.flow.async_configure(
@@ -152,7 +179,8 @@ async def test_user_creates_entry(
     assert (entry.version, entry.minor_version) == (1, 2)
     assert entry.unique_id == emulator.serial
     assert entry.data == entry_data(emulator)
-    assert emulator.request_counts["/detail"] == 1
+    # One without credentials to find the API, one to test them.
+    assert emulator.request_counts["/detail"] == 2
     assert len(mock_setup_entry.mock_calls) == 1
 
 
@@ -215,34 +243,39 @@ async def test_user_cannot_connect_when_nothing_listens(
 
 
 @pytest.mark.parametrize(
-    ("fault", "error"),
+    ("fault", "count", "error"),
     [
-        (FaultKind.HTML_ERROR, "cannot_connect"),
-        (FaultKind.INVALID_JSON, "cannot_connect"),
-        (FaultKind.DROP, "cannot_connect"),
+        # The probe's request and the read both get the broken answer.
+        (FaultKind.HTML_ERROR, 2, "cannot_connect"),
+        (FaultKind.INVALID_JSON, 2, "cannot_connect"),
+        # An HTTP port that hangs up counts as none; TCP does not answer here.
+        (FaultKind.DROP, 1, "cannot_connect"),
     ],
 )
 async def test_user_errors_on_bad_answers(
     hass: HomeAssistant,
-    emulator: Emulator,
+    emulator_factory: EmulatorFactory,
     mock_setup_entry: AsyncMock,
     fault: FaultKind,
+    count: int,
     error: str,
 ) -> None:
-    emulator.add_fault(fault, "/detail", count=1)
-    result = await start_user_flow(hass)
-    result = await hass.config_entries.flow.async_configure(
-        result["flow_id"], address(emulator)
-    )
+    async with emulator_factory("creator5", command_seconds=0) as emu:
+        emu.add_fault(fault, "/detail", count=count)
+        typed = address(emu, tcp_port=closed_port())
+        result = await start_user_flow(hass)
+        result = await hass.config_entries.flow.async_configure(
+            result["flow_id"], typed
+        )
 
-    assert result["type"] is FlowResultType.FORM
-    assert result["errors"] == {"base": error}
+        assert result["type"] is FlowResultType.FORM
+        assert result["errors"] == {"base": error}
 
-    result = await hass.config_entries.flow.async_configure(
-        result["flow_id"], address(emulator)
-    )
-    assert result["type"] is FlowResultType.CREATE_ENTRY
-    assert result["data"] == entry_data(emulator)
+        result = await hass.config_entries.flow.async_configure(
+            result["flow_id"], typed
+        )
+        assert result["type"] is FlowResultType.CREATE_ENTRY
+        assert result["data"] == entry_data(emu)
 
 
 async def test_user_invalid_auth(
@@ -291,13 +324,13 @@ async def test_user_unknown_error(
     assert result["type"] is FlowResultType.CREATE_ENTRY
 
 
-@pytest.mark.parametrize("missing", [CONF_HOST, CONF_SERIAL_NUMBER])
 async def test_user_incomplete_address(
-    hass: HomeAssistant, emulator: Emulator, mock_setup_entry: AsyncMock, missing: str
+    hass: HomeAssistant, emulator: Emulator, mock_setup_entry: AsyncMock
 ) -> None:
+    """A serial number without an address is neither a printer nor a search."""
     result = await start_user_flow(hass)
     user_input = address(emulator)
-    del user_input[missing]
+    del user_input[CONF_HOST]
     result = await hass.config_entries.flow.async_configure(
         result["flow_id"], user_input
     )
@@ -305,6 +338,7 @@ async def test_user_incomplete_address(
     assert result["type"] is FlowResultType.FORM
     assert result["errors"] == {"base": "incomplete_address"}
     assert emulator.request_counts["/detail"] == 0
+    assert emulator.tcp_commands == []
 
     result = await hass.config_entries.flow.async_configure(
         result["flow_id"], address(emulator)
@@ -355,18 +389,22 @@ async def test_search_then_pick_creates_entry(
 
         assert result["type"] is FlowResultType.FORM
         assert result["step_id"] == "pick_printer"
-        assert selector(result, CONF_SERIAL_NUMBER).config["options"] == [
+        assert selector(result, CONF_PRINTER).config["options"] == [
             {"value": emu.serial, "label": "AD5X (127.0.0.1)"},
             {"value": OTHER_SERIAL, "label": "Garage (127.0.0.1)"},
         ]
 
         result = await hass.config_entries.flow.async_configure(
-            result["flow_id"], {CONF_SERIAL_NUMBER: emu.serial}
+            result["flow_id"], {CONF_PRINTER: emu.serial}
         )
         assert result["type"] is FlowResultType.CREATE_ENTRY
         assert result["title"] == "AD5X"
-        # The port comes from the printer's discovery reply, not the form.
-        assert result["data"] == entry_data(emu)
+        # The ports come from the printer's discovery reply, not the form. A
+        # modern reply names the firmware's TCP port, 8899, not the emulator's:
+        # whether anything serves 8899 here is none of this test's business.
+        data = dict(result["data"])
+        assert data.pop(CONF_TCP_PORT, 8899) == 8899
+        assert data == entry_data(emu, tcp=False)
         assert result["result"].unique_id == emu.serial
         await hass.async_block_till_done()
 
@@ -384,7 +422,7 @@ async def test_search_pick_error_returns_to_user_form(
             result["flow_id"], {CONF_PORT: 8898, CONF_CHECK_CODE: "00000000"}
         )
         result = await hass.config_entries.flow.async_configure(
-            result["flow_id"], {CONF_SERIAL_NUMBER: emu.serial}
+            result["flow_id"], {CONF_PRINTER: emu.serial}
         )
 
         assert result["type"] is FlowResultType.FORM
@@ -392,7 +430,10 @@ async def test_search_pick_error_returns_to_user_form(
         assert result["errors"] == {"base": "invalid_auth"}
         # The picked printer's address is filled in; the code is typed again,
         # as a form never carries it back to the browser.
-        assert suggested(result) == {**address(emu), CONF_CHECK_CODE: None}
+        assert suggested(result) == {
+            **address(emu, tcp_port=8899),  # as the discovery reply names it
+            CONF_CHECK_CODE: None,
+        }
 
         result = await hass.config_entries.flow.async_configure(
             result["flow_id"], address(emu)
@@ -522,7 +563,7 @@ async def test_discovery_of_configured_printer_updates_address_and_reloads(
 
     assert result["type"] is FlowResultType.ABORT
     assert result["reason"] == "already_configured"
-    assert entry.data == entry_data(emulator)
+    assert entry.data == entry_data(emulator, tcp=False)
     assert entry.state is ConfigEntryState.LOADED
 
 
@@ -633,7 +674,7 @@ async def test_reconfigure_to_new_address(
 
         assert result["type"] is FlowResultType.ABORT
         assert result["reason"] == "reconfigure_successful"
-        assert init_integration.data == entry_data(moved)
+        assert init_integration.data == entry_data(moved, tcp=False)
         assert init_integration.state is ConfigEntryState.LOADED
         assert init_integration.runtime_data.printer.port == moved.port
 
@@ -658,7 +699,7 @@ async def test_reconfigure_cannot_connect(
         CONF_PORT: port,
         CONF_CHECK_CODE: None,
     }
-    assert init_integration.data == entry_data(emulator)
+    assert init_integration.data == entry_data(emulator, tcp=False)
 
 
 @pytest.mark.parametrize("check_code", [None, "", "  "])
@@ -682,7 +723,7 @@ async def test_reconfigure_without_check_code_keeps_the_stored_one(
 
         assert result["type"] is FlowResultType.ABORT
         assert result["reason"] == "reconfigure_successful"
-        assert init_integration.data == entry_data(moved)
+        assert init_integration.data == entry_data(moved, tcp=False)
         assert moved.request_counts["/detail"] >= 1
         assert await hass.config_entries.async_unload(init_integration.entry_id)
 
@@ -794,7 +835,7 @@ async def test_reconfigure_wrong_device(
     assert result["type"] is FlowResultType.ABORT
     assert result["reason"] == "wrong_device"
     assert result["description_placeholders"] == {CONF_SERIAL_NUMBER: OTHER_SERIAL}
-    assert init_integration.data == entry_data(emulator)
+    assert init_integration.data == entry_data(emulator, tcp=False)
     assert init_integration.state is ConfigEntryState.LOADED
 
 
@@ -808,3 +849,426 @@ async def test_no_options(
     assert init_integration.supports_options is False
     with pytest.raises(UnknownHandler):
         await hass.config_entries.options.async_init(init_integration.entry_id)
+
+
+# Printers that speak only TCP
+
+# A 5M on firmware before 3.1.3: its HTTP port answers, without what is needed.
+OLD_5M = replace(get_profile("5m"), firmware_version="3.0.9")
+# The same, with a machine type that does not name the model: /detail tells.
+OLD_5M_UNNAMED = replace(OLD_5M, machine_type="Flashforge 3D Printer")
+
+
+def tcp_address(emu: Emulator, **changes: Any) -> dict[str, Any]:
+    """Return the user form's input for an emulator, found by its address alone."""
+    return {
+        CONF_HOST: emu.host,
+        CONF_PORT: emu.port or closed_port(),
+        CONF_TCP_PORT: emu.tcp_port,
+    } | changes
+
+
+def tcp_entry_data(emu: Emulator, unique_id: str | None = None) -> dict[str, Any]:
+    """Return the data an entry for an emulator that speaks only TCP must hold."""
+    return {
+        CONF_HOST: "127.0.0.1",
+        CONF_SERIAL_NUMBER: unique_id or emu.serial,
+        CONF_TCP_PORT: emu.tcp_port,
+    }
+
+
+def tcp_entry_for(emu: Emulator, **changes: Any) -> MockConfigEntry:
+    """Return a config entry for an emulated printer that speaks only TCP."""
+    return MockConfigEntry(
+        domain=DOMAIN,
+        version=FlashForgeConfigFlow.VERSION,
+        minor_version=FlashForgeConfigFlow.MINOR_VERSION,
+        title=emu.detail()["name"],
+        unique_id=emu.serial,
+        data=tcp_entry_data(emu) | changes,
+    )
+
+
+async def start_tcp_discovery_flow(
+    hass: HomeAssistant, emu: Emulator
+) -> ConfigFlowResult:
+    """Start the flow discovery starts for a legacy reply (no serial, no HTTP port)."""
+    return await hass.config_entries.flow.async_init(
+        DOMAIN,
+        context={"source": SOURCE_INTEGRATION_DISCOVERY},
+        data={
+            CONF_NAME: emu.detail()["name"],
+            CONF_HOST: emu.host,
+            CONF_PORT: None,
+            CONF_TCP_PORT: emu.tcp_port,
+            CONF_SERIAL_NUMBER: None,
+        },
+    )
+
+
+@pytest.mark.parametrize(
+    ("model", "typed", "title"),
+    [
+        ("adventurer3", {}, "Adventurer 3"),
+        ("adventurer4", {}, "Adventurer 4"),
+        # What is typed for an HTTP printer does not matter to a TCP one.
+        ("adventurer4", {CONF_SERIAL_NUMBER: "SNOTHER", CONF_CHECK_CODE: "x"}, None),
+        (OLD_5M, {}, "Adventurer 5M"),
+        (OLD_5M, {CONF_SERIAL_NUMBER: "SNFFEMU00001", CONF_CHECK_CODE: "1"}, None),
+    ],
+)
+async def test_user_adds_tcp_only_printer(
+    hass: HomeAssistant,
+    emulator_factory: EmulatorFactory,
+    mock_setup_entry: AsyncMock,
+    model: Profile | str,
+    typed: dict[str, str],
+    title: str | None,
+) -> None:
+    """A printer without a usable HTTP API is added by its address, without a code."""
+    async with emulator_factory(model, command_seconds=0) as emu:
+        result = await start_user_flow(hass)
+        result = await hass.config_entries.flow.async_configure(
+            result["flow_id"], tcp_address(emu, **typed)
+        )
+
+        assert result["type"] is FlowResultType.CREATE_ENTRY
+        assert result["title"] == (title or emu.detail()["name"])
+        assert result["data"] == tcp_entry_data(emu)
+        assert result["result"].unique_id == emu.serial
+        # The session was released: the printer is free for other programs.
+        assert not emu.tcp_control_held
+
+
+async def test_old_5m_known_by_its_detail_is_added_as_tcp(
+    hass: HomeAssistant, emulator_factory: EmulatorFactory, mock_setup_entry: AsyncMock
+) -> None:
+    """Where M115 does not name the model, /detail tells the firmware is too old."""
+    async with emulator_factory(OLD_5M_UNNAMED, command_seconds=0) as emu:
+        result = await start_user_flow(hass)
+        result = await hass.config_entries.flow.async_configure(
+            result["flow_id"], tcp_address(emu)
+        )
+        # Nothing tells the HTTP API is unusable until it is read.
+        assert result["type"] is FlowResultType.FORM
+        assert result["errors"] == {"base": "http_credentials_required"}
+        assert suggested(result)[CONF_SERIAL_NUMBER] == emu.serial
+
+        result = await hass.config_entries.flow.async_configure(
+            result["flow_id"], address(emu)
+        )
+
+        assert result["type"] is FlowResultType.CREATE_ENTRY
+        assert result["data"] == tcp_entry_data(emu)
+
+
+@pytest.mark.parametrize(
+    ("serial", "mac", "unique_id"),
+    [("", "02:20:5D:33:4D:9D", "02:20:5D:33:4D:9D"), ("SNA4X0001", "", "SNA4X0001")],
+)
+async def test_tcp_only_printer_unique_id_is_serial_else_mac(
+    hass: HomeAssistant,
+    emulator_factory: EmulatorFactory,
+    mock_setup_entry: AsyncMock,
+    serial: str,
+    mac: str,
+    unique_id: str,
+) -> None:
+    async with emulator_factory("adventurer4", serial=serial) as emu:
+        emu.core.mac_addr = mac
+        result = await start_user_flow(hass)
+        result = await hass.config_entries.flow.async_configure(
+            result["flow_id"], tcp_address(emu)
+        )
+
+        assert result["type"] is FlowResultType.CREATE_ENTRY
+        assert result["data"] == tcp_entry_data(emu, unique_id)
+        assert result["result"].unique_id == unique_id
+
+
+async def test_tcp_only_printer_without_identity(
+    hass: HomeAssistant, emulator_factory: EmulatorFactory, mock_setup_entry: AsyncMock
+) -> None:
+    """Neither a serial number nor a MAC address: nothing to tell it apart by."""
+    async with emulator_factory("adventurer3", serial="") as emu:
+        emu.core.mac_addr = ""
+        result = await start_user_flow(hass)
+        result = await hass.config_entries.flow.async_configure(
+            result["flow_id"], tcp_address(emu)
+        )
+
+        assert result["type"] is FlowResultType.FORM
+        assert result["errors"] == {"base": "no_serial_number"}
+        assert not hass.config_entries.async_entries(DOMAIN)
+
+
+async def test_tcp_only_printer_in_use(
+    hass: HomeAssistant, emulator_factory: EmulatorFactory, mock_setup_entry: AsyncMock
+) -> None:
+    """Another program holds control: say so, and add it once it lets go."""
+    async with emulator_factory("adventurer4") as emu:
+        result = await start_user_flow(hass)
+        async with tcp_session(emu):
+            result = await hass.config_entries.flow.async_configure(
+                result["flow_id"], tcp_address(emu)
+            )
+
+            assert result["type"] is FlowResultType.FORM
+            assert result["step_id"] == "user"
+            assert result["errors"] == {"base": "in_use"}
+
+        result = await hass.config_entries.flow.async_configure(
+            result["flow_id"], tcp_address(emu)
+        )
+        assert result["type"] is FlowResultType.CREATE_ENTRY
+
+
+async def test_tcp_only_printer_cannot_connect(
+    hass: HomeAssistant, emulator_factory: EmulatorFactory, mock_setup_entry: AsyncMock
+) -> None:
+    async with emulator_factory("adventurer3") as emu:
+        typed = tcp_address(emu)
+        await emu.go_offline()
+        result = await start_user_flow(hass)
+        result = await hass.config_entries.flow.async_configure(
+            result["flow_id"], typed
+        )
+
+        assert result["type"] is FlowResultType.FORM
+        assert result["errors"] == {"base": "cannot_connect"}
+        assert suggested(result) == {
+            **typed,
+            CONF_SERIAL_NUMBER: "",
+            CONF_CHECK_CODE: None,
+        }
+
+        await emu.come_back()
+        result = await hass.config_entries.flow.async_configure(
+            result["flow_id"], typed
+        )
+        assert result["type"] is FlowResultType.CREATE_ENTRY
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [{}, {CONF_SERIAL_NUMBER: "SNFFEMU00001"}, {CONF_CHECK_CODE: "12345678"}],
+)
+async def test_http_printer_needs_serial_and_check_code(
+    hass: HomeAssistant,
+    emulator_factory: EmulatorFactory,
+    mock_setup_entry: AsyncMock,
+    typed: dict[str, str],
+) -> None:
+    """A printer with the HTTP API and no TCP API to tell its serial needs both."""
+    async with emulator_factory("creator5") as emu:
+        result = await start_user_flow(hass)
+        result = await hass.config_entries.flow.async_configure(
+            result["flow_id"], tcp_address(emu, tcp_port=closed_port(), **typed)
+        )
+
+        assert result["type"] is FlowResultType.FORM
+        assert result["errors"] == {"base": "http_credentials_required"}
+        assert emu.request_counts["/detail"] == 1  # the probe's, refused
+
+        result = await hass.config_entries.flow.async_configure(
+            result["flow_id"], address(emu, tcp_port=closed_port())
+        )
+        assert result["type"] is FlowResultType.CREATE_ENTRY
+        assert result["data"] == entry_data(emu)
+
+
+async def test_http_printer_serial_from_tcp(
+    hass: HomeAssistant, emulator: Emulator, mock_setup_entry: AsyncMock
+) -> None:
+    """Where the TCP API answers too, its M115 tells the serial number."""
+    result = await start_user_flow(hass)
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], address(emulator, serial_number="")
+    )
+
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert result["data"] == entry_data(emulator)
+    assert result["result"].unique_id == emulator.serial
+
+
+async def test_tcp_only_printer_already_configured_updates_address(
+    hass: HomeAssistant, emulator_factory: EmulatorFactory, mock_setup_entry: AsyncMock
+) -> None:
+    async with emulator_factory("adventurer4") as emu:
+        entry = tcp_entry_for(emu, host="localhost", tcp_port=closed_port())
+        entry.add_to_hass(hass)
+
+        result = await start_user_flow(hass)
+        result = await hass.config_entries.flow.async_configure(
+            result["flow_id"], tcp_address(emu)
+        )
+
+        assert result["type"] is FlowResultType.ABORT
+        assert result["reason"] == "already_configured"
+        assert entry.data == tcp_entry_data(emu)
+
+
+# Discovery of printers that speak only TCP
+
+
+async def test_tcp_discovery_creates_entry(
+    hass: HomeAssistant, emulator_factory: EmulatorFactory, mock_setup_entry: AsyncMock
+) -> None:
+    async with emulator_factory("adventurer3") as emu:
+        result = await start_tcp_discovery_flow(hass, emu)
+
+        assert result["type"] is FlowResultType.FORM
+        assert result["step_id"] == "discovery_confirm_tcp"
+        assert result["data_schema"] is None  # nothing to type: confirm only
+        assert result["description_placeholders"] == {
+            "name": "Adventurer 3",
+            "host": "127.0.0.1",
+        }
+        (flow,) = hass.config_entries.flow.async_progress()
+        # M115 told who it is: a second scan's flow gives way to this one.
+        assert flow["context"]["unique_id"] == emu.serial
+        assert flow["context"]["confirm_only"] is True
+        assert (await start_tcp_discovery_flow(hass, emu))[
+            "reason"
+        ] == "already_in_progress"
+
+        result = await hass.config_entries.flow.async_configure(result["flow_id"], {})
+
+        assert result["type"] is FlowResultType.CREATE_ENTRY
+        assert result["title"] == "Adventurer 3"
+        assert result["data"] == tcp_entry_data(emu)
+        assert result["result"].unique_id == emu.serial
+
+
+async def test_tcp_discovery_while_in_use(
+    hass: HomeAssistant, emulator_factory: EmulatorFactory, mock_setup_entry: AsyncMock
+) -> None:
+    """Unread, the printer is offered by its address, once; the confirmation reads it."""
+    async with emulator_factory("adventurer4") as emu:
+        async with tcp_session(emu):
+            result = await start_tcp_discovery_flow(hass, emu)
+            assert result["step_id"] == "discovery_confirm_tcp"
+            again = await start_tcp_discovery_flow(hass, emu)
+            assert again["type"] is FlowResultType.ABORT
+            assert again["reason"] == "already_in_progress"
+
+            result = await hass.config_entries.flow.async_configure(
+                result["flow_id"], {}
+            )
+            assert result["type"] is FlowResultType.FORM
+            assert result["errors"] == {"base": "in_use"}
+
+        result = await hass.config_entries.flow.async_configure(result["flow_id"], {})
+        assert result["type"] is FlowResultType.CREATE_ENTRY
+        assert result["data"] == tcp_entry_data(emu)
+
+
+async def test_tcp_discovery_of_configured_printer_at_same_address(
+    hass: HomeAssistant, emulator_factory: EmulatorFactory
+) -> None:
+    """A legacy reply from a configured printer's address costs the printer nothing."""
+    async with emulator_factory("adventurer4") as emu:
+        tcp_entry_for(emu).add_to_hass(hass)
+
+        result = await start_tcp_discovery_flow(hass, emu)
+
+        assert result["type"] is FlowResultType.ABORT
+        assert result["reason"] == "already_configured"
+        assert emu.tcp_commands == []
+
+
+async def test_tcp_discovery_of_moved_printer_updates_address(
+    hass: HomeAssistant, emulator_factory: EmulatorFactory, mock_setup_entry: AsyncMock
+) -> None:
+    async with emulator_factory("adventurer3") as emu:
+        entry = tcp_entry_for(emu, tcp_port=closed_port())
+        entry.add_to_hass(hass)
+
+        result = await start_tcp_discovery_flow(hass, emu)
+        await hass.async_block_till_done()
+
+        assert result["type"] is FlowResultType.ABORT
+        assert result["reason"] == "already_configured"
+        assert entry.data == tcp_entry_data(emu)
+
+
+# Reconfiguring a printer that speaks only TCP
+
+
+async def test_tcp_reconfigure_to_new_address(
+    hass: HomeAssistant, emulator_factory: EmulatorFactory, mock_setup_entry: AsyncMock
+) -> None:
+    async with emulator_factory("adventurer4") as emu:
+        entry = tcp_entry_for(emu, tcp_port=closed_port())
+        entry.add_to_hass(hass)
+
+        result = await entry.start_reconfigure_flow(hass)
+        assert result["type"] is FlowResultType.FORM
+        assert result["step_id"] == "reconfigure_tcp"
+        assert suggested(result) == {
+            CONF_HOST: "127.0.0.1",
+            CONF_TCP_PORT: entry.data[CONF_TCP_PORT],
+        }
+
+        result = await hass.config_entries.flow.async_configure(
+            result["flow_id"], {CONF_HOST: " 127.0.0.1 ", CONF_TCP_PORT: emu.tcp_port}
+        )
+        await hass.async_block_till_done()
+
+        assert result["type"] is FlowResultType.ABORT
+        assert result["reason"] == "reconfigure_successful"
+        assert entry.data == tcp_entry_data(emu)
+
+
+async def test_tcp_reconfigure_wrong_device(
+    hass: HomeAssistant, emulator_factory: EmulatorFactory
+) -> None:
+    async with (
+        emulator_factory("adventurer4") as emu,
+        emulator_factory("adventurer3", serial=OTHER_SERIAL) as other,
+    ):
+        entry = tcp_entry_for(emu)
+        entry.add_to_hass(hass)
+
+        result = await entry.start_reconfigure_flow(hass)
+        result = await hass.config_entries.flow.async_configure(
+            result["flow_id"], {CONF_HOST: other.host, CONF_TCP_PORT: other.tcp_port}
+        )
+
+        assert result["type"] is FlowResultType.ABORT
+        assert result["reason"] == "wrong_device"
+        assert result["description_placeholders"] == {CONF_SERIAL_NUMBER: OTHER_SERIAL}
+        assert entry.data == tcp_entry_data(emu)
+
+
+@pytest.mark.parametrize(
+    ("trouble", "error"),
+    [(offline, "cannot_connect"), (tcp_session, "in_use")],
+)
+async def test_tcp_reconfigure_errors(
+    hass: HomeAssistant,
+    emulator_factory: EmulatorFactory,
+    trouble: Callable[[Emulator], Any],
+    error: str,
+) -> None:
+    async with emulator_factory("adventurer3") as emu:
+        entry = tcp_entry_for(emu)
+        entry.add_to_hass(hass)
+        typed = {CONF_HOST: emu.host, CONF_TCP_PORT: emu.tcp_port}
+        result = await entry.start_reconfigure_flow(hass)
+
+        async with contextlib.AsyncExitStack() as stack:
+            held = trouble(emu)
+            if isinstance(held, contextlib.AbstractAsyncContextManager):
+                await stack.enter_async_context(held)
+            else:
+                await held
+            result = await hass.config_entries.flow.async_configure(
+                result["flow_id"], typed
+            )
+
+        assert result["type"] is FlowResultType.FORM
+        assert result["step_id"] == "reconfigure_tcp"
+        assert result["errors"] == {"base": error}
+        assert suggested(result) == typed
+        assert entry.data == tcp_entry_data(emu)
