@@ -7,6 +7,7 @@ flood, or merely record that something reached them.
 import asyncio
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Mapping
 import contextlib
+import hashlib
 import tracemalloc
 
 from aiohttp import web
@@ -121,14 +122,16 @@ class TcpPeer:
     """A legacy TCP server that answers each command code as told.
 
     Codes it was not told about get an empty well-formed reply; it records the
-    commands it got, the raw bytes after M28, and whether the client closed.
+    commands it got, a digest of the raw bytes after M28 (read in chunks, so
+    that it holds no file), and whether the client closed.
     """
 
     def __init__(self, script: Mapping[str, TcpBehaviour] | None = None) -> None:
         """Answer the codes in script so, the rest with an empty reply."""
         self.script = dict(script or {})
         self.commands: list[str] = []
-        self.uploaded = bytearray()
+        self.uploaded = hashlib.sha256()
+        self.uploaded_bytes = 0
         self.sent = 0
         self.closed = asyncio.Event()
         self._got: dict[str, asyncio.Event] = {}
@@ -154,14 +157,23 @@ class TcpPeer:
                     await writer.drain()
                 else:
                     await behaviour(writer)
-                if code == "M28":
-                    size = int(command.split(" ")[1])
-                    self.uploaded += await reader.readexactly(size)
-        except ConnectionError, asyncio.IncompleteReadError:
+                if code == "M28" and behaviour == tcp_reply(code):
+                    await self._receive(reader, int(command.split(" ")[1]))
+        except ConnectionError, asyncio.IncompleteReadError, ValueError:
+            # The client went away, or sent a line too long to be a command.
             pass
         finally:
             self.closed.set()
             writer.close()
+
+    async def _receive(self, reader: asyncio.StreamReader, size: int) -> None:
+        """Take an upload's raw bytes."""
+        while self.uploaded_bytes < size:
+            chunk = await reader.read(min(len(FLOOD_CHUNK), size - self.uploaded_bytes))
+            if not chunk:
+                raise asyncio.IncompleteReadError(b"", size)
+            self.uploaded.update(chunk)
+            self.uploaded_bytes += len(chunk)
 
     async def flood(self, writer: asyncio.StreamWriter, chunk: bytes) -> None:
         """Send chunk until FLOOD_BYTES are out or the client hangs up."""
