@@ -331,7 +331,11 @@ class Emulator:
         delay: float = 0.0,
         after_bytes: int = 0,
     ) -> None:
-        """Inject a fault on a path (None: every path), count times (None: until cleared)."""
+        """Inject a fault count times (None: until cleared) on a path.
+
+        A path is an HTTP path ("/detail"; None: every HTTP path) or a TCP
+        command as sent ("~M119"; "~": every TCP command).
+        """
         self.core.faults.add(Fault(FaultKind(kind), path, count, delay, after_bytes))
 
     def clear_faults(self) -> None:

@@ -12,16 +12,30 @@ class FaultKind(StrEnum):
     LATENCY = "latency"
     """Wait `delay` seconds before handling the request (then answer normally)."""
     DROP = "drop"
-    """Close the connection without answering; on /uploadGcode after `after_bytes`."""
+    """Close the connection without answering; on uploads after `after_bytes`."""
     BUSY = "busy"
     """Answer code 5 "Busy" to commands (/control, /printGcode, /uploadGcode)."""
     INVALID_JSON = "invalid_json"
     """Handle the request, then send HTTP 200 with the JSON body cut in half."""
     HTML_ERROR = "html_error"
     """Answer HTTP 500 with an HTML error page, without handling the request."""
+    SILENCE = "silence"
+    """TCP: read the command and never answer (the connection stays open)."""
+    GARBAGE = "garbage"
+    """TCP: handle the command, then answer `after_bytes` (default 512) bytes of noise."""
+    CONTROL_REFUSED = "control_refused"
+    """TCP: refuse `M601` as if another program held control."""
 
 
 COMMAND_PATHS = frozenset({"/control", "/printGcode", "/uploadGcode"})
+# TCP faults name a command as sent, "~M119"; "~" alone is every TCP command.
+TCP_PREFIX = "~"
+HTTP_ONLY_KINDS = frozenset(
+    {FaultKind.BUSY, FaultKind.INVALID_JSON, FaultKind.HTML_ERROR}
+)
+TCP_ONLY_KINDS = frozenset(
+    {FaultKind.SILENCE, FaultKind.GARBAGE, FaultKind.CONTROL_REFUSED}
+)
 
 
 @dataclass(slots=True)
@@ -34,11 +48,27 @@ class Fault:
     delay: float = 0.0
     after_bytes: int = 0
 
+    def __post_init__(self) -> None:
+        """Refuse a kind on a protocol it cannot happen on."""
+        tcp = self.path is not None and self.path.startswith(TCP_PREFIX)
+        if tcp and self.kind in HTTP_ONLY_KINDS:
+            raise ValueError(f"{self.kind} is an HTTP fault, not for {self.path}")
+        if not tcp and self.kind in TCP_ONLY_KINDS:
+            raise ValueError(f'{self.kind} is a TCP fault: give a path such as "~M119"')
+
     def matches(self, path: str) -> bool:
-        """Return whether the fault applies to a request path."""
+        """Return whether the fault applies to a request path or TCP command."""
         if self.count is not None and self.count <= 0:
             return False
-        if self.path is not None and self.path != path:
+        tcp = path.startswith(TCP_PREFIX)
+        if self.path is None:
+            # No path: every HTTP path, as before the TCP API existed.
+            if tcp:
+                return False
+        elif self.path == TCP_PREFIX:
+            if not tcp:
+                return False
+        elif self.path != path:
             return False
         # Busy is a command answer: reads never report it.
         return self.kind != FaultKind.BUSY or path in COMMAND_PATHS
@@ -86,3 +116,4 @@ class FaultSet:
 FAILURE_KINDS = frozenset(
     {FaultKind.DROP, FaultKind.BUSY, FaultKind.HTML_ERROR, FaultKind.INVALID_JSON}
 )
+TCP_FAILURE_KINDS = frozenset({FaultKind.DROP, FaultKind.SILENCE, FaultKind.GARBAGE})

@@ -10,13 +10,15 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import hashlib
 import itertools
 import re
 
 from . import tcp_commands, tcp_replies
 from .core import PrinterCore
+from .faults import TCP_FAILURE_KINDS, TCP_PREFIX, FaultKind
 from .profiles import TcpDialect
-from .storage import CHUNK_BYTES, safe_file_name
+from .storage import CHUNK_BYTES, Spool, safe_file_name
 
 # A command line longer than this is not a command: the connection is closed.
 MAX_LINE_BYTES = 4096
@@ -24,6 +26,12 @@ MAX_LINE_BYTES = 4096
 UPLOAD_ARGS = re.compile(r"(\d+)\s+0:/user/([^\n]+)")
 # An upload whose bytes stop arriving for this long is abandoned.
 UPLOAD_IDLE_SECONDS = 30.0
+# A GARBAGE fault without after_bytes sends this much noise.
+GARBAGE_BYTES = 512
+
+
+class DropConnectionError(Exception):
+    """Close the connection without a reply (a DROP fault)."""
 
 
 class TcpConnection:
@@ -111,6 +119,7 @@ class TcpServer:
             await self._serve(connection)
         except (
             ConnectionError,
+            DropConnectionError,
             TimeoutError,
             asyncio.IncompleteReadError,
             asyncio.LimitOverrunError,
@@ -136,17 +145,59 @@ class TcpServer:
             if not line:
                 continue
             self.core.tcp_commands.append(line)
-            reply = await self.handle(connection, line)
+            reply = await self.respond(connection, line)
             if reply is not None:
                 await connection.send(reply)
 
-    async def handle(self, connection: TcpConnection, line: str) -> bytes | None:
-        """Return the reply to one command line; None sends nothing."""
-        core = self.core
-        core.tick()
+    async def respond(self, connection: TcpConnection, line: str) -> bytes | None:
+        """Return the reply to one command line, faults applied; None sends nothing."""
         code, _, args = line.removeprefix("~").strip().partition(" ")
         code = code.upper()
         args = args.strip()
+        faults = self.core.faults
+        fault = None
+        if faults:
+            path = TCP_PREFIX + code
+            if delay := faults.take_latency(path):
+                await asyncio.sleep(delay)
+            fault = faults.take(path, TCP_FAILURE_KINDS)
+        drop_after = None
+        if fault is not None and fault.kind == FaultKind.DROP:
+            if code != "M28" or fault.after_bytes <= 0:
+                raise DropConnectionError
+            drop_after = fault.after_bytes
+        if fault is not None and fault.kind == FaultKind.SILENCE:
+            return None
+        reply = await self.handle(connection, code, args, drop_after=drop_after)
+        if fault is not None and fault.kind == FaultKind.GARBAGE:
+            await self._send_garbage(connection, code, fault.after_bytes)
+            return None
+        return reply
+
+    async def _send_garbage(
+        self, connection: TcpConnection, code: str, size: int
+    ) -> None:
+        """Send a reply whose data is `size` bytes of noise without a line end."""
+        await connection.send(f"CMD {code} Received.\r\n".encode())
+        remaining = size or GARBAGE_BYTES
+        block = hashlib.sha256(code.encode()).digest() * (CHUNK_BYTES // 32)
+        block = block.replace(b"\n", b"\x00").replace(b"\r", b"\xff")
+        while remaining:
+            await connection.send(block[: min(remaining, len(block))])
+            remaining -= min(remaining, len(block))
+        await connection.send(b"\r\nok\r\n")
+
+    async def handle(
+        self,
+        connection: TcpConnection,
+        code: str,
+        args: str,
+        *,
+        drop_after: int | None = None,
+    ) -> bytes | None:
+        """Carry out one command and return its reply; None sends nothing."""
+        core = self.core
+        core.tick()
         if code == "M601":
             return self._take_control(connection)
         if code == "M602":
@@ -154,12 +205,14 @@ class TcpServer:
                 core.tcp_holder = None
             return tcp_replies.control_released(core)
         if code == "M28":
-            return await self._upload(connection, args)
+            return await self._upload(connection, args, drop_after)
         if code == "M29":
             return tcp_replies.refuse(code, "no file is being uploaded")
         return tcp_commands.apply(core, code, args)
 
-    async def _upload(self, connection: TcpConnection, args: str) -> bytes | None:
+    async def _upload(
+        self, connection: TcpConnection, args: str, drop_after: int | None
+    ) -> bytes | None:
         """M28 <size> 0:/user/<name>, exactly <size> raw bytes, then M29."""
         core = self.core
         match = UPLOAD_ARGS.fullmatch(args)
@@ -173,17 +226,7 @@ class TcpServer:
         await connection.send(tcp_replies.frame("M28", []))
         spool = core.store.open_spool(name)
         try:
-            remaining = size
-            while remaining:
-                chunk = await asyncio.wait_for(
-                    connection.reader.readexactly(min(CHUNK_BYTES, remaining)),
-                    UPLOAD_IDLE_SECONDS,
-                )
-                spool.write(chunk)
-                remaining -= len(chunk)
-            line = await asyncio.wait_for(
-                connection.reader.readuntil(b"\n"), UPLOAD_IDLE_SECONDS
-            )
+            line = await self._receive(connection, spool, size, drop_after)
         except BaseException:
             spool.discard()
             raise
@@ -192,7 +235,7 @@ class TcpServer:
         if command.removeprefix("~").strip().upper() != "M29":
             # The upload was never confirmed: the firmware keeps no partial file.
             spool.discard()
-            return await self.handle(connection, command)
+            return await self.respond(connection, command)
         core.store.finish_spool(spool, name)
         if core.profile.tcp_dialect == TcpDialect.ADVENTURER_3:
             return tcp_replies.frame(
@@ -200,9 +243,34 @@ class TcpServer:
             )
         return tcp_replies.frame("M29", [])
 
+    async def _receive(
+        self,
+        connection: TcpConnection,
+        spool: Spool,
+        size: int,
+        drop_after: int | None,
+    ) -> bytes:
+        """Spool exactly size raw bytes; return the command line that follows."""
+        remaining = size
+        while remaining:
+            chunk = await asyncio.wait_for(
+                connection.reader.readexactly(min(CHUNK_BYTES, remaining)),
+                UPLOAD_IDLE_SECONDS,
+            )
+            spool.write(chunk)
+            remaining -= len(chunk)
+            if drop_after is not None and spool.size >= drop_after:
+                raise DropConnectionError
+        return await asyncio.wait_for(
+            connection.reader.readuntil(b"\n"), UPLOAD_IDLE_SECONDS
+        )
+
     def _take_control(self, connection: TcpConnection) -> bytes:
         core = self.core
-        if core.tcp_holder not in (None, connection.number):
+        refused = frozenset({FaultKind.CONTROL_REFUSED})
+        if core.tcp_holder not in (None, connection.number) or (
+            core.faults and core.faults.take(TCP_PREFIX + "M601", refused)
+        ):
             return tcp_replies.control_refused(core)
         core.tcp_holder = connection.number
         return tcp_replies.control_granted(core)
