@@ -16,12 +16,21 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     """Parse the command line."""
     parser = argparse.ArgumentParser(
         prog="python -m flashforge_emulator",
-        description="Emulate a FlashForge printer's HTTP API (and camera, discovery).",
+        description=(
+            "Emulate a FlashForge printer's HTTP API and legacy TCP API"
+            " (and camera, discovery)."
+        ),
     )
     parser.add_argument("--model", choices=sorted(PROFILES), default="5m-pro")
     parser.add_argument("--host", default="127.0.0.1", help="address to listen on")
     parser.add_argument(
         "--port", type=int, default=8898, help="HTTP API port (0: any free port)"
+    )
+    parser.add_argument(
+        "--tcp-port",
+        type=int,
+        default=8899,
+        help="legacy TCP API port, for models that have one (0: any free port)",
     )
     parser.add_argument(
         "--camera-port", type=int, default=8080, help="MJPEG port (0: any free port)"
@@ -104,6 +113,7 @@ async def run(args: argparse.Namespace) -> None:
         port=args.port,
         camera_port=args.camera_port,
         discovery_port=args.discovery_port,
+        tcp_port=args.tcp_port,
         heating_seconds=args.heating_seconds,
         print_seconds=args.print_seconds,
         command_seconds=args.command_seconds,
@@ -112,8 +122,11 @@ async def run(args: argparse.Namespace) -> None:
     ) as emu:
         print(f"FlashForge emulator: {emu.profile.model_name} ({emu.printer.name})")
         print(f"  serial number: {emu.serial}")
-        print(f"  check code:    {emu.check_code}")
-        print(f"  HTTP API:      {emu.base_url}")
+        if emu.profile.has_http:
+            print(f"  check code:    {emu.check_code}")
+            print(f"  HTTP API:      {emu.base_url}")
+        if emu.tcp_port is not None:
+            print(f"  TCP API:       {emu.host}:{emu.tcp_port}")
         if emu.camera_url:
             print(f"  camera:        {emu.camera_url}")
         if emu.discovery_port is not None:
