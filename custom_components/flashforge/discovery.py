@@ -103,16 +103,16 @@ async def async_discover_new(
 ) -> dict[str, DiscoveredPrinter]:
     """Return the printers that answer discovery and have no entry, by key."""
     unique_ids = set[str | None]()
-    hosts = set[str]()
+    addresses = set[tuple[str | None, int | None]]()
     for entry in entries:
         unique_ids.add(entry.unique_id)
-        hosts.add(entry.data.get(CONF_HOST, ""))
+        addresses.add((entry.data.get(CONF_HOST), entry.data.get(CONF_TCP_PORT)))
     return {
         printer.key: printer
         for printer in await async_discover(hass)
         # A legacy reply tells no serial number: its address tells it is known.
         if printer.serial_number not in unique_ids
-        and not (printer.legacy and printer.host in hosts)
+        and not (printer.legacy and (printer.host, printer.tcp_port) in addresses)
     }
 
 

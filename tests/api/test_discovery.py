@@ -57,6 +57,34 @@ async def test_finds_printers_on_loopback(
         ]
 
 
+@pytest.mark.parametrize("model", ["adventurer3", "adventurer4"])
+async def test_finds_legacy_printers_on_loopback(
+    emulator_factory: Callable[..., Emulator], model: str
+) -> None:
+    """A legacy printer is found by name and address, marked as speaking only TCP."""
+    async with (
+        emulator_factory(model, name="Shed", discovery_port=0) as legacy,
+        emulator_factory("5m", serial="SN5M00001", discovery_port=0) as modern,
+    ):
+        queries = [
+            DiscoveryQuery(("127.0.0.1", emu.discovery_port))
+            for emu in (legacy, modern)
+        ]
+        found = await discover_printers(listen_seconds=0.3, queries=queries)
+        tcp_port = legacy.tcp_port
+
+    assert [(printer.name, printer.legacy) for printer in found] == [
+        ("Shed", True),
+        ("Adventurer 5M", False),
+    ]
+    printer = found[0]
+    assert printer.host == "127.0.0.1"
+    assert printer.serial_number is None
+    assert printer.port is None
+    assert printer.tcp_port == tcp_port
+    assert printer.key == f"127.0.0.1:{tcp_port}"
+
+
 @pytest.mark.usefixtures("socket_enabled")
 async def test_nobody_answers() -> None:
     """Silence is an empty list, not an error; no query means no wait."""
@@ -254,7 +282,7 @@ def test_reply_parsing(reply: bytes, expected: DiscoveredPrinter | str | None) -
     ("reply", "legacy_printer", "key"),
     [
         (modern_reply(b"Printer", 8898, 0, b"SN123"), False, "SN123"),
-        (legacy_reply(b"Printer"), True, "10.0.0.5"),
+        (legacy_reply(b"Printer"), True, "10.0.0.5:8899"),
     ],
 )
 def test_legacy_printers_speak_only_tcp(

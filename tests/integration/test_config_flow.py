@@ -1108,6 +1108,60 @@ async def test_tcp_only_printer_already_configured_updates_address(
         assert entry.data == tcp_entry_data(emu)
 
 
+async def test_search_then_pick_legacy_printer(
+    hass: HomeAssistant,
+    emulator_factory: EmulatorFactory,
+    mock_setup_entry: AsyncMock,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A legacy printer is listed by name and added without a check code."""
+    async with (
+        emulator_factory("adventurer4", discovery_port=0, name="Shed") as legacy,
+        emulator_factory("ad5x", discovery_port=0, serial=OTHER_SERIAL) as modern,
+    ):
+        scan(monkeypatch, legacy, modern)
+        result = await start_user_flow(hass)
+        result = await hass.config_entries.flow.async_configure(
+            result["flow_id"], {CONF_PORT: 8898, CONF_TCP_PORT: 8899}
+        )
+
+        assert result["step_id"] == "pick_printer"
+        key = f"127.0.0.1:{legacy.tcp_port}"
+        assert selector(result, CONF_PRINTER).config["options"] == [
+            {"value": key, "label": "Shed (127.0.0.1)"},
+            {"value": OTHER_SERIAL, "label": "AD5X (127.0.0.1)"},
+        ]
+
+        result = await hass.config_entries.flow.async_configure(
+            result["flow_id"], {CONF_PRINTER: key}
+        )
+        assert result["type"] is FlowResultType.CREATE_ENTRY
+        assert result["title"] == "Shed"
+        # The TCP port is the one the legacy reply names.
+        assert result["data"] == tcp_entry_data(legacy)
+        # The HTTP API a legacy reply does not name is not asked.
+        assert modern.request_counts["/detail"] == 0
+
+
+async def test_search_skips_configured_legacy_printers(
+    hass: HomeAssistant,
+    emulator_factory: EmulatorFactory,
+    mock_setup_entry: AsyncMock,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    async with emulator_factory("adventurer3", discovery_port=0) as emu:
+        tcp_entry_for(emu).add_to_hass(hass)
+        scan(monkeypatch, emu)
+        result = await start_user_flow(hass)
+        result = await hass.config_entries.flow.async_configure(
+            result["flow_id"], {CONF_PORT: 8898, CONF_TCP_PORT: 8899}
+        )
+
+        assert result["type"] is FlowResultType.FORM
+        assert result["errors"] == {"base": "no_printers_found"}
+        assert emu.tcp_commands == []
+
+
 # Discovery of printers that speak only TCP
 
 

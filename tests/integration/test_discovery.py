@@ -10,14 +10,21 @@ from homeassistant.components.network.const import (
     STORAGE_KEY,
     STORAGE_VERSION,
 )
-from homeassistant.config_entries import SOURCE_INTEGRATION_DISCOVERY, ConfigEntryState
-from homeassistant.const import CONF_PORT
+from homeassistant.config_entries import (
+    SOURCE_INTEGRATION_DISCOVERY,
+    ConfigEntryDisabler,
+    ConfigEntryState,
+)
+from homeassistant.const import CONF_HOST, CONF_PORT
 from homeassistant.core import HomeAssistant
 from homeassistant.setup import async_setup_component
 from homeassistant.util import dt as dt_util
 import ifaddr
 import pytest
-from pytest_homeassistant_custom_component.common import async_fire_time_changed
+from pytest_homeassistant_custom_component.common import (
+    MockConfigEntry,
+    async_fire_time_changed,
+)
 
 from custom_components.flashforge import discovery
 from custom_components.flashforge.api.discovery import (
@@ -28,7 +35,7 @@ from custom_components.flashforge.api.discovery import (
     MULTICAST_PORT,
     DiscoveryQuery,
 )
-from custom_components.flashforge.const import DOMAIN
+from custom_components.flashforge.const import CONF_SERIAL_NUMBER, CONF_TCP_PORT, DOMAIN
 from flashforge_emulator import Emulator
 
 from .conftest import entry_for
@@ -106,6 +113,43 @@ async def test_scan_moves_a_configured_printer_to_its_new_port(
         assert entry.state is ConfigEntryState.LOADED
         assert discovery_flows(hass) == []
         assert await hass.config_entries.async_unload(entry.entry_id)
+
+
+async def test_scan_offers_legacy_printers_once(
+    hass: HomeAssistant,
+    emulator_factory: Callable[..., Emulator],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A legacy printer is offered, known by its M115; scans later add no flow."""
+    async with (
+        emulator_factory("adventurer4", serial="SNA4NEW01", discovery_port=0) as new,
+        emulator_factory("adventurer3", serial="SNA3OLD01", discovery_port=0) as known,
+    ):
+        # Disabled, so that only discovery could talk to the printer.
+        MockConfigEntry(
+            domain=DOMAIN,
+            disabled_by=ConfigEntryDisabler.USER,
+            unique_id=known.serial,
+            data={
+                CONF_HOST: known.host,
+                CONF_SERIAL_NUMBER: known.serial,
+                CONF_TCP_PORT: known.tcp_port,
+            },
+        ).add_to_hass(hass)
+        monkeypatch.setenv(
+            discovery.TARGETS_ENVIRONMENT_VARIABLE,
+            f"127.0.0.1:{new.discovery_port},127.0.0.1:{known.discovery_port}",
+        )
+        assert await async_setup_component(hass, DOMAIN, {})
+        await hass.async_block_till_done(wait_background_tasks=True)
+        assert discovery_flows(hass) == ["SNA4NEW01"]
+
+        async_fire_time_changed(hass, dt_util.utcnow() + timedelta(minutes=15))
+        await hass.async_block_till_done(wait_background_tasks=True)
+
+        assert discovery_flows(hass) == ["SNA4NEW01"]
+        # The configured printer answered discovery, and was left alone.
+        assert known.tcp_commands == []
 
 
 @pytest.mark.usefixtures("socket_enabled")

@@ -104,8 +104,8 @@ class DiscoveredPrinter:
     @property
     def key(self) -> str:
         """Return what tells this printer from the others that answered."""
-        # A legacy reply has no serial; one host answers for one printer.
-        return self.serial_number or self.host
+        # A legacy reply has no serial: its address tells the printer.
+        return self.serial_number or f"{self.host}:{self.tcp_port}"
 
     @classmethod
     def from_reply(cls, data: bytes, host: str) -> Self | None:
