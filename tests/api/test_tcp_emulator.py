@@ -17,7 +17,6 @@ from custom_components.flashforge.api import (
     FlashForgeGcodeError,
     FlashForgeInUseError,
     FlashForgeNotFoundError,
-    FlashForgeResponseError,
     FlashForgeTcpClient,
     GcodeProblem,
     MachineStatus,
@@ -165,7 +164,7 @@ async def test_print_pause_resume_cancel(
 
 async def test_print_missing_file(emu: Emulator, client: FlashForgeTcpClient) -> None:
     """A file the printer does not have is an error, whichever way the model says so."""
-    with pytest.raises((FlashForgeNotFoundError, FlashForgeResponseError)):
+    with pytest.raises(FlashForgeNotFoundError):
         await client.print_file("missing.gcode")
     assert emu.printer.status.value == "ready"
 

@@ -21,7 +21,6 @@ from ..errors import (
     FlashForgeGcodeError,
     FlashForgeInUseError,
     FlashForgeNotFoundError,
-    FlashForgeResponseError,
     FlashForgeTimeoutError,
     GcodeProblem,
 )
@@ -32,13 +31,14 @@ from .const import (
     MAX_GCODE_LINES,
     MAX_LINE_BYTES,
     MAX_PATH_BYTES,
+    NOT_FOUND_CODE,
     RELEASE_TIMEOUT,
     SESSION_CODES,
     UPLOAD_CHUNK_SIZE,
     USER_FOLDER,
 )
 from .models import LegacyInfo, LegacyState
-from .replies import Reply, ReplyReader, parse_info, parse_state
+from .replies import Reply, ReplyReader, parse_info, parse_state, refusal
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -320,7 +320,9 @@ class FlashForgeTcpClient(AsyncClosing):
         """Select a stored file (``M23``) and start it where selecting does not."""
         selected = await self._request(connection, f"M23 {target}")
         if _NOTHING_OPENED.search(selected.text()):
-            raise FlashForgeNotFoundError(4, f"The printer has no file {target}")
+            raise FlashForgeNotFoundError(
+                NOT_FOUND_CODE, f"The printer has no file {target}"
+            )
         if not _STARTS_ON_SELECT.search(await self._machine(connection)):
             await self._request(connection, "M24")
 
@@ -379,7 +381,7 @@ class FlashForgeTcpClient(AsyncClosing):
             connection, command=command, read=partial(ReplyReader.reply, code=code)
         )
         if reply.error is not None:
-            raise FlashForgeResponseError(f"{reply.code}: {reply.error}")
+            raise refusal(reply.code, reply.error)
         return reply
 
     async def _exchange[T](

@@ -39,6 +39,10 @@ SESSION_CODES: Final = frozenset({"M28", "M29", "M601", "M602", "M661", "M662"})
 # Big enough to keep a fast link busy, small enough to keep memory flat.
 UPLOAD_CHUNK_SIZE: Final = 256 * 1024
 
+# The HTTP API's code for a file the printer does not have, which
+# FlashForgeNotFoundError carries whichever API said so.
+NOT_FOUND_CODE: Final = 4
+
 # Where uploads are stored, in the printers' own notation (M28, M23).
 USER_FOLDER: Final = "0:/user/"
 

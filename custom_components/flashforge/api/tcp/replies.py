@@ -20,6 +20,7 @@ from typing import Final
 from ..const import MAX_NAME_LENGTH, MAX_PARTS, MAX_VERSION_LENGTH
 from ..errors import (
     FlashForgeConnectionError,
+    FlashForgeError,
     FlashForgeNotFoundError,
     FlashForgeResponseError,
 )
@@ -33,6 +34,7 @@ from .const import (
     MAX_PATH_BYTES,
     MAX_REPLY_LINES,
     MAX_THUMBNAIL_BYTES,
+    NOT_FOUND_CODE,
     THUMBNAIL_MAGICS,
 )
 from .models import LegacyInfo, LegacyState, Temperature
@@ -57,6 +59,8 @@ _VOLUME: Final = re.compile(r"X:\s*(\d{1,5})\s+Y:\s*(\d{1,5})\s+Z:\s*(\d{1,5})")
 _LIST_SIZE: Final = re.compile(r"info_list\.size\s*:\s*(\d{1,12})", re.IGNORECASE)
 # The Adventurer 3's thumbnail: a line announcing the binary data instead of ok.
 _THUMBNAIL_HEADER: Final = re.compile(r"ack\s+header\s+length\s*:", re.IGNORECASE)
+# The printers' words for a file they do not have.
+_NOT_FOUND: Final = re.compile(r"not exist|not found|no such file", re.IGNORECASE)
 # A serial number is letters and digits, with a dash or underscore at most.
 _SERIAL: Final = re.compile(r"[A-Za-z0-9_-]{1,64}")
 _SERIAL_LENGTH: Final = 64
@@ -178,10 +182,7 @@ class ReplyReader:
                 return await self._image(start)
             if lowered.startswith("error"):
                 self._stray_ok = True
-                if "not exist" in lowered:
-                    # The same error the HTTP API's code 4 gives.
-                    raise FlashForgeNotFoundError(4, _bounded_error(text))
-                raise FlashForgeResponseError(f"M662: {_bounded_error(text)}")
+                raise refusal("M662", _bounded_error(text))
         raise FlashForgeResponseError(f"M662: no image in {MAX_REPLY_LINES} lines")
 
     async def line(self) -> str:
@@ -252,6 +253,13 @@ class ReplyReader:
             raise FlashForgeConnectionError(
                 "The printer closed the connection in the middle of a reply"
             ) from None
+
+
+def refusal(code: str, error: str) -> FlashForgeError:
+    """Return the error for a printer's refusal: not found, or a response error."""
+    if _NOT_FOUND.search(error):
+        return FlashForgeNotFoundError(NOT_FOUND_CODE, f"{code}: {error}")
+    return FlashForgeResponseError(f"{code}: {error}")
 
 
 def parse_info(reply: Reply) -> LegacyInfo:
