@@ -940,6 +940,24 @@ async def test_user_adds_tcp_only_printer(
         assert not emu.tcp_control_held
 
 
+@pytest.mark.parametrize("model", ["adventurer3", "adventurer4", OLD_5M])
+async def test_tcp_only_entry_sets_up(
+    hass: HomeAssistant, emulator_factory: EmulatorFactory, model: Profile | str
+) -> None:
+    """What the flow stores is what the integration needs to reach the printer."""
+    async with emulator_factory(model, command_seconds=0) as emu:
+        result = await start_user_flow(hass)
+        result = await hass.config_entries.flow.async_configure(
+            result["flow_id"], tcp_address(emu)
+        )
+        await hass.async_block_till_done(wait_background_tasks=True)
+
+        entry = result["result"]
+        assert entry.state is ConfigEntryState.LOADED
+        assert entry.runtime_data.last_update_success
+        assert await hass.config_entries.async_unload(entry.entry_id)
+
+
 async def test_old_5m_known_by_its_detail_is_added_as_tcp(
     hass: HomeAssistant, emulator_factory: EmulatorFactory, mock_setup_entry: AsyncMock
 ) -> None:
