@@ -21,7 +21,7 @@ from custom_components.flashforge.api import (
     MachineStatus,
 )
 
-from ..hostile_peers import TcpBehaviour, TcpPeer, tcp_servers
+from ..hostile_peers import TcpBehaviour, TcpPeer, tcp_reply, tcp_servers
 
 FIXTURES = Path(__file__).parent.parent / "fixtures" / "tcp"
 TIMEOUT = 0.5
@@ -194,3 +194,35 @@ async def test_unreachable(socket_enabled: None) -> None:
     ) as client:
         with pytest.raises(FlashForgeConnectionError):
             await client.info()
+
+
+@pytest.mark.parametrize(
+    ("refused", "sent"),
+    [
+        # M115 first: the Adventurer 3 would not answer motion commands.
+        ("G1", ["M601 S1", "M115", "G91", "G1 X5 F600", "G90", "M602"]),
+        ("G91", ["M601 S1", "M115", "G91", "M602"]),
+    ],
+)
+async def test_refused_move_restores_absolute_positioning(
+    connect: Connect, refused: str, sent: list[str]
+) -> None:
+    """A refused move still puts back absolute positioning, once relative was taken."""
+    peer, client = await connect(
+        {
+            "M115": capture("m115_5m_pro.txt"),
+            refused: tcp_reply(refused, "Error: printing"),
+        }
+    )
+    with pytest.raises(FlashForgeResponseError, match="printing"):
+        await client.move(x=5, feed_rate=600)
+    await ended(peer)
+    assert peer.commands == sent
+
+
+async def test_gcode_text_is_one_line(connect: Connect) -> None:
+    """A single string is sent as one line, not as its characters."""
+    peer, client = await connect({"M105": capture("m105_old.txt")})
+    assert await client.send_gcode("M105") == ["T0:22 /0 B:11/0"]  # type: ignore[arg-type]
+    await ended(peer)
+    assert peer.commands == ["M601 S1", "M105", "M602"]

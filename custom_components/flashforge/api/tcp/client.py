@@ -77,6 +77,9 @@ class _Connection:
 
     async def send(self, command: str) -> None:
         """Send one command line."""
+        if not command.isprintable():
+            # A line break would smuggle a second command in.
+            raise ValueError("A command is one line of printable text")
         self.writer.write(f"~{command}\r\n".encode())
         await self.writer.drain()
 
@@ -163,9 +166,7 @@ class FlashForgeTcpClient(AsyncClosing):
 
     async def print_file(self, path: str) -> None:
         """Start printing a stored file: a path as ``files()`` gives it, or a name."""
-        target = _stored_path(path)
-
-        await self._session(partial(self._start, target=target))
+        await self._session(partial(self._start, target=_stored_path(path)))
 
     async def upload(
         self,
@@ -258,7 +259,17 @@ class FlashForgeTcpClient(AsyncClosing):
         )
         if not axes:
             raise ValueError("Give a distance to move")
-        await self._commands("G91", f"G1 {axes} F{int(feed_rate)}", "G90")
+
+        async def work(connection: _Connection) -> None:
+            await self._request(connection, "G91")
+            try:
+                await self._request(connection, f"G1 {axes} F{int(feed_rate)}")
+            finally:
+                if connection.clean:
+                    # Also after a refused move: G91 was taken.
+                    await self._request(connection, "G90")
+
+        await self._session(work)
 
     async def set_temperatures(
         self, *, nozzle: int | None = None, bed: int | None = None
@@ -284,15 +295,18 @@ class FlashForgeTcpClient(AsyncClosing):
         """Send G-code lines; return each line's reply (its data lines, joined).
 
         Lines that would break the session (``M28``, ``M601``, ...) are refused,
-        like empty or multi-line ones, before anything is sent.
+        like empty or multi-line ones, before anything is sent. A motion
+        command the Adventurer 3 does not answer gets an empty reply.
         """
-        commands = [_gcode(line) for line in lines]
-        if not commands:
+        if isinstance(lines, str):
+            lines = [lines]
+        if not lines:
             raise FlashForgeGcodeError(GcodeProblem.EMPTY)
-        if len(commands) > MAX_GCODE_LINES:
+        if len(lines) > MAX_GCODE_LINES:
             raise FlashForgeGcodeError(
                 GcodeProblem.TOO_MANY_LINES, max_lines=str(MAX_GCODE_LINES)
             )
+        commands = [_gcode(line) for line in lines]
 
         async def work(connection: _Connection) -> list[str]:
             return [
