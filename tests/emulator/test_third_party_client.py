@@ -11,12 +11,13 @@ How the library is pointed at the emulator
   and builds every URL as `http://{ip}:{http_port}{path}` (8898 only by default),
   so the ephemeral loopback port is passed through that constructor option. No
   constant or URL builder is patched.
-* No TCP: for a 5M / 5M Pro / AD5X the library also opens the legacy TCP API on
-  port 8899, which the emulator does not serve: `verify_connection` sends `M115`
-  for the model name, `dispose` logs out, `init_control` and `get_file_list` use
-  `M661`, and `get_temperatures` uses `M105`. `http_only=True` (the library's own
-  switch, meant for the Creator 5) keeps every operation below on HTTP, so the
-  TCP-only calls are simply not used: `init_control` is replaced by its HTTP half
+* HTTP only: for a 5M / 5M Pro / AD5X the library also opens the legacy TCP API
+  on port 8899 (`FiveMClientConnectionOptions(tcp_port=...)`; the emulator
+  serves it too): `verify_connection` sends `M115` for the model name, `dispose` logs out, `init_control` and `get_file_list` use `M661`, and
+  `get_temperatures` uses `M105`. `http_only=True` (the library's own switch,
+  meant for the Creator 5) keeps every operation below on HTTP, so these tests
+  check the HTTP API alone and the TCP-only calls are not used here
+  (test_third_party_tcp.py drives the library over TCP): `init_control` is replaced by its HTTP half
   `send_product_command`, temperatures come from `/detail` via `info.get()`, and
   `get_file_list` falls back to `/gcodeList`.
 
