@@ -13,14 +13,10 @@ from homeassistant.helpers.typing import ConfigType
 
 from .api import PrinterDetail, has_camera
 from .const import DOMAIN
-from .coordinator import (
-    FlashForgeConfigEntry,
-    FlashForgeCoordinator,
-    firmware_issue_id,
-    unreachable_issue_id,
-)
+from .coordinator import FlashForgeConfigEntry, FlashForgeCoordinator
 from .discovery import async_start_discovery
 from .entity import DEVICE_FIELDS, device_info
+from .issues import firmware_issue_id, unreachable_issue_id
 from .services import async_setup_services
 
 PLATFORMS: list[Platform] = [

@@ -1,4 +1,4 @@
-"""Buttons of a FlashForge printer: pause, resume and cancel a print, clear the platform."""
+"""Buttons of a FlashForge printer: job controls, clearing the platform, homing, stopping."""
 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -25,7 +25,8 @@ class FlashForgeButtonEntityDescription(
     press_fn: Callable[[FlashForgePrinter], Awaitable[None]]
 
 
-# Always there: the printer itself says when an action does not fit its state.
+# Always there where the API that sends them answers: the printer itself says
+# when an action does not fit its state.
 BUTTONS: tuple[FlashForgeButtonEntityDescription, ...] = (
     FlashForgeButtonEntityDescription(
         key="pause",
@@ -45,7 +46,23 @@ BUTTONS: tuple[FlashForgeButtonEntityDescription, ...] = (
     FlashForgeButtonEntityDescription(
         key="clear_platform",
         translation_key="clear_platform",
+        # Over TCP a finished job is cleared on the printer's screen.
+        exists_fn=lambda coordinator: coordinator.printer.has_http,
         press_fn=lambda printer: printer.clear_platform(),
+    ),
+    FlashForgeButtonEntityDescription(
+        key="home",
+        translation_key="home",
+        exists_fn=lambda coordinator: coordinator.printer.has_tcp,
+        press_fn=lambda printer: printer.home(),
+    ),
+    FlashForgeButtonEntityDescription(
+        key="emergency_stop",
+        translation_key="emergency_stop",
+        # One press halts a print for good: only who means it enables it.
+        entity_registry_enabled_default=False,
+        exists_fn=lambda coordinator: coordinator.printer.has_tcp,
+        press_fn=lambda printer: printer.emergency_stop(),
     ),
 )
 

@@ -51,7 +51,6 @@ class FlashForgeCamera(FlashForgeEntity, Camera):
     """The printer's camera, relayed so that many can watch at once."""
 
     entity_description: FlashForgeCameraEntityDescription
-    _attr_supported_features = CameraEntityFeature.ON_OFF
 
     def __init__(
         self,
@@ -61,6 +60,9 @@ class FlashForgeCamera(FlashForgeEntity, Camera):
         """Prepare the relay; it connects once someone watches."""
         super().__init__(coordinator, description)
         Camera.__init__(self)
+        if coordinator.printer.has_http:
+            # Over TCP the camera streams all the time: nothing turns it off.
+            self._attr_supported_features = CameraEntityFeature.ON_OFF
         self._url = coordinator.data.camera_stream_url
         self._attr_is_on = self._url is not None
         hass = coordinator.hass

@@ -11,6 +11,9 @@ CONF_SERIAL_NUMBER: Final = "serial_number"
 CONF_CHECK_CODE: Final = "check_code"
 # The legacy TCP API's port; a TCP-only entry has it and no check code.
 CONF_TCP_PORT: Final = "tcp_port"
+# Where a TCP-only printer's camera streams, if not on port 8080 (an emulated
+# farm on one host); no form asks for it.
+CONF_CAMERA_PORT: Final = "camera_port"
 
 # Polling is not an option (core's rule): who needs a fresher state asks for
 # one with homeassistant.update_entity.

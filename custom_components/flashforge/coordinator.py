@@ -1,6 +1,7 @@
 """Coordinator that polls a FlashForge printer."""
 
 from collections.abc import Awaitable, Callable, Iterable, Mapping
+from functools import partial
 from operator import attrgetter
 from typing import Any, cast, override
 
@@ -14,18 +15,23 @@ from homeassistant.helpers.update_coordinator import TimestampDataUpdateCoordina
 from homeassistant.util import dt as dt_util
 
 from .api import (
-    MIN_HTTP_FIRMWARE,
+    DEFAULT_PORT,
+    DEFAULT_TCP_PORT,
+    LEGACY_CAMERA_PORT,
     FlashForgeAuthenticationError,
     FlashForgeClosedError,
     FlashForgeConnectionError,
     FlashForgeError,
+    FlashForgeInUseError,
     FlashForgePrinter,
     PrinterDetail,
     ProductInfo,
 )
 from .const import (
+    CONF_CAMERA_PORT,
     CONF_CHECK_CODE,
     CONF_SERIAL_NUMBER,
+    CONF_TCP_PORT,
     DOMAIN,
     FAST_INTERVAL,
     LOGGER,
@@ -33,18 +39,13 @@ from .const import (
     UNREACHABLE_REPAIR_AFTER,
 )
 from .errors import Task, translated_error
+from .issues import (
+    async_printer_unreachable,
+    async_suggest_firmware_update,
+    unreachable_issue_id,
+)
 
 type FlashForgeConfigEntry = ConfigEntry[FlashForgeCoordinator]
-
-
-def unreachable_issue_id(entry: ConfigEntry) -> str:
-    """Return the repair issue id for a printer that stays unreachable."""
-    return f"unreachable_{entry.entry_id}"
-
-
-def firmware_issue_id(entry: ConfigEntry) -> str:
-    """Return the repair issue id for firmware without the HTTP API."""
-    return f"firmware_too_old_{entry.entry_id}"
 
 
 def printer_for(hass: HomeAssistant, data: Mapping[str, Any]) -> FlashForgePrinter:
@@ -52,8 +53,10 @@ def printer_for(hass: HomeAssistant, data: Mapping[str, Any]) -> FlashForgePrint
     return FlashForgePrinter(
         data[CONF_HOST],
         data[CONF_SERIAL_NUMBER],
-        data[CONF_CHECK_CODE],
-        port=data[CONF_PORT],
+        data.get(CONF_CHECK_CODE),
+        port=data.get(CONF_PORT, DEFAULT_PORT),
+        tcp_port=data.get(CONF_TCP_PORT),
+        camera_port=data.get(CONF_CAMERA_PORT, LEGACY_CAMERA_PORT),
         session=async_get_clientsession(hass),
     )
 
@@ -78,12 +81,18 @@ class FlashForgeCoordinator(TimestampDataUpdateCoordinator[PrinterDetail]):
     # The fields the current listener pass found changed; None while it calls
     # every listener (availability changed, or nothing to compare with).
     changed_fields: frozenset[str] | None = None
+    # Whether a poll that finds the TCP API in another program's hands may
+    # keep the last values: once, so a slicer's short session goes unseen.
+    _in_use_grace = True
 
     def __init__(
         self, hass: HomeAssistant, config_entry: FlashForgeConfigEntry
     ) -> None:
         """Make the printer from the entry, on Home Assistant's shared session."""
         self.printer = printer_for(hass, config_entry.data)
+        self._find_tcp = (
+            self.printer.has_http and CONF_TCP_PORT not in config_entry.data
+        )
         # The fields listeners read, and what the last listener pass told:
         # availability, the data, and the values of those fields in it.
         self._watched: tuple[str, ...] = ()
@@ -178,9 +187,40 @@ class FlashForgeCoordinator(TimestampDataUpdateCoordinator[PrinterDetail]):
         """Read what the printer can control, once."""
         self.product = await self._fetch(self.printer.product)
 
+    async def _async_find_tcp(self) -> None:
+        """Use the TCP API of an HTTP printer made before it was known, if it answers.
+
+        Entries made before the TCP API was used carry no port for it; one
+        found is kept in the entry, one not found is looked for at the next
+        setup (the printer may have been busy or off). It runs after the
+        first read, which tells a Creator 5 (no TCP API) without another.
+        """
+        self._find_tcp = False
+        if not await self._fetch(partial(self.printer.find_tcp, DEFAULT_TCP_PORT)):
+            return
+        self.hass.config_entries.async_update_entry(
+            self.config_entry,
+            data={**self.config_entry.data, CONF_TCP_PORT: self.printer.tcp_port},
+        )
+
     async def _async_update_data(self) -> PrinterDetail:
-        """Read the printer's state."""
-        detail = await self._fetch(self.printer.detail)
+        """Read the printer's state.
+
+        A printer whose TCP API another program holds keeps its last values
+        for one poll, then shows unavailable until that program lets go.
+        """
+        try:
+            detail = await self.printer.detail()
+        except FlashForgeInUseError as err:
+            if self._in_use_grace and self.data is not None:
+                self._in_use_grace = False
+                return self.data
+            raise self._async_failure(err) from err
+        except FlashForgeError as err:
+            raise self._async_failure(err) from err
+        self._in_use_grace = True
+        if self._find_tcp:
+            await self._async_find_tcp()
         self._async_printer_reached()
         self._async_check_firmware(detail)
         # The next refresh is scheduled after this returns, with this interval.
@@ -227,18 +267,7 @@ class FlashForgeCoordinator(TimestampDataUpdateCoordinator[PrinterDetail]):
         """Raise a repair issue once the printer has been away for long."""
         last_seen = self.last_update_success_time or self._tried_since
         if dt_util.utcnow() - last_seen >= UNREACHABLE_REPAIR_AFTER:
-            ir.async_create_issue(
-                self.hass,
-                DOMAIN,
-                unreachable_issue_id(self.config_entry),
-                is_fixable=False,
-                severity=ir.IssueSeverity.WARNING,
-                translation_key="printer_unreachable",
-                translation_placeholders={
-                    "name": self.config_entry.title,
-                    "host": self.printer.host,
-                },
-            )
+            async_printer_unreachable(self.hass, self.config_entry, self.printer.host)
 
     @callback
     def _async_printer_reached(self) -> None:
@@ -250,26 +279,18 @@ class FlashForgeCoordinator(TimestampDataUpdateCoordinator[PrinterDetail]):
 
     @callback
     def _async_check_firmware(self, detail: PrinterDetail) -> None:
-        """Raise or clear the repair issue for a 5M firmware without the HTTP API."""
+        """Suggest a firmware update to a 5M that lacks the HTTP API, or take it back.
+
+        Printers that never get the HTTP API are never told.
+        """
         if (
             self.data is not None
             and self.data.firmware_version == detail.firmware_version
         ):
             return
-        issue_id = firmware_issue_id(self.config_entry)
-        if detail.firmware_outdated:
-            ir.async_create_issue(
-                self.hass,
-                DOMAIN,
-                issue_id,
-                is_fixable=False,
-                severity=ir.IssueSeverity.ERROR,
-                translation_key="firmware_too_old",
-                translation_placeholders={
-                    "name": self.config_entry.title,
-                    "version": detail.firmware_version or "",
-                    "minimum": ".".join(map(str, MIN_HTTP_FIRMWARE)),
-                },
-            )
-        else:
-            ir.async_delete_issue(self.hass, DOMAIN, issue_id)
+        async_suggest_firmware_update(
+            self.hass,
+            self.config_entry,
+            detail.firmware_version,
+            suggest=self.printer.firmware_update_suggested(detail),
+        )

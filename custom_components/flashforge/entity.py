@@ -35,7 +35,10 @@ def device_info(coordinator: FlashForgeCoordinator) -> DeviceInfo:
     info = DeviceInfo(
         identifiers={(DOMAIN, serial)},
         manufacturer="FlashForge",
-        model=MODEL_NAMES.get(detail.pid or -1, detail.name),
+        # A TCP printer reports no product id: M115 names its model.
+        model=MODEL_NAMES.get(detail.pid or -1)
+        or coordinator.printer.model
+        or detail.name,
         # The name set on the printer's screen; the entry's title while it sends none.
         name=detail.name or coordinator.config_entry.title,
         serial_number=serial,
@@ -58,6 +61,20 @@ class FlashForgeEntityDescription(EntityDescription):
     fields: tuple[str, ...] = ()
 
 
+def exists(
+    coordinator: FlashForgeCoordinator, description: FlashForgeEntityDescription
+) -> bool:
+    """Return whether the printer has the entity: it reports what it reads, and more.
+
+    A printer speaking TCP only reports fewer fields: an entity reading
+    others would never show a value.
+    """
+    reported = coordinator.printer.reported_fields
+    return (
+        reported is None or reported.issuperset(description.fields)
+    ) and description.exists_fn(coordinator)
+
+
 def entities_that_exist[DescriptionT: FlashForgeEntityDescription, EntityT](
     coordinator: FlashForgeCoordinator,
     entity: Callable[[FlashForgeCoordinator, DescriptionT], EntityT],
@@ -67,7 +84,7 @@ def entities_that_exist[DescriptionT: FlashForgeEntityDescription, EntityT](
     return [
         entity(coordinator, description)
         for description in descriptions
-        if description.exists_fn(coordinator)
+        if exists(coordinator, description)
     ]
 
 

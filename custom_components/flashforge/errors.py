@@ -19,6 +19,7 @@ from .api import (
     FlashForgeCommandError,
     FlashForgeConnectionError,
     FlashForgeError,
+    FlashForgeInUseError,
     FlashForgeNotFoundError,
     FlashForgeProblemError,
     FlashForgeResponseError,
@@ -70,6 +71,7 @@ _PRINTER_AND_FILE: Final = ("file_name", "name")
 
 _COMMAND: Final[dict[type[FlashForgeError], _Message]] = {
     FlashForgeBusyError: _Message("printer_busy"),
+    FlashForgeInUseError: _Message("printer_in_use"),
     FlashForgeCommandError: _Message("command_refused", details=_printer_message),
     FlashForgeAuthenticationError: _Message("invalid_auth"),
     FlashForgeConnectionError: _Message("command_cannot_connect"),
@@ -86,6 +88,7 @@ _MESSAGES: Final[dict[Task, dict[type[FlashForgeError], _Message]]] = {
         FlashForgeConnectionError: _Message(
             "cannot_connect", ("host",), error=UpdateFailed
         ),
+        FlashForgeInUseError: _Message("printer_in_use", error=UpdateFailed),
         FlashForgeResponseError: _Message(
             "invalid_response", details=_error_text, error=UpdateFailed
         ),

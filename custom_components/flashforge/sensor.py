@@ -86,6 +86,11 @@ def _reported(
     return lambda coordinator: read(coordinator.data) is not None
 
 
+def _layers_reported(coordinator: FlashForgeCoordinator) -> bool:
+    """Return whether the printer tells layers: the HTTP API does, some TCP ones not."""
+    return coordinator.printer.has_http or coordinator.data.print_layer is not None
+
+
 def _temperature(key: str, field: str) -> FlashForgeSensorEntityDescription:
     """Describe the temperature in a field of the detail, where the printer reports it."""
     read: Callable[[PrinterDetail], float | None] = attrgetter(field)
@@ -155,12 +160,14 @@ SENSORS: tuple[FlashForgeSensorEntityDescription, ...] = (
         key="current_layer",
         translation_key="current_layer",
         state_class=SensorStateClass.MEASUREMENT,
+        exists_fn=_layers_reported,
         value_fn=lambda detail: detail.print_layer,
         fields=("print_layer",),
     ),
     FlashForgeSensorEntityDescription(
         key="total_layers",
         translation_key="total_layers",
+        exists_fn=_layers_reported,
         value_fn=lambda detail: detail.target_print_layer,
         fields=("target_print_layer",),
     ),
