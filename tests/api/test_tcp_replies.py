@@ -353,6 +353,8 @@ FILE_LISTS = [
     ),
     ("m661_adventurer3.txt", ["calibration.g", "Phone_Stand.gx"]),
     ("m661_adventurer3_empty.txt", []),
+    # The text list after an ok line, as a firmware might send it.
+    (b"CMD M661 Received.\r\nok\r\ninfo_list.size: 1\r\na.g\r\n", ["a.g"]),
     (b"CMD M661 Received.\r\nok\r\nD\xaa\xaaD\x00\x00\x00\x00", []),
 ]
 
@@ -388,7 +390,7 @@ async def test_file_list_drops_paths_no_command_carries() -> None:
     [
         (binary_list(count=MAX_FILES + 1), FlashForgeResponseError, "file count"),
         (binary_list(b"/data/" + b"a" * 2000), FlashForgeResponseError, "a path"),
-        (b"CMD M661 Received.\r\nok\r\nGARBAGE!", FlashForgeResponseError, "magic"),
+        (b"CMD M661 Received.\r\nok\r\nGARBAGE!\r\n", FlashForgeResponseError, "magic"),
         (binary_list(b"/data/a.gcode")[:-3], FlashForgeConnectionError, "closed"),
         (binary_list(b"/data/a.gcode", count=2), FlashForgeConnectionError, "closed"),
         (

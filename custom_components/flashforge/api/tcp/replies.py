@@ -161,7 +161,7 @@ class ReplyReader:
             if text.lower() == "ok":
                 return await self._binary_paths()
             if text.lower().startswith("error"):
-                raise FlashForgeResponseError(f"M661: {_bounded_error(text)}")
+                raise refusal("M661", _bounded_error(text))
         raise FlashForgeResponseError(f"M661: no list in {MAX_REPLY_LINES} lines")
 
     async def thumbnail(self) -> bytes:
@@ -211,8 +211,13 @@ class ReplyReader:
         return [name for name in names if file_name_text(name) == name]
 
     async def _binary_paths(self) -> list[str]:
-        """Return the paths of the 5M form's binary list."""
-        await self._magic(FILE_LIST_MAGIC, "M661")
+        """Return the paths of the 5M form's binary list (or a text list after ok)."""
+        magic = await self._exactly(len(FILE_LIST_MAGIC))
+        if magic != FILE_LIST_MAGIC:
+            text = _clean(magic.decode("latin-1") + await self.line())
+            if (size := _LIST_SIZE.fullmatch(text)) is None:
+                raise FlashForgeResponseError(f"M661: unknown magic {magic.hex()}")
+            return await self._listed_names(_bounded_count(size.group(1)))
         count = await self._length(MAX_FILES, "M661: the file count")
         paths: list[str] = []
         for _ in range(count):
