@@ -43,6 +43,7 @@ from flashforge_emulator.profiles import get_profile
 
 from ..conftest import EmulatorFactory
 from .conftest import closed_port, entry_for
+from .test_camera import read_frames
 
 
 def tcp_entry_for(emulator: Emulator) -> MockConfigEntry:
@@ -77,7 +78,11 @@ async def set_up(hass: HomeAssistant, entry: MockConfigEntry) -> MockConfigEntry
 async def adventurer4(emulator_factory: EmulatorFactory) -> AsyncIterator[Emulator]:
     """Return an Adventurer 4 emulator that answers at once, its time moved by hand."""
     async with emulator_factory(
-        "adventurer4", clock=Clock.manual(), command_seconds=0
+        "adventurer4",
+        clock=Clock.manual(),
+        command_seconds=0,
+        heating_seconds=0.5,
+        print_seconds=600,
     ) as emulator:
         yield emulator
 
@@ -454,3 +459,50 @@ async def test_firmware_update_is_a_suggestion_where_it_brings_http(
         if issue is not None:
             assert issue.severity is ir.IssueSeverity.WARNING
             assert issue.translation_key == "firmware_too_old"
+
+
+async def test_camera_streams_through_the_shared_relay(
+    hass: HomeAssistant,
+    emulator_factory: EmulatorFactory,
+    hass_client: ClientSessionGenerator,
+) -> None:
+    """The Adventurer 4's camera on its own port reaches two viewers over one connection."""
+    async with emulator_factory("adventurer4", command_seconds=0) as emulator:
+        await set_up(hass, tcp_entry_for(emulator))
+        entity_id = "camera.adventurer_4_camera"
+        state = hass.states.get(entity_id)
+        assert state is not None
+        # Nothing over TCP turns the stream off: the camera offers no on/off.
+        assert not state.attributes.get("supported_features")
+
+        client = await hass_client()
+        url = f"/api/camera_proxy_stream/{entity_id}"
+        first, second = await asyncio.gather(client.get(url), client.get(url))
+        assert first.status == second.status == 200
+        # The camera takes one viewer at a time: both watching proves the relay.
+        frames = await asyncio.gather(read_frames(first, 2), read_frames(second, 2))
+        assert all(frame.startswith(b"\xff\xd8") for frame in frames[0] + frames[1])
+        first.close()
+        second.close()
+
+
+async def test_print_event_follows_a_tcp_job(
+    hass: HomeAssistant, adventurer4: Emulator
+) -> None:
+    """The print event reads a TCP printer's job as it reads an HTTP printer's."""
+    entry = await set_up(hass, tcp_entry_for(adventurer4))
+    printer = entry.runtime_data.printer
+    event_types: list[str] = []
+
+    for step in (
+        printer.print_file(next(iter(adventurer4.files))),
+        printer.pause_print(),
+    ):
+        await step
+        adventurer4.advance(2)
+        await poll(hass, entry)
+        state = hass.states.get("event.adventurer_4_print")
+        assert state is not None
+        event_types.append(state.attributes["event_type"])
+
+    assert event_types == ["started", "paused"]
