@@ -40,17 +40,22 @@ async def async_run_command[T](
 
 
 async def async_read[T](
-    coordinator: FlashForgeCoordinator, read: Awaitable[T], /, **context: str
+    coordinator: FlashForgeCoordinator,
+    read: Awaitable[T],
+    task: Task = Task.READ,
+    /,
+    **context: str,
 ) -> T:
     """Run a read an action needs; raise a translated error on failure.
 
     A failure that tells the printer's state counts as the poll's result.
+    ``task`` picks the messages (a read of a stored file names a missing one).
     """
     try:
         return await read
     except FlashForgeError as err:
         coordinator.async_request_failed(err)
-        raise translated_error(err, Task.READ, **context) from err
+        raise translated_error(err, task, **context) from err
 
 
 async def async_gather_all[T](jobs: Sequence[Awaitable[T]]) -> list[T]:

@@ -157,7 +157,14 @@ async def test_actions_are_described(hass: HomeAssistant, device_id: str) -> Non
     """The actions are registered with descriptions from services.yaml."""
     descriptions = (await async_get_all_descriptions(hass))[DOMAIN]
 
-    assert set(descriptions) == {"upload_file", "print_file", "list_files"}
+    assert set(descriptions) == {
+        "upload_file",
+        "print_file",
+        "list_files",
+        "get_thumbnail",
+        "move",
+        "send_gcode",
+    }
     assert set(descriptions["upload_file"]["fields"]) == {
         "device_id",
         "file_path",
