@@ -17,12 +17,15 @@ from custom_components.flashforge.api import (
     FlashForgeGcodeError,
     FlashForgeInUseError,
     FlashForgeNotFoundError,
+    FlashForgeResponseError,
     FlashForgeTcpClient,
+    FlashForgeTimeoutError,
     GcodeProblem,
     MachineStatus,
     legacy_detail,
 )
 from flashforge_emulator import Emulator
+from flashforge_emulator.faults import FaultKind
 
 from ..conftest import EmulatorFactory
 from ..emulator.helpers import detail, tcp_session
@@ -278,3 +281,48 @@ async def test_tcp_print_shows_over_http(
         answer = await detail(session, emulator)
         assert answer["printFileName"] == "both.gcode"
         assert answer["status"] in {"heating", "printing"}
+
+
+FAULTS = {
+    "drop": (FaultKind.DROP, "~M119", 0, FlashForgeConnectionError),
+    "silence": (FaultKind.SILENCE, "~M105", 0, FlashForgeTimeoutError),
+    "garbage": (FaultKind.GARBAGE, "~M27", 1024 * 1024, FlashForgeResponseError),
+    "control refused": (FaultKind.CONTROL_REFUSED, "~M601", 0, FlashForgeInUseError),
+}
+
+
+@pytest.mark.parametrize(
+    ("kind", "command", "after_bytes", "error"), FAULTS.values(), ids=FAULTS.keys()
+)
+async def test_faults(
+    emu: Emulator,
+    kind: FaultKind,
+    command: str,
+    after_bytes: int,
+    error: type[Exception],
+) -> None:
+    """A printer fault is the library's error; no control is left held, and the next poll reads."""
+    assert emu.tcp_port is not None
+    emu.add_fault(kind, command, count=1, after_bytes=after_bytes)
+    async with FlashForgeTcpClient(
+        emu.host, port=emu.tcp_port, request_timeout=0.5
+    ) as tcp_client:
+        with pytest.raises(error):
+            await tcp_client.state()
+        assert (await tcp_client.state()).status is MachineStatus.READY
+    assert not emu.tcp_control_held
+
+
+async def test_upload_dropped(
+    emu: Emulator, client: FlashForgeTcpClient, tmp_path: Path
+) -> None:
+    """A printer that drops the connection mid-upload keeps nothing, and is free again."""
+    path = tmp_path / "cut.gcode"
+    path.write_bytes(b"G28\n" * 100_000)
+    emu.add_fault(FaultKind.DROP, "~M28", count=1, after_bytes=64 * 1024)
+    with pytest.raises(FlashForgeConnectionError):
+        await client.upload(path)
+    assert "cut.gcode" not in emu.files
+    assert not emu.tcp_control_held
+    await client.upload(path)
+    assert emu.files["cut.gcode"].size == path.stat().st_size
