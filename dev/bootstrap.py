@@ -7,13 +7,21 @@ already done are skipped, so it can run again after an interruption or with
 more printers.
 
     python dev/bootstrap.py --url http://127.0.0.1:8123 \
-        --printer 127.0.0.1:8898:SNFFEMU00001:12345678 [--printer ...]
+        --printer 127.0.0.1:8898:SNFFEMU00001:12345678:9899 \
+        --tcp-printer 127.0.0.1:9900:8901 [--printer ... --tcp-printer ...]
+
+A printer with the HTTP API is typed in with its serial number and check
+code (and the port of its TCP API, where it has one); a printer that speaks
+only TCP by its address alone, as a user adds an Adventurer 3 or 4. As the
+emulated printers share one address, each has its own ports, and a TCP-only
+printer's HTTP port is one nothing serves, so the config flow finds only TCP.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+from dataclasses import dataclass
 import json
 import sys
 import time
@@ -23,6 +31,82 @@ import aiohttp
 
 DOMAIN = "flashforge"
 DASHBOARD = "flashforge-printers"
+# What the config flow's form holds when a field is left as it is.
+DEFAULT_PORT = 8898
+DEFAULT_TCP_PORT = 8899
+
+
+@dataclass(frozen=True, slots=True)
+class PrinterSpec:
+    """A printer as the user types it into the config flow's form."""
+
+    host: str
+    port: int = DEFAULT_PORT
+    tcp_port: int = DEFAULT_TCP_PORT
+    serial_number: str | None = None
+    check_code: str | None = None
+
+    @property
+    def label(self) -> str:
+        """Return what the progress lines call the printer."""
+        if self.serial_number:
+            return f"{self.serial_number} at {self.host}:{self.port}"
+        return f"the TCP printer at {self.host}:{self.tcp_port}"
+
+    def form(self) -> dict[str, Any]:
+        """Return the user step's input: only what a user would type."""
+        typed: dict[str, Any] = {
+            "host": self.host,
+            "port": self.port,
+            "tcp_port": self.tcp_port,
+        }
+        if self.serial_number and self.check_code:
+            typed |= {
+                "serial_number": self.serial_number,
+                "check_code": self.check_code,
+            }
+        return typed
+
+
+def _port(text: str, spec: str) -> int:
+    """Return a port number of a --printer/--tcp-printer value."""
+    try:
+        port = int(text)
+    except ValueError:
+        port = 0
+    if not 0 < port < 65536:
+        raise argparse.ArgumentTypeError(f"{text!r} in {spec!r} is no port number")
+    return port
+
+
+def http_printer(spec: str) -> PrinterSpec:
+    """Parse HOST:PORT:SERIAL:CHECK_CODE[:TCP_PORT], a printer with the HTTP API."""
+    fields = spec.split(":")
+    if len(fields) not in (4, 5) or not all(fields):
+        raise argparse.ArgumentTypeError(
+            f"{spec!r} is not HOST:PORT:SERIAL:CHECK_CODE[:TCP_PORT]"
+        )
+    host, port, serial_number, check_code, *tcp = fields
+    return PrinterSpec(
+        host=host,
+        port=_port(port, spec),
+        tcp_port=_port(tcp[0], spec) if tcp else DEFAULT_TCP_PORT,
+        serial_number=serial_number,
+        check_code=check_code,
+    )
+
+
+def tcp_printer(spec: str) -> PrinterSpec:
+    """Parse HOST[:TCP_PORT[:PORT]], a printer that speaks only the TCP API."""
+    fields = spec.split(":")
+    if not 1 <= len(fields) <= 3 or not all(fields):
+        raise argparse.ArgumentTypeError(f"{spec!r} is not HOST[:TCP_PORT[:PORT]]")
+    host, *ports = fields
+    return PrinterSpec(
+        host=host,
+        tcp_port=_port(ports[0], spec) if ports else DEFAULT_TCP_PORT,
+        port=_port(ports[1], spec) if len(ports) > 1 else DEFAULT_PORT,
+    )
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
@@ -34,10 +118,21 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--password", default="flashforge")
     parser.add_argument(
         "--printer",
+        dest="printers",
+        type=http_printer,
         action="append",
         default=[],
-        metavar="HOST:PORT:SERIAL:CHECK_CODE",
-        help="a printer to add (repeat for more)",
+        metavar="HOST:PORT:SERIAL:CHECK_CODE[:TCP_PORT]",
+        help="a printer with the HTTP API to add (repeat for more)",
+    )
+    parser.add_argument(
+        "--tcp-printer",
+        dest="printers",
+        type=tcp_printer,
+        action="append",
+        metavar="HOST[:TCP_PORT[:PORT]]",
+        help="a printer that speaks only TCP, added by its address (PORT: where"
+        " the form looks for an HTTP API, one nothing serves)",
     )
     parser.add_argument("--timeout", type=float, default=300.0)
     return parser.parse_args(argv)
@@ -161,17 +256,12 @@ class Bootstrap:
         await self.exchange(result["result"])
 
     async def add_printers(self) -> None:
-        """Add each printer not configured yet, through the config flow."""
-        status, entries = await self.request(
-            "GET", f"/api/config/config_entries/entry?domain={DOMAIN}"
-        )
-        if status != 200:
-            raise RuntimeError(f"listing config entries failed: {status} {entries}")
-        configured = {entry.get("unique_id") for entry in entries}
-        for spec in self.args.printer:
-            host, port, serial, check_code = spec.split(":")
-            if serial in configured:
-                continue
+        """Add each printer through the config flow, as the user would type it.
+
+        A printer already added ends the flow as already configured, which
+        also moves its entry to the address and ports given here.
+        """
+        for printer in self.args.printers:
             status, flow = await self.request(
                 "POST",
                 "/api/config/config_entries/flow",
@@ -182,18 +272,13 @@ class Bootstrap:
             status, result = await self.request(
                 "POST",
                 f"/api/config/config_entries/flow/{flow['flow_id']}",
-                json_body={
-                    "host": host,
-                    "port": int(port),
-                    "serial_number": serial,
-                    "check_code": check_code,
-                },
+                json_body=printer.form(),
             )
             if status == 200 and result.get("reason") == "already_configured":
                 continue
             if status != 200 or result.get("type") != "create_entry":
-                raise RuntimeError(f"adding {serial} failed: {status} {result}")
-            log(f"added printer {serial} at {host}:{port}")
+                raise RuntimeError(f"adding {printer.label} failed: {status} {result}")
+            log(f"added {result.get('title')!r}: {printer.label}")
 
     async def save_dashboard(self) -> None:
         """Save the default dashboard, built from the printers' entities."""
@@ -267,7 +352,7 @@ class Bootstrap:
                 if entity.get("platform") == DOMAIN
             ]
             with_entities = {entity["device_id"] for entity in entities}
-            if len(devices) >= len(self.args.printer) and all(
+            if len(devices) >= len(self.args.printers) and all(
                 device["id"] in with_entities for device in devices
             ):
                 return devices, entities
@@ -289,7 +374,7 @@ PRINT_TILES = (
     "total_layers",
 )
 WIDE_TILES = {"file_name"}
-BUTTONS = ("pause", "resume", "cancel", "clear_platform")
+BUTTONS = ("pause", "resume", "cancel", "clear_platform", "home")
 CONTROL_DOMAINS = ("light", "switch", "fan", "number", "select")
 
 

@@ -1,16 +1,22 @@
-"""Check that loopback ports are free, or wait until a web server answers.
+"""Lay out an emulated farm's ports, check they are free, wait for a server.
 
-    python dev/ports.py free 8123 8898 8899
-    python dev/ports.py wait 8123 --path /manifest.json --timeout 600 --pid 4242
+    python -m dev.ports layout --printers 4 --models 5m-pro,adventurer4
+    python -m dev.ports free 8123 8898 8899
+    python -m dev.ports wait 8123 --path /manifest.json --timeout 600 --pid 4242
 
-`free` names the first port in use and exits 1. `wait` exits 0 once an HTTP
-server answers on the port, 1 when the timeout passes first, 2 when the
-process --pid exits first.
+`layout` prints one line per printer for scripts/develop (model, serial
+number, "http" or "tcp" for a printer that speaks only TCP, HTTP, camera,
+discovery and TCP port, "-" for a TCP API the model lacks, then its name),
+and exits 2 naming an unknown model. `free` names the first
+port in use and exits 1. `wait` exits 0 once an HTTP server answers on the
+port, 1 when the timeout passes first, 2 when the process --pid exits first.
 """
 
 from __future__ import annotations
 
 import argparse
+from collections import Counter
+from dataclasses import dataclass
 import errno
 import http.client
 import os
@@ -18,11 +24,104 @@ import socket
 import sys
 import time
 
+from flashforge_emulator.profiles import PROFILES
+
+# Printer i's HTTP API is on base + 3i, its camera and discovery on the two
+# ports above; its TCP API on tcp_base + i, by default this far above base
+# (the real printers' 8899 is printer 1's camera port).
+PORTS_PER_PRINTER = 3
+TCP_PORT_OFFSET = 1001
+
+
+@dataclass(frozen=True, slots=True)
+class FarmPrinter:
+    """One emulated printer of the farm and the ports it serves."""
+
+    model: str
+    serial: str
+    name: str | None
+    has_http: bool
+    # Kept free on a TCP-only printer: the config flow finds no HTTP API there.
+    http_port: int
+    camera_port: int
+    discovery_port: int
+    tcp_port: int | None
+
+    def line(self) -> str:
+        """Return the printer as one line of fields for the shell."""
+        fields = (
+            self.model,
+            self.serial,
+            "http" if self.has_http else "tcp",
+            self.http_port,
+            self.camera_port,
+            self.discovery_port,
+            self.tcp_port,
+        )
+        text = " ".join("-" if field is None else str(field) for field in fields)
+        return f"{text} {self.name}" if self.name else text
+
+
+def parse_models(text: str) -> list[str]:
+    """Return the models of a comma-separated list; ValueError names an unknown one."""
+    models = [model.strip().lower() for model in text.split(",") if model.strip()]
+    if not models:
+        raise ValueError("no model given")
+    for model in models:
+        if model not in PROFILES:
+            raise ValueError(
+                f"unknown model {model!r} (known: {', '.join(sorted(PROFILES))})"
+            )
+    return models
+
+
+def farm_layout(
+    printers: int, models: list[str], base: int, tcp_base: int | None = None
+) -> list[FarmPrinter]:
+    """Return the farm's printers: the models cycled, each on its own ports."""
+    if tcp_base is None:
+        tcp_base = base + TCP_PORT_OFFSET
+    mixed = len(set(models)) > 1
+    seen: Counter[str] = Counter()
+    farm = []
+    for i in range(printers):
+        model = models[i % len(models)]
+        profile = PROFILES[model]
+        port = base + PORTS_PER_PRINTER * i
+        name = None
+        if mixed:
+            # Named by model, so the dashboard tells them apart: "Adventurer
+            # 4", and "Adventurer 4 (2)" for the second one of a model.
+            seen[model] += 1
+            name = profile.model_name + (f" ({seen[model]})" if seen[model] > 1 else "")
+        elif printers > 1:
+            name = f"Printer {i + 1}"
+        farm.append(
+            FarmPrinter(
+                model=model,
+                serial=f"SNFFEMU{i + 1:05d}",
+                name=name,
+                has_http=profile.has_http,
+                http_port=port,
+                camera_port=port + 1,
+                discovery_port=port + 2,
+                tcp_port=tcp_base + i if profile.has_tcp else None,
+            )
+        )
+    return farm
+
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     """Parse the command line."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     commands = parser.add_subparsers(dest="command", required=True)
+    layout = commands.add_parser("layout", help="print the farm's printers")
+    layout.add_argument("--printers", type=int, default=1)
+    layout.add_argument("--models", default="5m-pro", help="comma-separated, cycled")
+    layout.add_argument("--base", type=int, default=8898, help="printer 1's HTTP port")
+    layout.add_argument(
+        "--tcp-base", type=int, default=None, help="printer 1's TCP port"
+    )
     free = commands.add_parser("free", help="exit 1 if a port is in use")
     free.add_argument("ports", type=int, nargs="+")
     free.add_argument("--host", default="127.0.0.1")
@@ -86,6 +185,15 @@ def wait(host: str, port: int, path: str, timeout: float, pid: int | None) -> in
 def main(argv: list[str] | None = None) -> int:
     """Run the command."""
     args = parse_args(argv)
+    if args.command == "layout":
+        try:
+            models = parse_models(args.models)
+        except ValueError as err:
+            sys.stderr.write(f"{err}\n")
+            return 2
+        for printer in farm_layout(args.printers, models, args.base, args.tcp_base):
+            sys.stdout.write(printer.line() + "\n")
+        return 0
     if args.command == "free":
         for port in args.ports:
             if in_use(args.host, port):

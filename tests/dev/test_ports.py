@@ -1,4 +1,4 @@
-"""Tests of dev/ports.py: busy ports and a server that never answers."""
+"""Tests of dev/ports.py: the farm's layout, busy ports, a server that never answers."""
 
 import asyncio
 import socket
@@ -7,8 +7,98 @@ import sys
 
 import pytest
 
-from dev.ports import main
+from dev.ports import FarmPrinter, farm_layout, main, parse_models
 from flashforge_emulator import Emulator
+
+
+@pytest.mark.parametrize(
+    ("printers", "models", "expected"),
+    [
+        # scripts/develop's default: today's ports, the TCP API beside them.
+        (
+            1,
+            "5m-pro",
+            ["5m-pro SNFFEMU00001 http 8898 8899 8900 9899"],
+        ),
+        (
+            2,
+            "5m-pro",
+            [
+                "5m-pro SNFFEMU00001 http 8898 8899 8900 9899 Printer 1",
+                "5m-pro SNFFEMU00002 http 8901 8902 8903 9900 Printer 2",
+            ],
+        ),
+        # The list is cycled; the Creator 5 has no TCP API, the Adventurers
+        # nothing but it; a mixed farm names each printer by its model.
+        (
+            6,
+            "5m-pro, ADVENTURER4,creator5,adventurer3",
+            [
+                "5m-pro SNFFEMU00001 http 8898 8899 8900 9899 Adventurer 5M Pro",
+                "adventurer4 SNFFEMU00002 tcp 8901 8902 8903 9900 Adventurer 4",
+                "creator5 SNFFEMU00003 http 8904 8905 8906 - Creator 5",
+                "adventurer3 SNFFEMU00004 tcp 8907 8908 8909 9902 Adventurer 3",
+                "5m-pro SNFFEMU00005 http 8910 8911 8912 9903 Adventurer 5M Pro (2)",
+                "adventurer4 SNFFEMU00006 tcp 8913 8914 8915 9904 Adventurer 4 (2)",
+            ],
+        ),
+    ],
+)
+def test_layout_lines(
+    printers: int, models: str, expected: list[str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Each printer gets one line with its model, serial number, API and ports."""
+    assert main(["layout", "--printers", str(printers), "--models", models]) == 0
+
+    assert capsys.readouterr().out.splitlines() == expected
+
+
+def ports_of(printer: FarmPrinter) -> list[int]:
+    """Return the ports a printer of the farm takes."""
+    ports = [printer.http_port, printer.camera_port, printer.discovery_port]
+    return ports + ([printer.tcp_port] if printer.tcp_port is not None else [])
+
+
+@pytest.mark.parametrize(("base", "tcp_base"), [(8898, None), (28898, 29899)])
+def test_layout_gives_every_printer_its_own_ports(
+    base: int, tcp_base: int | None
+) -> None:
+    """No port is shared, also with the TCP ports right above the HTTP ones."""
+    models = parse_models("5m,5m-pro,ad5x,creator5,adventurer3,adventurer4")
+    farm = farm_layout(40, models, base, tcp_base)
+
+    ports = [port for printer in farm for port in ports_of(printer)]
+    assert len(ports) == len(set(ports))
+    assert min(ports) == base
+    assert {printer.serial for printer in farm} == {
+        f"SNFFEMU{i:05d}" for i in range(1, 41)
+    }
+
+
+def test_layout_tcp_base_moves_the_tcp_ports_only() -> None:
+    """--tcp-base places the TCP APIs; the HTTP ports stay where they were."""
+    (moved,) = farm_layout(1, ["adventurer4"], 28898, 40000)
+
+    assert (moved.http_port, moved.tcp_port) == (28898, 40000)
+    assert not moved.has_http
+
+
+@pytest.mark.parametrize(
+    ("models", "message"),
+    [
+        ("5m-pro,adventurer5", "unknown model 'adventurer5'"),
+        (" , ", "no model given"),
+    ],
+)
+def test_layout_refuses_unknown_models(
+    models: str, message: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A typo in --models ends the script naming it, before anything starts."""
+    assert main(["layout", "--models", models]) == 2
+
+    captured = capsys.readouterr()
+    assert message in captured.err
+    assert not captured.out
 
 
 def test_free_names_the_port_in_use(
