@@ -13,7 +13,7 @@ from custom_components.flashforge.api import (
     MachineStatus,
     PrinterProblem,
 )
-from flashforge_emulator import Emulator
+from flashforge_emulator import Clock, Emulator
 from flashforge_emulator.profiles import get_profile
 
 from ..conftest import EmulatorFactory
@@ -211,7 +211,9 @@ async def test_tcp_only_printer_prints_a_listed_file_and_shows_its_preview(
 ) -> None:
     """A listed file prints, its preview comes over M662, and the job obeys."""
     async with (
-        emulator_factory("adventurer4", command_seconds=0) as emulator,
+        emulator_factory(
+            "adventurer4", clock=Clock.manual(), command_seconds=0, print_seconds=600
+        ) as emulator,
         tcp_printer(emulator) as printer,
     ):
         files = await printer.files()
@@ -292,7 +294,7 @@ async def test_http_printer_with_tcp_lists_every_file_by_its_http_name(
 ) -> None:
     """The whole list comes over TCP, named so that HTTP prints any of them."""
     async with (
-        emulator_factory("5m-pro", command_seconds=0) as emulator,
+        emulator_factory("5m-pro", clock=Clock.manual(), command_seconds=0) as emulator,
         tcp_printer(emulator, http=True) as printer,
     ):
         files = await printer.files()
