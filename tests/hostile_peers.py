@@ -12,6 +12,8 @@ import tracemalloc
 
 from aiohttp import web
 
+from custom_components.flashforge.api import FlashForgeTcpClient
+
 # Far above any cap, far below what the test machine could not hold.
 FLOOD_BYTES = 50 * 1024 * 1024
 FLOOD_CHUNK = b" " * (64 * 1024)
@@ -205,3 +207,29 @@ async def tcp_servers() -> AsyncIterator[Callable[[TcpPeer], Awaitable[int]]]:
             server.close()
             server.close_clients()
             await server.wait_closed()
+
+
+@contextlib.asynccontextmanager
+async def tcp_clients(
+    request_timeout: float,
+) -> AsyncIterator[Callable[[TcpPeer], Awaitable[FlashForgeTcpClient]]]:
+    """Yield a starter of clients, each of a peer served on 127.0.0.1; close all after.
+
+    Needs sockets: a test using it takes the ``socket_enabled`` fixture.
+    """
+    clients: list[FlashForgeTcpClient] = []
+    async with tcp_servers() as start:
+
+        async def client_of(peer: TcpPeer) -> FlashForgeTcpClient:
+            port = await start(peer)
+            client = FlashForgeTcpClient(
+                "127.0.0.1", port=port, request_timeout=request_timeout
+            )
+            clients.append(client)
+            return client
+
+        try:
+            yield client_of
+        finally:
+            for client in clients:
+                await client.close()

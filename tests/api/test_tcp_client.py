@@ -21,7 +21,7 @@ from custom_components.flashforge.api import (
     MachineStatus,
 )
 
-from ..hostile_peers import TcpBehaviour, TcpPeer, tcp_reply, tcp_servers
+from ..hostile_peers import TcpBehaviour, TcpPeer, tcp_clients, tcp_reply
 
 FIXTURES = Path(__file__).parent.parent / "fixtures" / "tcp"
 TIMEOUT = 0.5
@@ -39,23 +39,15 @@ def capture(name: str) -> bytes:
 @pytest.fixture
 async def connect(socket_enabled: None) -> AsyncIterator[Connect]:
     """Return a factory: a peer answering a script, and a client of it."""
-    clients: list[FlashForgeTcpClient] = []
-    async with tcp_servers() as start:
+    async with tcp_clients(TIMEOUT) as client_of:
 
         async def factory(
             script: dict[str, TcpBehaviour],
         ) -> tuple[TcpPeer, FlashForgeTcpClient]:
             peer = TcpPeer(script)
-            port = await start(peer)
-            client = FlashForgeTcpClient(
-                "127.0.0.1", port=port, request_timeout=TIMEOUT
-            )
-            clients.append(client)
-            return peer, client
+            return peer, await client_of(peer)
 
         yield factory
-        for client in clients:
-            await client.close()
 
 
 async def ended(peer: TcpPeer) -> None:

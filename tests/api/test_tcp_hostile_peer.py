@@ -29,8 +29,8 @@ from ..hostile_peers import (
     TcpBehaviour,
     TcpPeer,
     peak_memory,
+    tcp_clients,
     tcp_reply,
-    tcp_servers,
 )
 
 TIMEOUT = 0.5
@@ -49,19 +49,8 @@ type Connect = Callable[[TcpPeer], Awaitable[FlashForgeTcpClient]]
 @pytest.fixture
 async def connect(socket_enabled: None) -> AsyncIterator[Connect]:
     """Return a factory of clients of a peer served on 127.0.0.1."""
-    clients: list[FlashForgeTcpClient] = []
-    async with tcp_servers() as start:
-
-        async def factory(peer: TcpPeer) -> FlashForgeTcpClient:
-            client = FlashForgeTcpClient(
-                "127.0.0.1", port=await start(peer), request_timeout=TIMEOUT
-            )
-            clients.append(client)
-            return client
-
-        yield factory
-        for client in clients:
-            await client.close()
+    async with tcp_clients(TIMEOUT) as client_of:
+        yield client_of
 
 
 def flooding(chunk: bytes, head: bytes = b"") -> Callable[[TcpPeer], TcpBehaviour]:
