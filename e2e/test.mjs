@@ -2,12 +2,19 @@
 // log in, look at the dashboard, add the second emulated printer through the
 // config flow (a wrong check code first), open its device page, check the
 // entities show the emulator's values, press pause, find the print event
-// that made in the activity log (the logbook).
+// that made in the activity log (the logbook); then add a printer that
+// speaks only the legacy TCP API (an Adventurer 4) by its address, without
+// serial number or check code, and check its device page shows the status
+// and temperatures the emulator reports over TCP.
 //
 // Debian's Chromium, driven by playwright-core (no browser download).
 // Environment: HA_URL, HA_USERNAME, HA_PASSWORD, PRINTER_HOST, PRINTER_PORT,
-// PRINTER_SERIAL, PRINTER_CHECK_CODE, CHROMIUM, SCREENSHOTS.
+// PRINTER_TCP_PORT, PRINTER_SERIAL, PRINTER_CHECK_CODE, LEGACY_HOST,
+// LEGACY_PORT (a port nothing serves: the emulated printers share one
+// address, and there the config flow must find no HTTP API), LEGACY_TCP_PORT,
+// CHROMIUM, SCREENSHOTS.
 import { mkdir } from 'node:fs/promises';
+import net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
@@ -20,8 +27,14 @@ const password = env.HA_PASSWORD || 'flashforge';
 const printer = {
   host: env.PRINTER_HOST || '127.0.0.1',
   port: env.PRINTER_PORT || '8901',
+  tcpPort: env.PRINTER_TCP_PORT || '9900',
   serial: env.PRINTER_SERIAL || 'SNFFEMU00002',
   checkCode: env.PRINTER_CHECK_CODE || '12345678',
+};
+const legacy = {
+  host: env.LEGACY_HOST || '127.0.0.1',
+  port: env.LEGACY_PORT || '8904',
+  tcpPort: env.LEGACY_TCP_PORT || '9901',
 };
 const shots = env.SCREENSHOTS || path.join(here, 'screenshots');
 const TIMEOUT = 30_000;
@@ -45,6 +58,59 @@ async function emulatorDetail() {
   const body = await resp.json();
   if (body.code !== 0) throw new Error(`emulator /detail: ${JSON.stringify(body)}`);
   return body.detail;
+}
+
+// The legacy printer's own view, over its TCP API as any client asks: take
+// control, ask, release. Control is the integration's while it polls, so a
+// refusal is retried by until().
+function legacyAsk(codes) {
+  return new Promise((resolve, reject) => {
+    const commands = ['M601 S1', ...codes, 'M602'];
+    const replies = [];
+    let buffer = '';
+    const socket = net.connect({ host: legacy.host, port: Number(legacy.tcpPort) });
+    socket.setTimeout(5000, () => socket.destroy(new Error('no answer over TCP')));
+    socket.on('error', reject);
+    socket.on('connect', () => socket.write(`~${commands[0]}\r\n`));
+    socket.on('data', (chunk) => {
+      buffer += chunk.toString('latin1');
+      // Each reply ends with a line "ok".
+      let end;
+      while ((end = buffer.search(/(^|\r?\n)ok\r?\n/)) !== -1) {
+        const okAt = buffer.indexOf('ok', end);
+        replies.push(buffer.slice(0, okAt));
+        buffer = buffer.slice(okAt + 2).replace(/^\r?\n/, '');
+        if (replies.length === 1 && !/Control Success/.test(replies[0])) {
+          socket.destroy();
+          reject(new Error(`control refused: ${replies[0].trim()}`));
+          return;
+        }
+        if (replies.length === commands.length) {
+          socket.end();
+          resolve(replies.slice(1, -1).join('\n'));
+          return;
+        }
+        socket.write(`~${commands[replies.length]}\r\n`);
+      }
+    });
+  });
+}
+
+// What the Adventurer 4 reports: its state (as the status sensor words it)
+// and its nozzle and bed temperatures.
+async function legacyState() {
+  const text = await legacyAsk(['M119', 'M105']);
+  const machine = /MachineStatus:\s*(\w+)/.exec(text)?.[1];
+  const temps = /T0:\s*(-?[\d.]+)\s*\/\s*[\d.]+\s+B:\s*(-?[\d.]+)/.exec(text);
+  const status = {
+    READY: 'Ready',
+    BUILDING_FROM_SD: 'Printing',
+    PAUSED: 'Paused',
+    BUILDING_COMPLETED: 'Completed',
+    BUSY: 'Busy',
+  }[machine];
+  if (!status || !temps) throw new Error(`unexpected TCP answer: ${text}`);
+  return { status, nozzle: Math.round(Number(temps[1])), bed: Math.round(Number(temps[2])) };
 }
 
 // Poll fn until it returns a truthy value.
@@ -87,15 +153,16 @@ async function login(page) {
   await shot(page, '02-dashboard');
 }
 
-async function addPrinter(page) {
-  step('add the second printer through the config flow');
+// Open Add integration, FlashForge, past the discovered printers, to the
+// form that takes an address.
+async function openUserForm(page, shotName) {
   await page.goto(`${haUrl}/config/integrations/dashboard`);
   await page.getByRole('button', { name: /add integration/i }).click();
   const search = page.getByPlaceholder(/search/i).last();
   await search.waitFor({ timeout: TIMEOUT });
   await search.fill('FlashForge');
   await page.waitForTimeout(500);
-  await shot(page, '03-integration-search');
+  if (shotName) await shot(page, shotName);
   await page.getByText('FlashForge', { exact: true }).last().click();
   // The emulated printers answer discovery: skip the discovered one, as a
   // user typing an address would.
@@ -103,15 +170,26 @@ async function addPrinter(page) {
   const host0 = page.locator('input[name="host"]');
   await another.or(host0).first().waitFor({ timeout: TIMEOUT });
   if (await another.count()) {
-    await shot(page, '03b-discovered');
+    if (shotName) await shot(page, '03b-discovered');
     await another.first().click();
   }
 
-  const host = page.locator('input[name="host"]');
-  await host.waitFor({ timeout: TIMEOUT });
-  await host.fill(printer.host);
-  // The port is a number selector, whose input has no name: the form's only one.
-  await page.locator('ha-dialog input[type="number"], dialog input[type="number"], input[type="number"]').first().fill(String(printer.port));
+  await page.locator('input[name="host"]').waitFor({ timeout: TIMEOUT });
+}
+
+// Type an address and both ports into the user form. The ports are number
+// selectors, whose inputs have no name: the HTTP port's comes first.
+async function fillAddress(page, { host, port, tcpPort }) {
+  await page.locator('input[name="host"]').fill(host);
+  const ports = page.locator('input[type="number"]');
+  await ports.nth(0).fill(String(port));
+  await ports.nth(1).fill(String(tcpPort));
+}
+
+async function addPrinter(page) {
+  step('add the second printer through the config flow');
+  await openUserForm(page, '03-integration-search');
+  await fillAddress(page, printer);
   await page.locator('input[name="serial_number"]').fill(printer.serial);
   await page.locator('input[name="check_code"]').fill('87654321');
   await shot(page, '04-config-flow-form');
@@ -185,6 +263,39 @@ async function activityLog(page, detail) {
   await shot(page, '09-activity-log');
 }
 
+async function addLegacyPrinter(page) {
+  step('add the Adventurer 4 by its address: no serial number, no check code');
+  await openUserForm(page);
+  await fillAddress(page, legacy);
+  await shot(page, '10-legacy-config-flow-form');
+  await page.getByRole('button', { name: /^submit$/i }).click();
+  const finish = page.getByRole('button', { name: /finish/i });
+  await finish.first().waitFor({ timeout: TIMEOUT });
+  await shot(page, '11-legacy-config-flow-success');
+  await finish.first().click();
+}
+
+async function checkLegacyDevice(page) {
+  step('open the Adventurer 4 and check its status and temperatures');
+  await page.goto(`${haUrl}/config/devices/dashboard`);
+  await page.getByText('Adventurer 4', { exact: true }).first().click();
+  await page.waitForURL(/\/config\/devices\/device\//, { timeout: TIMEOUT });
+  // Both read at once: the printer's answer over TCP, and the page.
+  await until('the status sensor to show the printer state', async () => {
+    const { status } = await legacyState();
+    return (await statusRow(page, status).count()) > 0;
+  });
+  for (const [label, key] of [['Nozzle temperature', 'nozzle'], ['Bed temperature', 'bed']]) {
+    await until(`the ${label.toLowerCase()} the printer reports`, async () => {
+      const value = (await legacyState())[key];
+      return (await page.locator('hui-sensor-entity-row, hui-generic-entity-row, hui-simple-entity-row')
+        .filter({ hasText: label })
+        .filter({ hasText: new RegExp(`(^|\\D)${value}(\\.0)?\\s*°C`) }).count()) > 0;
+    });
+  }
+  await shot(page, '12-legacy-device-page');
+}
+
 async function main() {
   await mkdir(shots, { recursive: true });
   const browser = await chromium.launch({
@@ -214,6 +325,8 @@ async function main() {
     await checkEntities(page);
     await pause(page);
     await activityLog(page, detail);
+    await addLegacyPrinter(page);
+    await checkLegacyDevice(page);
     step('passed');
   } catch (err) {
     await shot(page, '99-failure').catch(() => {});
