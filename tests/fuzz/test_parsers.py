@@ -216,8 +216,52 @@ def detail_histories(draw: st.DrawFn) -> list[dict[str, Any]]:
     return history
 
 
+# New values that keep a value's type, so that an answer keeps the last one's layout.
+_OF_TYPE: dict[type, st.SearchStrategy[Any]] = {
+    bool: st.booleans(),
+    int: st.integers(),
+    float: st.floats(),
+    str: st.text(max_size=20),
+    list: st.lists(MUTANT, max_size=4),
+    dict: st.dictionaries(st.text(max_size=5), MUTANT, max_size=4),
+}
+
+
+@st.composite
+def same_layout_successors(draw: st.DrawFn, previous: dict[str, Any]) -> dict[str, Any]:
+    """Return a next answer with the same keys in the same order, of the same types.
+
+    As a printer polls: then equal values that read apart (a zero's sign, a
+    container's inner types or order) are all that tell a change.
+    """
+    data: dict[str, Any] = {}
+    for key, value in previous.items():
+        kind = type(value)
+        match draw(st.sampled_from(["keep", "copy", "alike", "reorder", "new"])):
+            case "copy":
+                data[key] = copy.deepcopy(value)
+            case "alike" if type(alike(value)) is kind:
+                data[key] = alike(value)
+            case "reorder" if kind is dict:
+                data[key] = dict(reversed(value.items()))
+            case "new" if kind in _OF_TYPE:
+                data[key] = draw(_OF_TYPE[kind])
+            case _:
+                data[key] = value
+    return data
+
+
+@st.composite
+def same_layout_histories(draw: st.DrawFn) -> list[dict[str, Any]]:
+    """Return a printer's successive detail objects, all laid out as the first."""
+    history = [draw(ANSWERS)]
+    for _ in range(draw(st.integers(1, 4))):
+        history.append(draw(same_layout_successors(history[-1])))
+    return history
+
+
 @FUZZ
-@given(detail_histories())
+@given(detail_histories() | same_layout_histories())
 def test_incremental_detail_parser(history: list[dict[str, Any]]) -> None:
     """Parsed after any previous answers, a detail is the one parsed from scratch."""
     parser = DetailParser()

@@ -5,8 +5,11 @@ here turns a missing, mistyped or oversized value into ``None`` (or cuts it to
 its bound) rather than raising, whatever the input.
 """
 
-from collections.abc import Container, Mapping
+from collections.abc import Collection, Iterator, Mapping
 import ipaddress
+from itertools import compress
+from math import copysign
+from operator import ne
 import re
 from typing import Any
 
@@ -25,6 +28,8 @@ _CUT = "…"
 _PLAIN = frozenset({int, float, bool, type(None)})
 # JSON's values that compare alike when equal (a float's sign of zero does not).
 _SCALARS = frozenset({str, int, bool, type(None)})
+# The values that may compare equal when read apart (see KeyChanges).
+_DELICATE = frozenset({float, list, dict})
 # Stands for a key an answer did not have.
 _ABSENT = object()
 # A dotted number such as 3.2.7; a version with more parts, or longer ones,
@@ -73,22 +78,49 @@ def bounded_raw(value: object, depth: int = _RAW_DEPTH) -> Any:
     }
 
 
-def bounded_raw_since(
-    data: Mapping[str, Any], changed: Container[str], previous: Mapping[str, Any]
-) -> dict[str, Any]:
-    """Return ``bounded_raw(data)``, taking the other keys' entries from previous.
+class BoundedAnswer(Mapping[str, Any]):
+    """An answer as ``bounded_raw`` gives it, cut only once something reads it.
 
-    previous is the bounded answer before data, changed the keys that differ.
+    Only diagnostics read a detail's raw answer: a poll keeps the answer it
+    decoded, with no copy.
     """
-    depth = _RAW_DEPTH - 1
-    return {
-        key: item
-        if type(item) in _PLAIN
-        else previous[key]
-        if key not in changed
-        else bounded_raw(item, depth)
-        for key, item in data.items()
-    }
+
+    __slots__ = ("_answer", "_bounded")
+
+    def __init__(self, answer: Mapping[str, Any]) -> None:
+        """Keep the decoded answer, which nothing changes afterwards."""
+        self._answer = answer
+        self._bounded: dict[str, Any] | None = None
+
+    def _cut(self) -> dict[str, Any]:
+        """Return the bounded answer, cut on the first call."""
+        if self._bounded is None:
+            self._bounded = bounded_raw(dict(self._answer))
+        return self._bounded
+
+    def __getitem__(self, key: str) -> Any:
+        """Return a key's bounded value."""
+        return self._cut()[key]
+
+    def __iter__(self) -> Iterator[str]:
+        """Iterate over the answer's keys."""
+        return iter(self._cut())
+
+    def __len__(self) -> int:
+        """Return how many keys the answer has."""
+        return len(self._answer)
+
+    def __eq__(self, other: object) -> bool:
+        """Compare as the bounded answer does."""
+        if isinstance(other, BoundedAnswer):
+            other = other._cut()
+        return self._cut() == other
+
+    __hash__ = None  # type: ignore[assignment]  # as a dict's
+
+    def __repr__(self) -> str:
+        """Show the bounded answer."""
+        return repr(self._cut())
 
 
 def same_json(value: object, other: object) -> bool:
@@ -124,6 +156,65 @@ def changed_keys(data: Mapping[str, Any], previous: Mapping[str, Any]) -> set[st
             )
         )
     }.union(previous.keys() - data.keys())
+
+
+class KeyChanges:
+    """Tell the keys of successive answers that changed, as ``changed_keys`` does.
+
+    A printer sends the same keys in the same order, with values of the same
+    types, poll after poll: then one pass in C compares the values, and only
+    zero floats and containers (equal yet read apart when a sign or an inner
+    type differs) are looked at one by one.
+    """
+
+    __slots__ = ("_data", "_delicate", "_keys", "_types", "_values")
+
+    def __init__(self) -> None:
+        """Start from an answer without keys."""
+        self._data: Mapping[str, Any] = {}
+        self._keys: list[str] = []
+        self._types: list[type] = []
+        self._values: list[Any] = []
+        # Where the layout's floats and containers are.
+        self._delicate: tuple[int, ...] = ()
+
+    def since_last(self, data: Mapping[str, Any]) -> Collection[str]:
+        """Return the keys whose values differ from the last answer's, or that one lacks."""
+        keys, values = list(data), list(data.values())
+        types = list(map(type, values))
+        changed: Collection[str] | None = (
+            self._in_place(keys, values)
+            if keys == self._keys and types == self._types
+            else None
+        )
+        if changed is None:
+            changed = changed_keys(data, self._data)
+            self._keys, self._types = keys, types
+            self._delicate = tuple(
+                index for index, kind in enumerate(types) if kind in _DELICATE
+            )
+        self._data, self._values = data, values
+        return changed
+
+    def _in_place(self, keys: list[str], values: list[Any]) -> list[str] | None:
+        """Return the changed keys of an answer laid out as the last; None if too deep."""
+        old = self._values
+        try:
+            differ = list(map(ne, values, old, strict=True))
+        except RecursionError:
+            return None
+        changed = list(compress(keys, differ))
+        for index in self._delicate:
+            if differ[index]:
+                continue
+            value, last = values[index], old[index]
+            if type(value) is float:
+                # Equal floats differ only in the sign of a zero.
+                if not value and copysign(1.0, value) != copysign(1.0, last):
+                    changed.append(keys[index])
+            elif not same_json(value, last):
+                changed.append(keys[index])
+        return changed
 
 
 def as_number(value: object) -> float | None:

@@ -19,12 +19,12 @@ from .const import (
     MIN_HTTP_FIRMWARE,
 )
 from .fields import (
+    BoundedAnswer,
+    KeyChanges,
     amount_value,
     as_number,
     bounded_raw,
-    bounded_raw_since,
     bounded_text,
-    changed_keys,
     count_value,
     file_name_text,
     flag_on,
@@ -102,7 +102,8 @@ def _whole_minutes(seconds: int | None) -> int | None:
     return None if seconds is None else round(seconds / 60)
 
 
-@dataclass(frozen=True, kw_only=True, slots=True)
+# Without slots: DetailParser gives a detail all its fields as one dict.
+@dataclass(frozen=True, kw_only=True)
 class PrinterDetail:
     """The printer's state and configuration (``/detail``)."""
 
@@ -295,25 +296,27 @@ class DetailParser:
     read from it instead of being read again.
     """
 
-    __slots__ = ("_data", "_raw", "_values")
+    __slots__ = ("_changes", "_values")
 
     def __init__(self) -> None:
         """Start from an answer without keys."""
-        self._data: Mapping[str, Any] = {}
+        self._changes = KeyChanges()
         self._values: dict[str, Any] = _NO_VALUES
-        self._raw: Mapping[str, Any] = {}
 
     def parse(self, data: Mapping[str, Any]) -> PrinterDetail:
         """Return the detail of data, equal to ``PrinterDetail.from_dict(data)``."""
-        changed = changed_keys(data, self._data)
         values = self._values.copy()
         get = data.get
-        for key in changed.intersection(_DETAIL_FIELDS_BY_KEY):
-            for name, read in _DETAIL_FIELDS_BY_KEY[key]:
+        for key in self._changes.since_last(data):
+            for name, read in _DETAIL_FIELDS_BY_KEY.get(key, ()):
                 values[name] = read(get(key))
-        raw = bounded_raw_since(data, changed, self._raw)
-        self._data, self._values, self._raw = data, values, raw
-        return PrinterDetail(**values, raw=raw)
+        values["raw"] = BoundedAnswer(data)
+        self._values = values
+        detail = object.__new__(PrinterDetail)
+        # The fields at once, not 57 frozen setattr calls; the next parse
+        # copies values before changing them, so the detail's stay as they are.
+        object.__setattr__(detail, "__dict__", values)
+        return detail
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
