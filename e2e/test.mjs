@@ -4,8 +4,8 @@
 // entities show the emulator's values, press pause, find the print event
 // that made in the activity log (the logbook); then add a printer that
 // speaks only the legacy TCP API (an Adventurer 4) by its address, without
-// serial number or check code, and check its device page shows the status
-// and temperatures the emulator reports over TCP.
+// serial number or check code, check its device page shows the status and
+// temperatures the emulator reports over TCP, and pause its print.
 //
 // Debian's Chromium, driven by playwright-core (no browser download).
 // Environment: HA_URL, HA_USERNAME, HA_PASSWORD, PRINTER_HOST, PRINTER_PORT,
@@ -236,19 +236,21 @@ async function checkEntities(page) {
   await shot(page, '07-device-page');
 }
 
-async function pause(page) {
+// Press the device page's Pause print button; printerStatus() tells the
+// printer's own state, as the status sensor words it.
+async function pause(page, printerStatus, shotName) {
   step('press pause');
-  const before = (await emulatorDetail()).status;
-  if (!['printing', 'heating'].includes(before)) {
+  const before = await printerStatus();
+  if (!['Printing', 'Heating'].includes(before)) {
     throw new Error(`the demo print should be running, the emulator is ${before}`);
   }
   // The Controls card's row for the Pause print button.
   const row = page.locator('hui-button-entity-row, hui-generic-entity-row').filter({ hasText: 'Pause print' });
   await row.getByRole('button', { name: /press/i }).first().click();
-  await until('the emulator to pause', async () => (await emulatorDetail()).status === 'paused');
+  await until('the emulator to pause', async () => (await printerStatus()) === 'Paused');
   await until('the status sensor to show Paused', async () =>
     (await statusRow(page, 'Paused').count()) > 0);
-  await shot(page, '08-paused');
+  await shot(page, shotName);
 }
 
 async function activityLog(page, detail) {
@@ -323,10 +325,12 @@ async function main() {
     await addPrinter(page);
     const detail = await openDevice(page);
     await checkEntities(page);
-    await pause(page);
+    await pause(page, async () => capitalize((await emulatorDetail()).status), '08-paused');
     await activityLog(page, detail);
     await addLegacyPrinter(page);
     await checkLegacyDevice(page);
+    // The command goes over TCP: M25 in a session of its own.
+    await pause(page, async () => (await legacyState()).status, '13-legacy-paused');
     step('passed');
   } catch (err) {
     await shot(page, '99-failure').catch(() => {});
