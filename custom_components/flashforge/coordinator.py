@@ -2,7 +2,8 @@
 
 from collections.abc import Awaitable, Callable, Iterable, Mapping
 from functools import partial
-from operator import attrgetter
+from itertools import compress
+from operator import attrgetter, ne
 from typing import Any, cast, override
 
 from homeassistant.config_entries import ConfigEntry
@@ -150,11 +151,8 @@ class FlashForgeCoordinator(TimestampDataUpdateCoordinator[PrinterDetail]):
             return None
         if told[1] is detail or told[2] == values:
             return frozenset()
-        return frozenset(
-            name
-            for name, old, new in zip(self._watched, told[2], values, strict=True)
-            if old != new
-        )
+        # Compared in C: a printing poll changes a few of some 40 fields.
+        return frozenset(compress(self._watched, map(ne, told[2], values, strict=True)))
 
     @callback
     @override
@@ -165,9 +163,12 @@ class FlashForgeCoordinator(TimestampDataUpdateCoordinator[PrinterDetail]):
         comparison per field here spares each entity working out its state.
         """
         self.changed_fields = changed = self._changed()
-        for update_callback, context in list(self._listeners.values()):
-            # Contexts are what listeners gave: fields, or None for every update.
-            fields = cast("Iterable[str] | None", context)
+        # Contexts are what listeners gave: fields, or None for every update.
+        listeners = cast(
+            "list[tuple[CALLBACK_TYPE, Iterable[str] | None]]",
+            list(self._listeners.values()),
+        )
+        for update_callback, fields in listeners:
             if changed is None or fields is None or not changed.isdisjoint(fields):
                 try:
                     update_callback()
