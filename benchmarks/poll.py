@@ -4,11 +4,14 @@ import asyncio
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 import json
+import logging
 import time
+from typing import Any
 
 import aiohttp
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.aiohttp_client import async_get_clientsession
+from homeassistant.helpers.update_coordinator import TimestampDataUpdateCoordinator
 
 from . import control
 from .fleet import Fleet, Pace, PrinterAddress
@@ -26,7 +29,10 @@ is the process CPU time (`time.process_time`, every thread) of one
 `json.loads`) to the same emulator, and with the refresh of a second
 coordinator for the same entry that no entity listens to (the client's
 request and parsing and the coordinator's own work, without the entities);
-ratios are of the medians. Each measurement follows the same pause, as a
+ratios are of the medians. The floor is Home Assistant's own
+`TimestampDataUpdateCoordinator` around the bare request, with one listener
+that does nothing: what any integration polling through a coordinator pays
+at least, before it parses anything or writes a state. Each measurement follows the same pause, as a
 poll follows its interval, so none runs on caches another warmed. The
 emulator runs in a subprocess, so only the Home Assistant side is counted.
 Idle: the printer is `ready` and nothing changes. Printing: a print runs,
@@ -46,8 +52,8 @@ Home Assistant is) against `json.loads`, and the client's `DetailParser`
 IDLE_TARGET = 1.05
 PRINTING_TARGET = 1.15
 WARM_UP = 5
-# Bare request, refresh without entities, refresh: each after one pause.
-MEASUREMENTS_PER_ROUND = 3
+# Bare request, floor, refresh without entities, refresh: each after one pause.
+MEASUREMENTS_PER_ROUND = 4
 # Successive printing answers for the parse cost, and passes over them.
 PARSE_ANSWERS = 20
 PARSE_PASSES = 50
@@ -59,6 +65,7 @@ class Samples:
     """CPU samples of one phase and the state writes seen during them."""
 
     bare: list[float]
+    floor: list[float]
     alone: list[float]
     poll: list[float]
     writes: StateWriteCounter
@@ -70,26 +77,46 @@ async def _sample(
     alone: Callable[[], Awaitable[None]],
     settings: Settings,
 ) -> Samples:
-    """Measure the bare request, the refresh without entities and the refresh."""
+    """Measure the bare request, the floor, the refresh without entities, the refresh."""
     coordinator = coordinator_of(hass.config_entries.async_entries("flashforge")[0])
     session = async_get_clientsession(hass)
 
-    async def bare() -> None:
-        await control.post_json(session, printer, "/detail")
+    async def bare() -> dict[str, Any]:
+        return await control.post_json(session, printer, "/detail")
 
-    jobs = (bare, alone, coordinator.async_refresh)
+    floor = TimestampDataUpdateCoordinator(
+        hass,
+        logging.getLogger(__name__),
+        config_entry=coordinator.config_entry,
+        name="floor",
+        update_method=bare,
+        update_interval=coordinator.update_interval,
+        always_update=False,
+    )
+    unsubscribe = floor.async_add_listener(lambda: None)
+    jobs: tuple[Callable[[], Awaitable[object]], ...] = (
+        bare,
+        floor.async_refresh,
+        alone,
+        coordinator.async_refresh,
+    )
     for _ in range(WARM_UP):
         for job in jobs:
             await job()
     bare_cpu: list[float] = []
+    floor_cpu: list[float] = []
     alone_cpu: list[float] = []
     poll_cpu: list[float] = []
-    with StateWriteCounter(hass) as writes:
-        for _ in range(settings.poll_samples):
-            for job, cpu in zip(jobs, (bare_cpu, alone_cpu, poll_cpu), strict=True):
-                await asyncio.sleep(settings.poll_gap)
-                cpu.append(await cpu_of(job))
-    return Samples(bare_cpu, alone_cpu, poll_cpu, writes)
+    samples = (bare_cpu, floor_cpu, alone_cpu, poll_cpu)
+    try:
+        with StateWriteCounter(hass) as writes:
+            for _ in range(settings.poll_samples):
+                for job, cpu in zip(jobs, samples, strict=True):
+                    await asyncio.sleep(settings.poll_gap)
+                    cpu.append(await cpu_of(job))
+    finally:
+        unsubscribe()
+    return Samples(bare_cpu, floor_cpu, alone_cpu, poll_cpu, writes)
 
 
 def _ratio(
@@ -119,6 +146,14 @@ def _figures(section: Section, label: str, samples: Samples, limit: float) -> No
         samples.poll,
         samples.bare,
         limit,
+    )
+    _ratio(
+        section,
+        f"{label}, the floor (Home Assistant's coordinator around the bare"
+        " request): CPU per update / bare `/detail`",
+        samples.floor,
+        samples.bare,
+        None,
     )
     _ratio(
         section,
