@@ -35,7 +35,7 @@ class DropConnectionError(Exception):
 
 
 class TcpConnection:
-    """One client connection: its streams and whether it holds control."""
+    """One client connection: its number (control is held by number) and streams."""
 
     def __init__(
         self,

@@ -88,19 +88,19 @@ def _motion(action: Callable[[PrinterCore, str, str], None]) -> Handler:
 
 @_motion
 def home(core: PrinterCore, _code: str, _args: str) -> None:
-    """G28: home every axis."""
+    """Home every axis (G28)."""
     homing(core.state, {})
 
 
 @_motion
 def positioning(core: PrinterCore, code: str, _args: str) -> None:
-    """G90 / G91: absolute or relative moves from now on."""
+    """Make later moves absolute (G90) or relative (G91)."""
     core.state.relative_moves = code == "G91"
 
 
 @_motion
 def move(core: PrinterCore, code: str, args: str) -> None:
-    """G1 (move) and G92 (set position), within the build volume."""
+    """Move (G1) or set the position (G92), within the build volume."""
     state = core.state
     values = words(args.upper())
     relative = code == "G1" and state.relative_moves
@@ -133,17 +133,17 @@ def _heater_target(core: PrinterCore, code: str, args: str, *, bed: bool) -> byt
 
 
 def nozzle(core: PrinterCore, code: str, args: str) -> bytes:
-    """M104 S<t> [T<n>]: a nozzle's target."""
+    """Set a nozzle's target (M104 S<t> [T<n>])."""
     return _heater_target(core, code, args, bed=False)
 
 
 def bed(core: PrinterCore, code: str, args: str) -> bytes:
-    """M140 S<t>: the bed's target."""
+    """Set the bed's target (M140 S<t>)."""
     return _heater_target(core, code, args, bed=True)
 
 
 def fan(core: PrinterCore, code: str, args: str) -> bytes:
-    """M106 [S<0-255>] on, M107 off: the part cooling fan (the A3: on/off only)."""
+    """Switch the part fan on (M106 [S<0-255>]; the A3 on/off only) or off (M107)."""
     state = core.state
     if code == "M107":
         state.cooling_fan = 0
@@ -155,7 +155,7 @@ def fan(core: PrinterCore, code: str, args: str) -> bytes:
 
 
 def light(core: PrinterCore, code: str, args: str) -> bytes:
-    """M146: the light; colour on models with an RGB light (`r g b F`)."""
+    """Switch the light (M146), with its colour where the model has an RGB light."""
     state = core.state
     if _is_a3(core):
         # The A3 YAML: "0" switches off, any other parameter on.
@@ -194,7 +194,7 @@ def _start(core: PrinterCore, stored: StoredFile) -> Outcome:
 
 
 def select(core: PrinterCore, code: str, args: str) -> bytes:
-    """M23 <path>: start the file (5M family) or select it for M24 (Adventurer 3, 4)."""
+    """Start a file (M23 on the 5M family) or select it for M24 (Adventurer 3, 4)."""
     stored = find_file(core, args)
     state = core.state
     if core.profile.m23_starts_print:
@@ -218,7 +218,7 @@ def select(core: PrinterCore, code: str, args: str) -> bytes:
 
 
 def start_or_resume(core: PrinterCore, code: str, args: str) -> bytes:
-    """M24: resume a paused job, or start the file M23 selected."""
+    """Resume a paused job, or start the file M23 selected (M24)."""
     state = core.state
     selected = state.selected_file
     if state.status != Status.PAUSED and selected is not None:
@@ -234,12 +234,12 @@ def start_or_resume(core: PrinterCore, code: str, args: str) -> bytes:
 
 
 def pause(core: PrinterCore, code: str, args: str) -> bytes:
-    """M25: pause the job."""
+    """Pause the job (M25)."""
     return _answer(core, code, args, job.pause(core.state))
 
 
 def cancel(core: PrinterCore, code: str, args: str) -> bytes:
-    """M26: cancel the job (the 5M family then waits for the plate to be cleared)."""
+    """Cancel the job (M26); the 5M family then waits for the plate to be cleared."""
     outcome = job.cancel(core.state)
     if outcome.ok:
         _clear_for_next_print(core)
@@ -248,7 +248,7 @@ def cancel(core: PrinterCore, code: str, args: str) -> bytes:
 
 
 def emergency_stop(core: PrinterCore, code: str, args: str) -> bytes:
-    """M112: halt; the 5M family ignores it (legacy-api.md)."""
+    """Halt (M112); the 5M family ignores it (legacy-api.md)."""
     state = core.state
     if core.profile.tcp_dialect == TcpDialect.FIVE_M:
         return tcp_replies.frame(code, [])
@@ -264,33 +264,33 @@ def emergency_stop(core: PrinterCore, code: str, args: str) -> bytes:
 
 
 def file_list(core: PrinterCore, _code: str, _args: str) -> bytes:
-    """M661: every stored file."""
+    """List every stored file (M661)."""
     return tcp_replies.file_list(core)
 
 
 def thumbnail(core: PrinterCore, _code: str, args: str) -> bytes:
-    """M662 <path>: a stored file's PNG thumbnail."""
+    """Send a stored file's PNG thumbnail (M662 <path>)."""
     stored = find_file(core, args)
     return tcp_replies.thumbnail(core, stored.thumbnail if stored else None)
 
 
 def info(core: PrinterCore, _code: str, _args: str) -> bytes:
-    """M115: the machine's identity."""
+    """Report the machine's identity (M115)."""
     return tcp_replies.info(core)
 
 
 def status(core: PrinterCore, _code: str, _args: str) -> bytes:
-    """M119: machine state, light, current file."""
+    """Report the machine state, light and current file (M119)."""
     return tcp_replies.status(core)
 
 
 def temperatures(core: PrinterCore, _code: str, _args: str) -> bytes:
-    """M105: temperatures and targets."""
+    """Report temperatures and targets (M105)."""
     return tcp_replies.temperatures(core)
 
 
 def progress(core: PrinterCore, _code: str, _args: str) -> bytes:
-    """M27: progress and layers."""
+    """Report progress and layers (M27)."""
     return tcp_replies.progress(core)
 
 
