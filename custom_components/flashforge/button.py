@@ -53,7 +53,7 @@ BUTTONS: tuple[FlashForgeButtonEntityDescription, ...] = (
     FlashForgeButtonEntityDescription(
         key="home",
         translation_key="home",
-        exists_fn=lambda coordinator: coordinator.printer.has_tcp,
+        exists_fn=lambda coordinator: coordinator.printer.can_move,
         press_fn=lambda printer: printer.home(),
     ),
     FlashForgeButtonEntityDescription(

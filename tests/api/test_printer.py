@@ -384,3 +384,29 @@ async def test_tcp_only_printer_reads_who_it_is_again_after_a_reboot(
 
         assert emulator.tcp_commands.count("~M115") == 2
         assert detail.status is MachineStatus.READY
+
+
+@pytest.mark.parametrize("with_tcp", [True, False], ids=["with tcp", "http only"])
+async def test_ad5x_homes_and_moves_over_http(
+    emulator_factory: EmulatorFactory, with_tcp: bool
+) -> None:
+    """The AD5X's own HTTP commands home and move it, TCP or not."""
+    async with (
+        emulator_factory("ad5x", clock=Clock.manual(), command_seconds=0) as emulator,
+        FlashForgePrinter(
+            emulator.host,
+            emulator.serial,
+            emulator.check_code,
+            port=emulator.port,
+            tcp_port=emulator.tcp_port if with_tcp else None,
+        ) as printer,
+    ):
+        await printer.detail()
+        await printer.move(x=5, z=-1, feed_rate=600)
+        moved = list(emulator.printer.coordinate)
+        await printer.home()
+
+        assert printer.can_move
+        assert moved == [5.0, 0.0, -1.0]
+        assert emulator.printer.coordinate == [0.0, 0.0, 0.0]
+        assert emulator.tcp_commands == []

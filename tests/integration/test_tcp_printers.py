@@ -506,3 +506,22 @@ async def test_print_event_follows_a_tcp_job(
         event_types.append(state.attributes["event_type"])
 
     assert event_types == ["started", "paused"]
+
+
+async def test_ad5x_home_button_uses_http(
+    hass: HomeAssistant, emulator_factory: EmulatorFactory
+) -> None:
+    """The AD5X homes over its own HTTP command, even with its TCP port known."""
+    async with emulator_factory("ad5x", command_seconds=0) as emulator:
+        await set_up(hass, http_entry_with_tcp(emulator))
+        emulator.printer.coordinate = [5.0, 5.0, 5.0]
+
+        await hass.services.async_call(
+            BUTTON_DOMAIN,
+            SERVICE_PRESS,
+            {ATTR_ENTITY_ID: f"button.{slug(emulator)}_home_axes"},
+            blocking=True,
+        )
+
+        assert emulator.printer.coordinate == [0.0, 0.0, 0.0]
+        assert "~G28" not in emulator.tcp_commands

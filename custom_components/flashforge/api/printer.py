@@ -67,6 +67,9 @@ _MIN_HTTP_FIRMWARE = (3, 1, 3)
 _MANUFACTURER_PREFIX = "flashforge "
 # Where the 5M family keeps the files its HTTP API names without a folder.
 _HTTP_FOLDER = "/data/"
+# The AD5X (by product id) homes and moves over HTTP (homingCtrl_cmd,
+# moveCtrl_cmd): preferred to a TCP session there.
+_HTTP_MOTION_PIDS = frozenset({38})
 # The Creator 5 family (by product id) has no port 8899.
 _NO_TCP_PIDS = frozenset({40, 41})
 # How long a printer may take to answer on the TCP port before it counts as
@@ -555,14 +558,40 @@ class FlashForgePrinter(AsyncClosing):
 
     # What only the TCP API offers
 
+    @property
+    def can_move(self) -> bool:
+        """Return whether the printer takes homing and moves (over TCP, or the AD5X's HTTP)."""
+        return self._tcp is not None or self._http_motion
+
+    @property
+    def _http_motion(self) -> bool:
+        """Return whether the HTTP API homes and moves the head (the AD5X's does)."""
+        detail = self.last_detail
+        return (
+            self._http is not None
+            and detail is not None
+            and detail.pid in _HTTP_MOTION_PIDS
+        )
+
     async def home(self) -> None:
-        """Home the axes (G28)."""
+        """Home the axes: over HTTP where it offers it, else with G28."""
+        if self._http is not None and self._http_motion:
+            await self._http.home()
+            return
         await self._need_tcp("home").home()
 
     async def move(
         self, *, x: float = 0, y: float = 0, z: float = 0, feed_rate: int
     ) -> None:
-        """Move the head by a distance along each axis (mm), at a feed rate (mm/min)."""
+        """Move the head by a distance along each axis (mm), at a feed rate (mm/min).
+
+        Over the AD5X's HTTP API each axis moves at the printer's own speed.
+        """
+        if self._http is not None and self._http_motion:
+            for axis, delta in (("x", x), ("y", y), ("z", z)):
+                if delta:
+                    await self._http.move_axis(axis, delta)
+            return
         await self._need_tcp("move").move(x=x, y=y, z=z, feed_rate=feed_rate)
 
     async def send_gcode(self, lines: Sequence[str]) -> list[str]:

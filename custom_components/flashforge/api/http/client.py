@@ -273,6 +273,14 @@ class FlashForgeHttpClient(AsyncClosing):
         """Acknowledge a finished or cancelled print so the printer is ready."""
         await self._control("stateCtrl_cmd", {"action": "setClearPlatform"})
 
+    async def home(self) -> None:
+        """Home the axes (``homingCtrl_cmd``, AD5X)."""
+        await self._control("homingCtrl_cmd", {})
+
+    async def move_axis(self, axis: str, delta: float) -> None:
+        """Move the head along one axis ("x", "y" or "z") by delta mm (AD5X)."""
+        await self._control("moveCtrl_cmd", {"axis": axis, "delta": delta})
+
     async def set_printer_controls(
         self,
         *,
