@@ -19,12 +19,38 @@ from collections import Counter
 from dataclasses import dataclass
 import errno
 import http.client
+import importlib.util
 import os
+from pathlib import Path
 import socket
 import sys
 import time
+from types import ModuleType
+from typing import Any
 
-from flashforge_emulator.profiles import PROFILES
+REPOSITORY = Path(__file__).resolve().parents[1]
+
+
+def _load_profiles() -> ModuleType:
+    """Load the emulator's model table by itself.
+
+    Importing it through its package loads the whole emulator and aiohttp,
+    seconds that every scripts/develop start would wait; profiles.py needs
+    nothing but the standard library.
+    """
+    name = "dev_farm_profiles"
+    path = REPOSITORY / "flashforge_emulator" / "profiles.py"
+    spec = importlib.util.spec_from_file_location(name, path)
+    if spec is None or spec.loader is None:
+        raise ImportError(f"cannot load {path}")
+    module = importlib.util.module_from_spec(spec)
+    # Dataclasses look their module up while the class is made.
+    sys.modules[name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+PROFILES: dict[str, Any] = _load_profiles().PROFILES
 
 # Printer i's HTTP API is on base + 3i, its camera and discovery on the two
 # ports above; its TCP API on tcp_base + i, by default this far above base
@@ -116,7 +142,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     commands = parser.add_subparsers(dest="command", required=True)
     layout = commands.add_parser("layout", help="print the farm's printers")
-    layout.add_argument("--printers", type=int, default=1)
+    layout.add_argument(
+        "--printers", type=int, default=None, help="default: one per model"
+    )
     layout.add_argument("--models", default="5m-pro", help="comma-separated, cycled")
     layout.add_argument("--base", type=int, default=8898, help="printer 1's HTTP port")
     layout.add_argument(
@@ -191,7 +219,8 @@ def main(argv: list[str] | None = None) -> int:
         except ValueError as err:
             sys.stderr.write(f"{err}\n")
             return 2
-        for printer in farm_layout(args.printers, models, args.base, args.tcp_base):
+        printers = len(models) if args.printers is None else args.printers
+        for printer in farm_layout(printers, models, args.base, args.tcp_base):
             sys.stdout.write(printer.line() + "\n")
         return 0
     if args.command == "free":

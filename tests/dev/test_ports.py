@@ -7,8 +7,8 @@ import sys
 
 import pytest
 
-from dev.ports import FarmPrinter, farm_layout, main, parse_models
-from flashforge_emulator import Emulator
+from dev.ports import PROFILES, FarmPrinter, farm_layout, main, parse_models
+from flashforge_emulator import Emulator, get_profile
 
 
 @pytest.mark.parametrize(
@@ -16,9 +16,18 @@ from flashforge_emulator import Emulator
     [
         # scripts/develop's default: today's ports, the TCP API beside them.
         (
-            1,
+            None,
             "5m-pro",
             ["5m-pro SNFFEMU00001 http 8898 8899 8900 9899"],
+        ),
+        # Without a number, one printer of each model listed.
+        (
+            None,
+            "adventurer3,ad5x",
+            [
+                "adventurer3 SNFFEMU00001 tcp 8898 8899 8900 9899 Adventurer 3",
+                "ad5x SNFFEMU00002 http 8901 8902 8903 9900 AD5X",
+            ],
         ),
         (
             2,
@@ -45,12 +54,28 @@ from flashforge_emulator import Emulator
     ],
 )
 def test_layout_lines(
-    printers: int, models: str, expected: list[str], capsys: pytest.CaptureFixture[str]
+    printers: int | None,
+    models: str,
+    expected: list[str],
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
     """Each printer gets one line with its model, serial number, API and ports."""
-    assert main(["layout", "--printers", str(printers), "--models", models]) == 0
+    count = [] if printers is None else ["--printers", str(printers)]
+
+    assert main(["layout", *count, "--models", models]) == 0
 
     assert capsys.readouterr().out.splitlines() == expected
+
+
+@pytest.mark.parametrize("model", sorted(PROFILES))
+def test_layout_reads_the_emulators_profiles(model: str) -> None:
+    """The model table dev/ports.py loads by itself is the emulator's own."""
+    (printer,) = farm_layout(1, [model], 8898)
+    profile = get_profile(model)
+
+    assert printer.has_http is profile.has_http
+    assert (printer.tcp_port is not None) is profile.has_tcp
+    assert PROFILES[model].model_name == profile.model_name
 
 
 def ports_of(printer: FarmPrinter) -> list[int]:
