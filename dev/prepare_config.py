@@ -5,7 +5,15 @@ configuration.yaml and the HTTP settings on every run, so a changed
 HASS_PORT and a newer configuration reach an existing folder too, and it
 marks the onboarding steps that would need the internet as done once.
 
-    python dev/prepare_config.py --config .dev/config --port 8123
+    python dev/prepare_config.py --config .dev/config --port 8123 \
+        [--camera 127.0.0.1:9901:8902 ...] [--check-cameras]
+
+--camera gives a printer that speaks only TCP, known by its address and TCP
+port, its camera's port. A real one streams on port 8080, and no form asks
+for another; the emulated farm shares one address, so each camera has its
+own port, written into the printer's config entry while Home Assistant is
+stopped. --check-cameras writes nothing and exits 3 while an entry still
+misses its camera's port (the printer was added since Home Assistant started).
 """
 
 from __future__ import annotations
@@ -73,12 +81,49 @@ ONBOARDING: dict[str, Any] = {
 }
 
 
+# Home Assistant's store of config entries, and the integration's keys in an
+# entry's data (custom_components/flashforge/const.py).
+CONFIG_ENTRIES = "core.config_entries"
+DOMAIN = "flashforge"
+CONF_HOST = "host"
+CONF_TCP_PORT = "tcp_port"
+CONF_CAMERA_PORT = "camera_port"
+CONF_CHECK_CODE = "check_code"
+CAMERAS_PENDING = 3
+
+type Cameras = dict[tuple[str, int], int]
+
+
+def camera_spec(spec: str) -> tuple[str, int, int]:
+    """Parse HOST:TCP_PORT:CAMERA_PORT."""
+    try:
+        host, tcp_port, camera_port = spec.split(":")
+        return host, int(tcp_port), int(camera_port)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"{spec!r} is not HOST:TCP_PORT:CAMERA_PORT"
+        ) from None
+
+
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     """Parse the command line."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--config", type=Path, required=True)
     parser.add_argument("--port", type=int, required=True)
     parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument(
+        "--camera",
+        type=camera_spec,
+        action="append",
+        default=[],
+        metavar="HOST:TCP_PORT:CAMERA_PORT",
+        help="a TCP-only printer's camera port (repeat for more)",
+    )
+    parser.add_argument(
+        "--check-cameras",
+        action="store_true",
+        help=f"write nothing; exit {CAMERAS_PENDING} while a camera port is missing",
+    )
     return parser.parse_args(argv)
 
 
@@ -130,10 +175,44 @@ def prepare(config: Path, host: str, port: int) -> None:
         write_private(onboarding, json.dumps(ONBOARDING, indent=2))
 
 
+def set_camera_ports(config: Path, cameras: Cameras, *, write: bool = True) -> bool:
+    """Give TCP-only entries their camera's port; return whether one lacked it.
+
+    An entry missing from the store (not added yet, or not saved yet) counts
+    as lacking it, so a check right after adding the printers asks for the
+    restart that writes it.
+    """
+    path = config / ".storage" / CONFIG_ENTRIES
+    store: dict[str, Any] = (
+        json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
+    )
+    missing = set(cameras)
+    changed = False
+    for entry in store.get("data", {}).get("entries", []):
+        data = entry.get("data", {})
+        key = (data.get(CONF_HOST), data.get(CONF_TCP_PORT))
+        if entry.get("domain") != DOMAIN or CONF_CHECK_CODE in data:
+            continue
+        if key not in cameras:
+            continue
+        missing.discard(key)
+        if data.get(CONF_CAMERA_PORT) != cameras[key]:
+            data[CONF_CAMERA_PORT] = cameras[key]
+            changed = True
+    if changed and write:
+        write_private(path, json.dumps(store, indent=2))
+    return changed or bool(missing)
+
+
 def main(argv: list[str] | None = None) -> int:
     """Prepare the folder named on the command line."""
     args = parse_args(argv)
+    cameras = {(host, tcp): camera for host, tcp, camera in args.camera}
+    if args.check_cameras:
+        pending = set_camera_ports(args.config, cameras, write=False)
+        return CAMERAS_PENDING if pending else 0
     prepare(args.config, args.host, args.port)
+    set_camera_ports(args.config, cameras)
     return 0
 
 
