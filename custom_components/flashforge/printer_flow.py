@@ -191,7 +191,9 @@ class PrinterFlow(ConfigFlow):
         if not data.get(CONF_SERIAL_NUMBER) or not data.get(CONF_CHECK_CODE):
             return show_form({"base": "http_credentials_required"})
         errors: dict[str, str] = {}
-        if (detail := await self._async_read_detail(data, errors)) is None:
+        # The credentials are tested over HTTP alone.
+        http_data = {key: data[key] for key in ENTRY_KEYS}
+        if (detail := await self._async_read_detail(http_data, errors)) is None:
             return show_form(errors)
         if detail.firmware_outdated and probe.tcp is not None:
             return await self._async_add_tcp_printer(probe.tcp, show_form)
@@ -204,8 +206,7 @@ class PrinterFlow(ConfigFlow):
             updates={CONF_HOST: data[CONF_HOST], CONF_PORT: data[CONF_PORT], **tcp}
         )
         return self.async_create_entry(
-            title=detail.name or serial_number,
-            data={key: data[key] for key in ENTRY_KEYS} | tcp,
+            title=detail.name or serial_number, data=http_data | tcp
         )
 
     async def _async_add_tcp_printer(

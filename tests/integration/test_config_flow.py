@@ -298,24 +298,36 @@ async def test_user_invalid_auth(
     assert result["data"][CONF_CHECK_CODE] == emulator.check_code
 
 
+@pytest.mark.parametrize(
+    ("target", "logged"),
+    [
+        (
+            "custom_components.flashforge.api.FlashForgePrinter.detail",
+            "Unexpected error reading the printer at 127.0.0.1",
+        ),
+        (
+            "custom_components.flashforge.printer_flow.probe_printer",
+            "Unexpected error asking the printer at 127.0.0.1",
+        ),
+    ],
+)
 async def test_user_unknown_error(
     hass: HomeAssistant,
     emulator: Emulator,
     mock_setup_entry: AsyncMock,
     caplog: pytest.LogCaptureFixture,
+    target: str,
+    logged: str,
 ) -> None:
     result = await start_user_flow(hass)
-    with patch(
-        "custom_components.flashforge.api.FlashForgePrinter.detail",
-        side_effect=RuntimeError("boom"),
-    ):
+    with patch(target, side_effect=RuntimeError("boom")):
         result = await hass.config_entries.flow.async_configure(
             result["flow_id"], address(emulator)
         )
 
     assert result["type"] is FlowResultType.FORM
     assert result["errors"] == {"base": "unknown"}
-    assert "Unexpected error reading the printer at 127.0.0.1" in caplog.text
+    assert logged in caplog.text
     assert emulator.check_code not in caplog.text
 
     result = await hass.config_entries.flow.async_configure(
