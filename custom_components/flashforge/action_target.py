@@ -77,9 +77,12 @@ class ActionTarget:
             file_name=file_name,
         )
 
-    def check_tcp(self) -> None:
-        """Refuse a printer without the TCP API, which moves and G-code need."""
-        if not self.coordinator.printer.has_tcp:
+    def check_offers(self, offered: bool) -> None:
+        """Refuse a printer that lacks what the action needs (the TCP API's extras).
+
+        ``offered`` is the printer's answer, such as ``has_tcp``.
+        """
+        if not offered:
             raise ServiceValidationError(
                 translation_domain=DOMAIN,
                 translation_key="tcp_api_required",

@@ -112,7 +112,8 @@ async def _async_move(call: ServiceCall) -> None:
         )
     targets = async_targets(call)
     for target in targets:
-        target.check_tcp()
+        # The AD5X moves over its HTTP API too.
+        target.check_offers(target.coordinator.printer.can_move)
     await async_gather_all(
         [target.async_check_idle("move_while_printing") for target in targets]
     )
@@ -136,7 +137,7 @@ async def _async_send_gcode(call: ServiceCall) -> ServiceResponse:
         lines = _gcode_lines(call.data[ATTR_GCODE])
     targets = async_targets(call)
     for target in targets:
-        target.check_tcp()
+        target.check_offers(target.coordinator.printer.has_tcp)
     if not call.data[ATTR_WHILE_PRINTING]:
         await async_gather_all(
             [target.async_check_idle("gcode_while_printing") for target in targets]

@@ -417,6 +417,30 @@ async def test_send_gcode_while_printing(
     assert sent(tcp_printer) == ["~M106"]
 
 
+async def test_send_gcode_to_two_printers(
+    hass: HomeAssistant, emulator_factory: EmulatorFactory
+) -> None:
+    """One call reaches an HTTP and a TCP-only printer; each answers in its entry."""
+    async with (
+        emulator_factory("5m-pro", command_seconds=0, serial="SNPRO") as pro,
+        emulator_factory("adventurer3", command_seconds=0, serial="SNA3") as a3,
+    ):
+        ids = {await add_printer(hass, pro): pro, await add_printer(hass, a3): a3}
+
+        response = await call(
+            hass,
+            "send_gcode",
+            {"device_id": list(ids), "gcode": "M115"},
+            return_response=True,
+        )
+
+        for device_id, emu in ids.items():
+            (reply,) = response[device_id]["replies"]
+            assert any(emu.serial in line for line in reply["reply"])
+        for entry in hass.config_entries.async_entries(DOMAIN):
+            assert await hass.config_entries.async_unload(entry.entry_id)
+
+
 # Printers without the TCP API, and the administrators
 
 
@@ -442,6 +466,24 @@ async def test_refused_without_tcp(
     assert sent(pro) == []
     assert creator5.tcp_port is None
     assert creator5.request_counts["/control"] == 0
+
+
+async def test_ad5x_moves_over_http_without_tcp(
+    hass: HomeAssistant, emulator_factory: EmulatorFactory
+) -> None:
+    """An AD5X moves over its HTTP API without the TCP API; G-code still needs TCP."""
+    async with emulator_factory("ad5x", command_seconds=0, tcp_port=None) as ad5x:
+        device_id = await add_printer(hass, ad5x)
+
+        await call(hass, "move", {"device_id": device_id, "x": 5, "z": 2})
+
+        moves = [c.args for c in ad5x.commands if c.cmd == "moveCtrl_cmd"]
+        assert [(m["axis"], m["delta"]) for m in moves] == [("x", 5), ("z", 2)]
+        with pytest.raises(ServiceValidationError) as err:
+            await call(hass, "send_gcode", {"device_id": device_id, "gcode": "M105"})
+        assert err.value.translation_key == "tcp_api_required"
+        for entry in hass.config_entries.async_entries(DOMAIN):
+            assert await hass.config_entries.async_unload(entry.entry_id)
 
 
 @pytest.mark.parametrize(
