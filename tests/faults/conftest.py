@@ -6,4 +6,5 @@ from ..integration.conftest import (  # noqa: F401
     entity_registry_enabled_by_default,
     init_integration,
     no_network_discovery,
+    no_tcp_probe_of_port_8899,
 )

@@ -9,6 +9,7 @@ from homeassistant.core import HomeAssistant
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
+from custom_components.flashforge import coordinator as coordinator_module
 from custom_components.flashforge.config_flow import FlashForgeConfigFlow
 from custom_components.flashforge.const import (
     CONF_CHECK_CODE,
@@ -36,6 +37,16 @@ def entity_registry_enabled_by_default() -> Iterator[None]:
 def no_network_discovery(monkeypatch: pytest.MonkeyPatch) -> None:
     """Keep discovery off the real network; tests that scan point it at loopback."""
     monkeypatch.setenv(TARGETS_ENVIRONMENT_VARIABLE, "")
+
+
+@pytest.fixture(autouse=True)
+def no_tcp_probe_of_port_8899(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Keep HTTP entries from finding whatever listens on this machine's port 8899.
+
+    An entry without a TCP port looks for one at setup; port 0 refuses every
+    connection. Tests that want it found point it at an emulator.
+    """
+    monkeypatch.setattr(coordinator_module, "DEFAULT_TCP_PORT", 0)
 
 
 def closed_port() -> int:
