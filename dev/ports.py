@@ -1,13 +1,14 @@
 """Lay out an emulated farm's ports, check they are free, wait for a server.
 
-    python -m dev.ports layout --printers 4 --models 5m-pro,adventurer4
+    python -m dev.ports layout --printers 4 --models 5m-pro,adventurer4 --free 8123
     python -m dev.ports free 8123 8898 8899
     python -m dev.ports wait 8123 --path /manifest.json --timeout 600 --pid 4242
 
 `layout` prints one line per printer for scripts/develop (model, serial
 number, "http" or "tcp" for a printer that speaks only TCP, HTTP, camera,
 discovery and TCP port, "-" for a TCP API the model lacks, then its name),
-and exits 2 naming an unknown model. `free` names the first
+exits 2 naming an unknown model, and with --free exits 1 naming the first
+of the farm's ports (or the ports given) in use. `free` names the first
 port in use and exits 1. `wait` exits 0 once an HTTP server answers on the
 port, 1 when the timeout passes first, 2 when the process --pid exits first.
 """
@@ -72,6 +73,12 @@ class FarmPrinter:
     camera_port: int
     discovery_port: int
     tcp_port: int | None
+
+    @property
+    def ports(self) -> list[int]:
+        """Return the ports the printer holds (its camera's even without one)."""
+        tcp = [] if self.tcp_port is None else [self.tcp_port]
+        return [self.http_port, self.camera_port, self.discovery_port, *tcp]
 
     def line(self) -> str:
         """Return the printer as one line of fields for the shell."""
@@ -150,6 +157,15 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     layout.add_argument(
         "--tcp-base", type=int, default=None, help="printer 1's TCP port"
     )
+    layout.add_argument(
+        "--free",
+        type=int,
+        action="append",
+        default=[],
+        metavar="PORT",
+        help="exit 1 unless this port and the farm's are free (repeat for more)",
+    )
+    layout.add_argument("--host", default="127.0.0.1")
     free = commands.add_parser("free", help="exit 1 if a port is in use")
     free.add_argument("ports", type=int, nargs="+")
     free.add_argument("--host", default="127.0.0.1")
@@ -172,6 +188,15 @@ def in_use(host: str, port: int) -> bool:
         except OSError as err:
             return err.errno == errno.EADDRINUSE
     return False
+
+
+def all_free(host: str, ports: list[int]) -> bool:
+    """Return whether every port is free; name the first one in use."""
+    for port in ports:
+        if in_use(host, port):
+            sys.stderr.write(f"port {port} on {host} is in use\n")
+            return False
+    return True
 
 
 def answers(host: str, port: int, path: str) -> bool:
@@ -220,15 +245,15 @@ def main(argv: list[str] | None = None) -> int:
             sys.stderr.write(f"{err}\n")
             return 2
         printers = len(models) if args.printers is None else args.printers
-        for printer in farm_layout(printers, models, args.base, args.tcp_base):
+        farm = farm_layout(printers, models, args.base, args.tcp_base)
+        ports = [*args.free, *(port for printer in farm for port in printer.ports)]
+        if args.free and not all_free(args.host, ports):
+            return 1
+        for printer in farm:
             sys.stdout.write(printer.line() + "\n")
         return 0
     if args.command == "free":
-        for port in args.ports:
-            if in_use(args.host, port):
-                sys.stderr.write(f"port {port} on {args.host} is in use\n")
-                return 1
-        return 0
+        return 0 if all_free(args.host, args.ports) else 1
     return wait(args.host, args.port, args.path, args.timeout, args.pid)
 
 

@@ -7,8 +7,10 @@ import sys
 
 import pytest
 
-from dev.ports import PROFILES, FarmPrinter, farm_layout, main, parse_models
+from dev.ports import PROFILES, farm_layout, main, parse_models
 from flashforge_emulator import Emulator, get_profile
+
+from ..integration.conftest import closed_port
 
 
 @pytest.mark.parametrize(
@@ -78,12 +80,6 @@ def test_layout_reads_the_emulators_profiles(model: str) -> None:
     assert PROFILES[model].model_name == profile.model_name
 
 
-def ports_of(printer: FarmPrinter) -> list[int]:
-    """Return the ports a printer of the farm takes."""
-    ports = [printer.http_port, printer.camera_port, printer.discovery_port]
-    return ports + ([printer.tcp_port] if printer.tcp_port is not None else [])
-
-
 @pytest.mark.parametrize(("base", "tcp_base"), [(8898, None), (28898, 29899)])
 def test_layout_gives_every_printer_its_own_ports(
     base: int, tcp_base: int | None
@@ -92,7 +88,7 @@ def test_layout_gives_every_printer_its_own_ports(
     models = parse_models("5m,5m-pro,ad5x,creator5,adventurer3,adventurer4")
     farm = farm_layout(40, models, base, tcp_base)
 
-    ports = [port for printer in farm for port in ports_of(printer)]
+    ports = [port for printer in farm for port in printer.ports]
     assert len(ports) == len(set(ports))
     assert min(ports) == base
     assert {printer.serial for printer in farm} == {
@@ -123,6 +119,27 @@ def test_layout_refuses_unknown_models(
 
     captured = capsys.readouterr()
     assert message in captured.err
+    assert not captured.out
+
+
+@pytest.mark.parametrize("held", ["farm", "given"])
+def test_layout_free_names_a_port_in_use(
+    socket_enabled: None, capsys: pytest.CaptureFixture[str], held: str
+) -> None:
+    """With --free, a held port of the farm, or one given, ends it with 1."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        sock.listen()
+        port = sock.getsockname()[1]
+        # The held port is the first printer's HTTP API, or Home Assistant's:
+        # the first ones checked, whatever else the machine holds.
+        base, given = (port, closed_port()) if held == "farm" else (port + 1, port)
+        argv = ["layout", "--printers", "2", "--base", str(base), "--free", str(given)]
+
+        assert main(argv) == 1
+
+    captured = capsys.readouterr()
+    assert captured.err == f"port {port} on 127.0.0.1 is in use\n"
     assert not captured.out
 
 
