@@ -2,7 +2,7 @@
 
 import asyncio
 import base64
-from collections.abc import Awaitable, Callable, Coroutine, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from contextlib import AbstractAsyncContextManager
 from functools import partial
 import json
@@ -12,11 +12,10 @@ from typing import Any
 import aiohttp
 from aiohttp import hdrs
 
-from ..closing import AsyncClosing
+from ..closing import AsyncClosing, Operations
 from ..const import DEFAULT_REQUEST_TIMEOUT, MAX_ANSWER_BYTES, MAX_IMAGE_BYTES
 from ..errors import (
     FlashForgeAuthenticationError,
-    FlashForgeClosedError,
     FlashForgeConnectionError,
     FlashForgeError,
     FlashForgeResponseError,
@@ -79,9 +78,8 @@ class FlashForgeHttpClient(AsyncClosing):
         self._command_lock = asyncio.Lock()
         self._last_detail: tuple[bytes, PrinterDetail] | None = None
         self._detail_parser = DetailParser()
-        self._closed = False
         # Commands and uploads in flight, which close() stops.
-        self._operations: set[asyncio.Task[Any]] = set()
+        self._operations = Operations()
         self._bodies: set[MultipartFile] = set()
 
     def __repr__(self) -> str:
@@ -97,16 +95,10 @@ class FlashForgeHttpClient(AsyncClosing):
         The session is closed if the client made it; an injected one stays
         open.
         """
-        self._closed = True
+        self._operations.closed = True
         for body in self._bodies:
             body.abort()
-        operations = [
-            task for task in self._operations if task is not asyncio.current_task()
-        ]
-        for task in operations:
-            task.cancel()
-        if operations:
-            await asyncio.wait(operations)
+        await self._operations.stop()
         if self._owns_session and self._session is not None:
             await self._session.close()
             self._session = None
@@ -232,7 +224,7 @@ class FlashForgeHttpClient(AsyncClosing):
             )
             self._bodies.add(body)
             try:
-                answer = await self._guarded(self._exclusive(send))
+                answer = await self._operations.run(self._exclusive(send))
             finally:
                 self._bodies.discard(body)
             parse_answer("/uploadGcode", answer)
@@ -353,40 +345,12 @@ class FlashForgeHttpClient(AsyncClosing):
 
     async def _command(self, path: str, body: Mapping[str, object]) -> None:
         """Send a command once no other command of this client is under way."""
-        await self._guarded(self._exclusive(partial(self._request, path, body)))
+        await self._operations.run(self._exclusive(partial(self._request, path, body)))
 
     async def _exclusive[T](self, request: Callable[[], Awaitable[T]]) -> T:
         """Run a request once no other command of this client is under way."""
         async with self._command_lock:
             return await request()
-
-    async def _guarded[T](self, operation: Coroutine[Any, Any, T]) -> T:
-        """Run a command or upload as a task that close() can stop.
-
-        The caller waits for the task, and cancelling the caller cancels it.
-        """
-        try:
-            self._check_open()
-        except FlashForgeClosedError:
-            operation.close()
-            raise
-        task = asyncio.get_running_loop().create_task(operation)
-        self._operations.add(task)
-        task.add_done_callback(self._operations.discard)
-        try:
-            return await task
-        except asyncio.CancelledError:
-            caller = asyncio.current_task()
-            if (
-                task.cancelled()
-                and self._closed
-                and not (caller and caller.cancelling())
-            ):
-                # close() stopped the request; the caller itself goes on.
-                raise FlashForgeClosedError(
-                    "The client was closed while the request was under way"
-                ) from None
-            raise
 
     async def _request(
         self, path: str, body: Mapping[str, object] | None = None
@@ -511,14 +475,9 @@ class FlashForgeHttpClient(AsyncClosing):
 
         return on_chunk
 
-    def _check_open(self) -> None:
-        """Refuse a request of a closed client."""
-        if self._closed:
-            raise FlashForgeClosedError("The client is closed")
-
     def _get_session(self) -> aiohttp.ClientSession:
         """Return the injected session, or one of the client's own."""
-        self._check_open()
+        self._operations.check_open()
         if self._session is None:
             self._session = aiohttp.ClientSession()
             self._owns_session = True

@@ -1,20 +1,19 @@
 """Async client for the FlashForge legacy TCP API (port 8899)."""
 
 import asyncio
-from collections.abc import Awaitable, Callable, Coroutine, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 import contextlib
 from functools import partial
 import logging
 import math
 from pathlib import Path
 import re
-from typing import Any, Final
+from typing import Final
 
-from ..closing import AsyncClosing
+from ..closing import AsyncClosing, Operations
 from ..const import DEFAULT_REQUEST_TIMEOUT
 from ..errors import (
     FileProblem,
-    FlashForgeClosedError,
     FlashForgeConnectionError,
     FlashForgeError,
     FlashForgeFileError,
@@ -107,8 +106,7 @@ class FlashForgeTcpClient(AsyncClosing):
         self.port = port
         self.request_timeout = request_timeout
         self._lock = asyncio.Lock()
-        self._closed = False
-        self._operations: set[asyncio.Task[Any]] = set()
+        self._operations = Operations()
         # Learnt from M115: which forms of M23 and M146 the printer takes.
         self._machine_type: str | None = None
 
@@ -123,14 +121,7 @@ class FlashForgeTcpClient(AsyncClosing):
         its connection; an upload stopped before its last bytes is incomplete,
         and the printer does not keep it.
         """
-        self._closed = True
-        operations = [
-            task for task in self._operations if task is not asyncio.current_task()
-        ]
-        for task in operations:
-            task.cancel()
-        if operations:
-            await asyncio.wait(operations)
+        await self._operations.stop()
 
     # Reads
 
@@ -411,7 +402,7 @@ class FlashForgeTcpClient(AsyncClosing):
 
     async def _session[T](self, work: Callable[[_Connection], Awaitable[T]]) -> T:
         """Run work in one session, once no other operation of this client runs."""
-        return await self._guarded(self._exclusive(work))
+        return await self._operations.run(self._exclusive(work))
 
     async def _exclusive[T](self, work: Callable[[_Connection], Awaitable[T]]) -> T:
         """Run a session once the last one ended; wait ``request_timeout`` at most."""
@@ -492,39 +483,6 @@ class FlashForgeTcpClient(AsyncClosing):
             with contextlib.suppress(OSError, TimeoutError):
                 async with asyncio.timeout(RELEASE_TIMEOUT):
                     await writer.wait_closed()
-
-    async def _guarded[T](self, operation: Coroutine[Any, Any, T]) -> T:
-        """Run an operation as a task that close() can stop.
-
-        The caller waits for the task, and cancelling the caller cancels it.
-        """
-        try:
-            self._check_open()
-        except FlashForgeClosedError:
-            operation.close()
-            raise
-        task = asyncio.get_running_loop().create_task(operation)
-        self._operations.add(task)
-        task.add_done_callback(self._operations.discard)
-        try:
-            return await task
-        except asyncio.CancelledError:
-            caller = asyncio.current_task()
-            if (
-                task.cancelled()
-                and self._closed
-                and not (caller and caller.cancelling())
-            ):
-                # close() stopped the operation; the caller itself goes on.
-                raise FlashForgeClosedError(
-                    "The client was closed while the operation was under way"
-                ) from None
-            raise
-
-    def _check_open(self) -> None:
-        """Refuse an operation of a closed client."""
-        if self._closed:
-            raise FlashForgeClosedError("The client is closed")
 
 
 async def _read_chunk(source: UploadSource, offset: int, size: int) -> bytes:
