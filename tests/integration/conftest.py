@@ -2,6 +2,7 @@
 
 from collections.abc import AsyncIterator, Iterator
 import socket
+from typing import Any
 from unittest.mock import PropertyMock, patch
 
 from homeassistant.const import CONF_HOST, CONF_PORT, Platform
@@ -12,8 +13,10 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry
 from custom_components.flashforge import coordinator as coordinator_module
 from custom_components.flashforge.config_flow import FlashForgeConfigFlow
 from custom_components.flashforge.const import (
+    CONF_CAMERA_PORT,
     CONF_CHECK_CODE,
     CONF_SERIAL_NUMBER,
+    CONF_TCP_PORT,
     DOMAIN,
 )
 from custom_components.flashforge.discovery import TARGETS_ENVIRONMENT_VARIABLE
@@ -57,20 +60,45 @@ def closed_port() -> int:
     return port
 
 
-def entry_for(emulator: Emulator) -> MockConfigEntry:
-    """Return a config entry for an emulated printer, as the config flow makes it."""
+def entry_for(
+    emulator: Emulator,
+    *,
+    tcp_only: bool = False,
+    extras: bool = False,
+    **changes: Any,
+) -> MockConfigEntry:
+    """Return a config entry for an emulated printer, as the config flow makes it.
+
+    A printer without the HTTP API, or told tcp_only (a 5M on old firmware),
+    gets a TCP-only entry: no check code, no HTTP port. With extras, the entry
+    also holds what setup would find or the demo writes: an HTTP printer's
+    TCP port, a TCP printer's camera port.
+    """
+    data: dict[str, Any]
+    if emulator.profile.has_http and not tcp_only:
+        data = {
+            CONF_HOST: emulator.host,
+            CONF_PORT: emulator.port,
+            CONF_SERIAL_NUMBER: emulator.serial,
+            CONF_CHECK_CODE: emulator.check_code,
+        }
+        if extras and emulator.tcp_port is not None:
+            data[CONF_TCP_PORT] = emulator.tcp_port
+    else:
+        data = {
+            CONF_HOST: emulator.host,
+            CONF_SERIAL_NUMBER: emulator.serial,
+            CONF_TCP_PORT: emulator.tcp_port,
+        }
+        if extras and emulator.camera_port is not None:
+            data[CONF_CAMERA_PORT] = emulator.camera_port
     return MockConfigEntry(
         domain=DOMAIN,
         version=FlashForgeConfigFlow.VERSION,
         minor_version=FlashForgeConfigFlow.MINOR_VERSION,
         title=emulator.detail()["name"],
         unique_id=emulator.serial,
-        data={
-            CONF_HOST: emulator.host,
-            CONF_PORT: emulator.port,
-            CONF_SERIAL_NUMBER: emulator.serial,
-            CONF_CHECK_CODE: emulator.check_code,
-        },
+        data=data | changes,
     )
 
 

@@ -22,7 +22,6 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry
 from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 
 from custom_components.flashforge import discovery
-from custom_components.flashforge.config_flow import FlashForgeConfigFlow
 from custom_components.flashforge.const import (
     CONF_CHECK_CODE,
     CONF_SERIAL_NUMBER,
@@ -889,18 +888,6 @@ def tcp_entry_data(emu: Emulator, unique_id: str | None = None) -> dict[str, Any
     }
 
 
-def tcp_entry_for(emu: Emulator, **changes: Any) -> MockConfigEntry:
-    """Return a config entry for an emulated printer that speaks only TCP."""
-    return MockConfigEntry(
-        domain=DOMAIN,
-        version=FlashForgeConfigFlow.VERSION,
-        minor_version=FlashForgeConfigFlow.MINOR_VERSION,
-        title=emu.detail()["name"],
-        unique_id=emu.serial,
-        data=tcp_entry_data(emu) | changes,
-    )
-
-
 async def start_tcp_discovery_flow(
     hass: HomeAssistant, emu: Emulator
 ) -> ConfigFlowResult:
@@ -1125,7 +1112,7 @@ async def test_tcp_only_printer_already_configured_updates_address(
     hass: HomeAssistant, emulator_factory: EmulatorFactory, mock_setup_entry: AsyncMock
 ) -> None:
     async with emulator_factory("adventurer4") as emu:
-        entry = tcp_entry_for(emu, host="localhost", tcp_port=closed_port())
+        entry = entry_for(emu, host="localhost", tcp_port=closed_port())
         entry.add_to_hass(hass)
 
         result = await start_user_flow(hass)
@@ -1180,7 +1167,7 @@ async def test_search_skips_configured_legacy_printers(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     async with emulator_factory("adventurer3", discovery_port=0) as emu:
-        tcp_entry_for(emu).add_to_hass(hass)
+        entry_for(emu).add_to_hass(hass)
         scan(monkeypatch, emu)
         result = await start_user_flow(hass)
         result = await hass.config_entries.flow.async_configure(
@@ -1252,7 +1239,7 @@ async def test_tcp_discovery_of_configured_printer_at_same_address(
 ) -> None:
     """A legacy reply from a configured printer's address costs the printer nothing."""
     async with emulator_factory("adventurer4") as emu:
-        tcp_entry_for(emu).add_to_hass(hass)
+        entry_for(emu).add_to_hass(hass)
 
         result = await start_tcp_discovery_flow(hass, emu)
 
@@ -1265,7 +1252,7 @@ async def test_tcp_discovery_of_moved_printer_updates_address(
     hass: HomeAssistant, emulator_factory: EmulatorFactory, mock_setup_entry: AsyncMock
 ) -> None:
     async with emulator_factory("adventurer3") as emu:
-        entry = tcp_entry_for(emu, tcp_port=closed_port())
+        entry = entry_for(emu, tcp_port=closed_port())
         entry.add_to_hass(hass)
 
         result = await start_tcp_discovery_flow(hass, emu)
@@ -1283,7 +1270,7 @@ async def test_tcp_reconfigure_to_new_address(
     hass: HomeAssistant, emulator_factory: EmulatorFactory, mock_setup_entry: AsyncMock
 ) -> None:
     async with emulator_factory("adventurer4") as emu:
-        entry = tcp_entry_for(emu, tcp_port=closed_port())
+        entry = entry_for(emu, tcp_port=closed_port())
         entry.add_to_hass(hass)
 
         result = await entry.start_reconfigure_flow(hass)
@@ -1311,7 +1298,7 @@ async def test_tcp_reconfigure_wrong_device(
         emulator_factory("adventurer4") as emu,
         emulator_factory("adventurer3", serial=OTHER_SERIAL) as other,
     ):
-        entry = tcp_entry_for(emu)
+        entry = entry_for(emu)
         entry.add_to_hass(hass)
 
         result = await entry.start_reconfigure_flow(hass)
@@ -1336,7 +1323,7 @@ async def test_tcp_reconfigure_errors(
     error: str,
 ) -> None:
     async with emulator_factory("adventurer3") as emu:
-        entry = tcp_entry_for(emu)
+        entry = entry_for(emu)
         entry.add_to_hass(hass)
         typed = {CONF_HOST: emu.host, CONF_TCP_PORT: emu.tcp_port}
         result = await entry.start_reconfigure_flow(hass)

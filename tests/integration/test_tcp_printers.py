@@ -4,18 +4,14 @@ import asyncio
 from collections.abc import AsyncIterator
 import contextlib
 import dataclasses
+from functools import partial
 import logging
 
 from homeassistant.components.button import DOMAIN as BUTTON_DOMAIN, SERVICE_PRESS
 from homeassistant.components.light import DOMAIN as LIGHT_DOMAIN
 from homeassistant.components.light.const import ATTR_RGB_COLOR
 from homeassistant.config_entries import ConfigEntryState
-from homeassistant.const import (
-    ATTR_ENTITY_ID,
-    CONF_HOST,
-    SERVICE_TURN_ON,
-    STATE_UNAVAILABLE,
-)
+from homeassistant.const import ATTR_ENTITY_ID, SERVICE_TURN_ON, STATE_UNAVAILABLE
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers import (
@@ -30,13 +26,7 @@ from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 from syrupy.assertion import SnapshotAssertion
 
 from custom_components.flashforge import coordinator as coordinator_module
-from custom_components.flashforge.config_flow import FlashForgeConfigFlow
-from custom_components.flashforge.const import (
-    CONF_CAMERA_PORT,
-    CONF_SERIAL_NUMBER,
-    CONF_TCP_PORT,
-    DOMAIN,
-)
+from custom_components.flashforge.const import CONF_TCP_PORT, DOMAIN
 from custom_components.flashforge.issues import firmware_issue_id
 from flashforge_emulator import Clock, Emulator
 from flashforge_emulator.profiles import get_profile
@@ -44,26 +34,6 @@ from flashforge_emulator.profiles import get_profile
 from ..conftest import EmulatorFactory
 from .conftest import closed_port, entry_for
 from .test_camera import read_frames
-
-
-def tcp_entry_for(emulator: Emulator) -> MockConfigEntry:
-    """Return a TCP-only config entry for an emulated printer, as the config flow makes it."""
-    assert emulator.tcp_port is not None
-    data = {
-        CONF_HOST: emulator.host,
-        CONF_SERIAL_NUMBER: emulator.serial,
-        CONF_TCP_PORT: emulator.tcp_port,
-    }
-    if emulator.camera_port is not None:
-        data[CONF_CAMERA_PORT] = emulator.camera_port
-    return MockConfigEntry(
-        domain=DOMAIN,
-        version=FlashForgeConfigFlow.VERSION,
-        minor_version=FlashForgeConfigFlow.MINOR_VERSION,
-        title=emulator.printer.name,
-        unique_id=emulator.serial,
-        data=data,
-    )
 
 
 async def set_up(hass: HomeAssistant, entry: MockConfigEntry) -> MockConfigEntry:
@@ -87,27 +57,14 @@ async def adventurer4(emulator_factory: EmulatorFactory) -> AsyncIterator[Emulat
         yield emulator
 
 
-def http_entry_with_tcp(emulator: Emulator) -> MockConfigEntry:
-    """Return an HTTP entry that also names the printer's TCP port."""
-    entry = entry_for(emulator)
-    return MockConfigEntry(
-        domain=DOMAIN,
-        version=entry.version,
-        minor_version=entry.minor_version,
-        title=entry.title,
-        unique_id=entry.unique_id,
-        data={**entry.data, CONF_TCP_PORT: emulator.tcp_port},
-    )
-
-
 ENTITY_SETS = {
-    "adventurer3": ("adventurer3", tcp_entry_for),
-    "adventurer4": ("adventurer4", tcp_entry_for),
+    "adventurer3": ("adventurer3", partial(entry_for, extras=True)),
+    "adventurer4": ("adventurer4", partial(entry_for, extras=True)),
     "5m_old_firmware": (
         dataclasses.replace(get_profile("5m"), firmware_version="3.0.5"),
-        tcp_entry_for,
+        partial(entry_for, tcp_only=True, extras=True),
     ),
-    "5m_pro_with_tcp": ("5m-pro", http_entry_with_tcp),
+    "5m_pro_with_tcp": ("5m-pro", partial(entry_for, extras=True)),
 }
 
 
@@ -179,7 +136,7 @@ async def test_tcp_printer_device(
     hass: HomeAssistant, adventurer4: Emulator, device_registry: dr.DeviceRegistry
 ) -> None:
     """The device shows the model M115 names, its firmware and its MAC address."""
-    entry = await set_up(hass, tcp_entry_for(adventurer4))
+    entry = await set_up(hass, entry_for(adventurer4, extras=True))
 
     (device,) = dr.async_entries_for_config_entry(device_registry, entry.entry_id)
     assert device.identifiers == {(DOMAIN, adventurer4.serial)}
@@ -193,7 +150,7 @@ async def test_polls_hold_no_control(
     hass: HomeAssistant, adventurer4: Emulator
 ) -> None:
     """Each poll is one session that releases control: slicers can always get in."""
-    entry = await set_up(hass, tcp_entry_for(adventurer4))
+    entry = await set_up(hass, entry_for(adventurer4, extras=True))
     sessions = adventurer4.tcp_commands.count("~M601 S1")
 
     for _ in range(3):
@@ -211,7 +168,7 @@ async def test_in_use_keeps_values_for_one_poll_then_unavailable(
     hass: HomeAssistant, adventurer4: Emulator, caplog: pytest.LogCaptureFixture
 ) -> None:
     """Another program's control costs one poll unseen, then one log line, no storm."""
-    entry = await set_up(hass, tcp_entry_for(adventurer4))
+    entry = await set_up(hass, entry_for(adventurer4, extras=True))
     name = "adventurer_4"
 
     async with another_program(adventurer4):
@@ -235,7 +192,7 @@ async def test_in_use_grace_is_per_stretch(
     hass: HomeAssistant, adventurer4: Emulator
 ) -> None:
     """A poll that got through gives the next short holder its one poll of grace again."""
-    entry = await set_up(hass, tcp_entry_for(adventurer4))
+    entry = await set_up(hass, entry_for(adventurer4, extras=True))
 
     for _ in range(2):
         async with another_program(adventurer4):
@@ -249,7 +206,7 @@ async def test_command_while_in_use_says_so(
     hass: HomeAssistant, adventurer4: Emulator
 ) -> None:
     """A button pressed while a slicer holds the printer gets a translated refusal."""
-    await set_up(hass, tcp_entry_for(adventurer4))
+    await set_up(hass, entry_for(adventurer4, extras=True))
 
     async with another_program(adventurer4):
         with pytest.raises(HomeAssistantError) as caught:
@@ -268,7 +225,7 @@ async def test_printer_comes_back_after_a_power_cycle(
     hass: HomeAssistant, adventurer4: Emulator
 ) -> None:
     """A printer switched off and on again is read again, M115 included."""
-    entry = await set_up(hass, tcp_entry_for(adventurer4))
+    entry = await set_up(hass, entry_for(adventurer4, extras=True))
 
     await adventurer4.go_offline()
     await poll(hass, entry)
@@ -324,7 +281,7 @@ async def test_commands_reach_the_printer_over_tcp(
     sent: str,
 ) -> None:
     """The entities' commands go out on the TCP API, and leave no control held."""
-    await set_up(hass, tcp_entry_for(adventurer4))
+    await set_up(hass, entry_for(adventurer4, extras=True))
 
     await hass.services.async_call(*service, data, blocking=True)
 
@@ -336,7 +293,7 @@ async def test_colour_light_shows_the_colour_set(
     hass: HomeAssistant, adventurer4: Emulator
 ) -> None:
     """The Adventurer 4's light takes a colour, and shows the one last set."""
-    await set_up(hass, tcp_entry_for(adventurer4))
+    await set_up(hass, entry_for(adventurer4, extras=True))
 
     await hass.services.async_call(
         LIGHT_DOMAIN,
@@ -356,7 +313,7 @@ async def test_emergency_stop_is_disabled_by_default(
     hass: HomeAssistant, adventurer4: Emulator, entity_registry: er.EntityRegistry
 ) -> None:
     """One press halts a print for good: the button waits until someone enables it."""
-    await set_up(hass, tcp_entry_for(adventurer4))
+    await set_up(hass, entry_for(adventurer4, extras=True))
 
     entry = entity_registry.async_get("button.adventurer_4_emergency_stop")
     assert entry is not None
@@ -367,7 +324,7 @@ async def test_job_buttons_and_thumbnail_follow_a_print(
     hass: HomeAssistant, adventurer4: Emulator, hass_client: ClientSessionGenerator
 ) -> None:
     """A print started over TCP shows, its preview comes over M662, the buttons work."""
-    entry = await set_up(hass, tcp_entry_for(adventurer4))
+    entry = await set_up(hass, entry_for(adventurer4, extras=True))
     await entry.runtime_data.printer.print_file(next(iter(adventurer4.files)))
     adventurer4.advance(1)
     await poll(hass, entry)
@@ -410,7 +367,7 @@ async def test_http_entry_learns_whether_tcp_answers(
         # Where the port 8899 of a Creator 5 would be, something answers.
         port = emulator.tcp_port or bystander.tcp_port
         monkeypatch.setattr(coordinator_module, "DEFAULT_TCP_PORT", port)
-        entry = await set_up(hass, entry_for(emulator))
+        entry = await set_up(hass, entry_for(emulator, extras=True))
 
         assert entry.data.get(CONF_TCP_PORT) == (port if found else None)
         assert (
@@ -428,7 +385,7 @@ async def test_http_entry_without_tcp_sets_up_as_before(
     """Where nothing answers on port 8899, the entry keeps no port and gets no extras."""
     async with emulator_factory("5m-pro", tcp_port=None) as emulator:
         monkeypatch.setattr(coordinator_module, "DEFAULT_TCP_PORT", closed_port())
-        entry = await set_up(hass, entry_for(emulator))
+        entry = await set_up(hass, entry_for(emulator, extras=True))
 
         assert entry.state is ConfigEntryState.LOADED
         assert CONF_TCP_PORT not in entry.data
@@ -451,7 +408,7 @@ async def test_firmware_update_is_a_suggestion_where_it_brings_http(
     """A 5M on old firmware works over TCP, and is told (a warning) what an update adds."""
     profile = dataclasses.replace(get_profile(model), firmware_version=firmware)
     async with emulator_factory(profile) as emulator:
-        entry = await set_up(hass, tcp_entry_for(emulator))
+        entry = await set_up(hass, entry_for(emulator, extras=True))
 
         issue = issue_registry.async_get_issue(DOMAIN, firmware_issue_id(entry))
         assert entry.state is ConfigEntryState.LOADED
@@ -468,7 +425,7 @@ async def test_camera_streams_through_the_shared_relay(
 ) -> None:
     """The Adventurer 4's camera on its own port reaches two viewers over one connection."""
     async with emulator_factory("adventurer4", command_seconds=0) as emulator:
-        await set_up(hass, tcp_entry_for(emulator))
+        await set_up(hass, entry_for(emulator, extras=True))
         entity_id = "camera.adventurer_4_camera"
         state = hass.states.get(entity_id)
         assert state is not None
@@ -490,7 +447,7 @@ async def test_print_event_follows_a_tcp_job(
     hass: HomeAssistant, adventurer4: Emulator
 ) -> None:
     """The print event reads a TCP printer's job as it reads an HTTP printer's."""
-    entry = await set_up(hass, tcp_entry_for(adventurer4))
+    entry = await set_up(hass, entry_for(adventurer4, extras=True))
     printer = entry.runtime_data.printer
     event_types: list[str] = []
 
@@ -513,7 +470,7 @@ async def test_ad5x_home_button_uses_http(
 ) -> None:
     """The AD5X homes over its own HTTP command, even with its TCP port known."""
     async with emulator_factory("ad5x", command_seconds=0) as emulator:
-        await set_up(hass, http_entry_with_tcp(emulator))
+        await set_up(hass, entry_for(emulator, extras=True))
         emulator.printer.coordinate = [5.0, 5.0, 5.0]
 
         await hass.services.async_call(

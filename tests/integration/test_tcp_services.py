@@ -12,7 +12,6 @@ from pathlib import Path
 from typing import Any
 from unittest.mock import patch
 
-from homeassistant.const import CONF_HOST
 from homeassistant.core import Context, HomeAssistant
 from homeassistant.exceptions import (
     HomeAssistantError,
@@ -23,10 +22,9 @@ from homeassistant.helpers import device_registry as dr
 from homeassistant.helpers.service import async_get_all_descriptions
 import probatio
 import pytest
-from pytest_homeassistant_custom_component.common import MockConfigEntry, MockUser
+from pytest_homeassistant_custom_component.common import MockUser
 
-from custom_components.flashforge.config_flow import FlashForgeConfigFlow
-from custom_components.flashforge.const import CONF_SERIAL_NUMBER, CONF_TCP_PORT, DOMAIN
+from custom_components.flashforge.const import DOMAIN
 from flashforge_emulator import Clock, Emulator, Status
 
 from ..conftest import EmulatorFactory
@@ -46,40 +44,9 @@ def no_platforms() -> Iterator[None]:
         yield
 
 
-def tcp_entry_for(emulator: Emulator) -> MockConfigEntry:
-    """Return a config entry as the config flow makes it, with the TCP port where there is one.
-
-    A printer without the HTTP API gets neither check code nor HTTP port.
-    """
-    if emulator.profile.has_http:
-        entry = entry_for(emulator)
-        if emulator.tcp_port is None:
-            return entry
-        return MockConfigEntry(
-            domain=DOMAIN,
-            version=entry.version,
-            minor_version=entry.minor_version,
-            title=entry.title,
-            unique_id=entry.unique_id,
-            data={**entry.data, CONF_TCP_PORT: emulator.tcp_port},
-        )
-    return MockConfigEntry(
-        domain=DOMAIN,
-        version=FlashForgeConfigFlow.VERSION,
-        minor_version=FlashForgeConfigFlow.MINOR_VERSION,
-        title=emulator.profile.default_name,
-        unique_id=emulator.serial,
-        data={
-            CONF_HOST: emulator.host,
-            CONF_SERIAL_NUMBER: emulator.serial,
-            CONF_TCP_PORT: emulator.tcp_port,
-        },
-    )
-
-
 async def add_printer(hass: HomeAssistant, emulator: Emulator) -> str:
     """Set a printer up and return its device id."""
-    entry = tcp_entry_for(emulator)
+    entry = entry_for(emulator, extras=True)
     entry.add_to_hass(hass)
     assert await hass.config_entries.async_setup(entry.entry_id)
     await hass.async_block_till_done()
