@@ -22,7 +22,7 @@ from homeassistant.util.json import JsonObjectType, JsonValueType
 import probatio
 
 from .action_target import DEVICES, async_targets
-from .api import FlashForgeGcodeError, GcodeProblem
+from .api import gcode_lines
 from .api.tcp.const import MAX_GCODE_LINE_LENGTH, MAX_GCODE_LINES
 from .const import DOMAIN
 from .errors import refusals
@@ -134,7 +134,7 @@ async def _async_move(call: ServiceCall) -> None:
 async def _async_send_gcode(call: ServiceCall) -> ServiceResponse:
     """Send G-code lines to printers; return each line's reply lines."""
     with refusals():
-        lines = _gcode_lines(call.data[ATTR_GCODE])
+        lines = gcode_lines(call.data[ATTR_GCODE])
     targets = async_targets(call)
     for target in targets:
         target.check_offers(target.coordinator.printer.has_tcp)
@@ -162,36 +162,6 @@ async def _async_send_gcode(call: ServiceCall) -> ServiceResponse:
         }
         for target, printer_replies in zip(targets, replies, strict=True)
     }
-
-
-def _gcode_lines(gcode: str | list[str]) -> list[str]:
-    """Return the G-code lines to send: without comments, blank lines or a tilde.
-
-    A text is split into its lines; a list's items are lines already, and
-    one holding a line break is refused (by the library, as any control
-    character). A tilde starts a command on the wire: in a line it would
-    smuggle in another command, so it is refused wherever it stands.
-    """
-    raw = gcode.split("\n") if isinstance(gcode, str) else gcode
-    lines = []
-    for line in raw:
-        command = line.split(";", 1)[0].strip()
-        if not command:
-            continue
-        if "~" in command:
-            raise FlashForgeGcodeError(
-                GcodeProblem.INVALID_LINE,
-                line=line[:MAX_GCODE_LINE_LENGTH],
-                max_length=str(MAX_GCODE_LINE_LENGTH),
-            )
-        lines.append(command)
-    if not lines:
-        raise FlashForgeGcodeError(GcodeProblem.EMPTY)
-    if len(lines) > MAX_GCODE_LINES:
-        raise FlashForgeGcodeError(
-            GcodeProblem.TOO_MANY_LINES, max_lines=str(MAX_GCODE_LINES)
-        )
-    return lines
 
 
 def _reply_as_json(gcode: str, reply: str) -> JsonObjectType:

@@ -215,6 +215,6 @@ async def test_refused_move_restores_absolute_positioning(
 async def test_gcode_text_is_one_line(connect: Connect) -> None:
     """A single string is sent as one line, not as its characters."""
     peer, client = await connect({"M105": capture("m105_old.txt")})
-    assert await client.send_gcode("M105") == ["T0:22 /0 B:11/0"]  # type: ignore[arg-type]
+    assert await client.send_gcode("M105") == ["T0:22 /0 B:11/0"]
     await ended(peer)
     assert peer.commands == ["M601 S1", "M105", "M602"]

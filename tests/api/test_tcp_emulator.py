@@ -180,7 +180,7 @@ async def test_emergency_stop(emu: Emulator, client: FlashForgeTcpClient) -> Non
 
 async def test_send_gcode(emu: Emulator, client: FlashForgeTcpClient) -> None:
     """Raw G-code returns each line's reply data."""
-    replies = await client.send_gcode(["M104 S180", "~M105"])
+    replies = await client.send_gcode("M104 S180 ; warm up\n\nM105")
     assert len(replies) == 2
     assert "T0:" in replies[1]
     assert emu.printer.heaters.nozzles[0].target == 180
@@ -192,16 +192,22 @@ async def test_send_gcode(emu: Emulator, client: FlashForgeTcpClient) -> None:
         ([], GcodeProblem.EMPTY),
         (["G28"] * 65, GcodeProblem.TOO_MANY_LINES),
         (["G28\r\nM112"], GcodeProblem.INVALID_LINE),
-        ([""], GcodeProblem.INVALID_LINE),
+        ([""], GcodeProblem.EMPTY),
         (["G1 X" + "1" * 300], GcodeProblem.INVALID_LINE),
         (["M28 10 0:/user/x.gcode"], GcodeProblem.NOT_ALLOWED),
         (["M602"], GcodeProblem.NOT_ALLOWED),
         (["m0661"], GcodeProblem.NOT_ALLOWED),
+        (["~M105"], GcodeProblem.INVALID_LINE),
+        (["M105 ~M601 S1"], GcodeProblem.INVALID_LINE),
+        ("; only a comment\n", GcodeProblem.EMPTY),
         (["hello"], GcodeProblem.NOT_ALLOWED),
     ],
 )
 async def test_send_gcode_refused(
-    emu: Emulator, client: FlashForgeTcpClient, lines: list[str], problem: GcodeProblem
+    emu: Emulator,
+    client: FlashForgeTcpClient,
+    lines: str | list[str],
+    problem: GcodeProblem,
 ) -> None:
     """Lines that would break the session or the framing are refused before anything is sent."""
     with pytest.raises(FlashForgeGcodeError) as err:

@@ -68,6 +68,7 @@ from .tcp import (
     FlashForgeTcpClient,
     LegacyInfo,
     LegacyState,
+    gcode_lines,
     legacy_detail,
 )
 from .upload import (
@@ -145,6 +146,7 @@ __all__ = [
     "check_can_print",
     "check_file_name",
     "encode_part",
+    "gcode_lines",
     "has_camera",
     "http_firmware_missing",
     "image_type",

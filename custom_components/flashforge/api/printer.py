@@ -594,9 +594,9 @@ class FlashForgePrinter(AsyncClosing):
             return
         await self._need_tcp("move").move(x=x, y=y, z=z, feed_rate=feed_rate)
 
-    async def send_gcode(self, lines: Sequence[str]) -> list[str]:
-        """Send G-code lines in one session; return each line's reply."""
-        return await self._need_tcp("send_gcode").send_gcode(lines)
+    async def send_gcode(self, gcode: str | Sequence[str]) -> list[str]:
+        """Send G-code in one session (see ``gcode_lines``); return each line's reply."""
+        return await self._need_tcp("send_gcode").send_gcode(gcode)
 
     async def emergency_stop(self) -> None:
         """Halt everything at once (M112)."""

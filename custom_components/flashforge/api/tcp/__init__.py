@@ -3,6 +3,7 @@
 from .client import FlashForgeTcpClient
 from .const import DEFAULT_TCP_PORT
 from .detail import legacy_detail
+from .gcode import gcode_lines
 from .models import LegacyInfo, LegacyState
 from .replies import Reply, ReplyReader, parse_info, parse_state
 
@@ -13,6 +14,7 @@ __all__ = [
     "LegacyState",
     "Reply",
     "ReplyReader",
+    "gcode_lines",
     "legacy_detail",
     "parse_info",
     "parse_state",

@@ -17,32 +17,26 @@ from ..errors import (
     FlashForgeConnectionError,
     FlashForgeError,
     FlashForgeFileError,
-    FlashForgeGcodeError,
     FlashForgeInUseError,
     FlashForgeNotFoundError,
     FlashForgeTimeoutError,
-    GcodeProblem,
 )
 from ..upload import ProgressCallback, UploadSource, validate_file_name
 from .const import (
     DEFAULT_TCP_PORT,
-    MAX_GCODE_LINE_LENGTH,
-    MAX_GCODE_LINES,
     MAX_LINE_BYTES,
     MAX_PATH_BYTES,
     NOT_FOUND_CODE,
     RELEASE_TIMEOUT,
-    SESSION_CODES,
     UPLOAD_CHUNK_SIZE,
     USER_FOLDER,
 )
+from .gcode import command_code, gcode_lines
 from .models import LegacyInfo, LegacyState
 from .replies import Reply, ReplyReader, parse_info, parse_state, refusal
 
 _LOGGER = logging.getLogger(__name__)
 
-# What a command starts with: a letter and a number ("G28", "M104", "G1X5").
-_CODE: Final = re.compile(r"([GMT])(\d{1,5})(?![\d.])", re.IGNORECASE)
 # The 5M family starts a print on M23; the others only select the file, and
 # need M24 (networkserver_commands_adventurer3.yaml, ..._adventurer4.yaml).
 _STARTS_ON_SELECT: Final = re.compile(r"\b(?:5M|AD5X)\b", re.IGNORECASE)
@@ -282,22 +276,14 @@ class FlashForgeTcpClient(AsyncClosing):
         """Stop everything at once (``M112``); the print is lost."""
         await self._commands("M112")
 
-    async def send_gcode(self, lines: Sequence[str]) -> list[str]:
-        """Send G-code lines; return each line's reply (its data lines, joined).
+    async def send_gcode(self, gcode: str | Sequence[str]) -> list[str]:
+        """Send G-code; return each command's reply (its data lines, joined).
 
-        Lines that would break the session (``M28``, ``M601``, ...) are refused,
-        like empty or multi-line ones, before anything is sent. A motion
-        command the Adventurer 3 does not answer gets an empty reply.
+        ``gcode_lines`` says what is sent and refuses, before anything goes
+        out, what would break the session. A motion command the Adventurer 3
+        does not answer gets an empty reply.
         """
-        if isinstance(lines, str):
-            lines = [lines]
-        if not lines:
-            raise FlashForgeGcodeError(GcodeProblem.EMPTY)
-        if len(lines) > MAX_GCODE_LINES:
-            raise FlashForgeGcodeError(
-                GcodeProblem.TOO_MANY_LINES, max_lines=str(MAX_GCODE_LINES)
-            )
-        commands = [_gcode(line) for line in lines]
+        commands = gcode_lines(gcode)
 
         async def work(connection: _Connection) -> list[str]:
             return [
@@ -375,7 +361,7 @@ class FlashForgeTcpClient(AsyncClosing):
         The Adventurer 3 does not answer motion commands: they are only sent
         (an answer that comes anyway is skipped as an earlier reply's).
         """
-        code = _code(command) or command
+        code = command_code(command) or command
         if code in _UNANSWERED_ON_ADVENTURER_3 and _ADVENTURER_3.search(
             await self._machine(connection)
         ):
@@ -523,35 +509,6 @@ def _stored_path(path: str) -> str:
     if path.startswith("/"):
         return f"0:{path}"
     return f"{USER_FOLDER}{validate_file_name(path)}"
-
-
-def _gcode(line: str) -> str:
-    """Return a G-code line fit to send, without the tilde the client adds."""
-    command = line.strip().removeprefix("~").strip()
-    if (
-        not command
-        or len(command) > MAX_GCODE_LINE_LENGTH
-        or not command.isprintable()
-        or not command.isascii()
-    ):
-        raise FlashForgeGcodeError(
-            GcodeProblem.INVALID_LINE,
-            line=line[:MAX_GCODE_LINE_LENGTH],
-            max_length=str(MAX_GCODE_LINE_LENGTH),
-        )
-    code = _code(command)
-    if code is None or code in SESSION_CODES:
-        raise FlashForgeGcodeError(
-            GcodeProblem.NOT_ALLOWED, code=command.split(" ", 1)[0][:16]
-        )
-    return command
-
-
-def _code(command: str) -> str | None:
-    """Return a command's code as replies name it ("M104"), None if it has none."""
-    if (match := _CODE.match(command)) is None:
-        return None
-    return f"{match.group(1).upper()}{int(match.group(2))}"
 
 
 def _number(value: float) -> str:
