@@ -7,11 +7,7 @@ from dataclasses import replace
 
 import pytest
 
-from custom_components.flashforge.api.probe import (
-    PrinterProbe,
-    http_firmware_missing,
-    probe_printer,
-)
+from custom_components.flashforge.api.probe import PrinterProbe, probe_printer
 from custom_components.flashforge.api.tcp.models import LegacyInfo
 from flashforge_emulator import Emulator, FaultKind, get_profile
 from tests.conftest import EmulatorFactory
@@ -207,4 +203,4 @@ def test_http_firmware_missing(
     machine_type: str | None, firmware_version: str | None, missing: bool
 ) -> None:
     """Only a 5M or 5M Pro before 3.1.3 lacks the HTTP API an update would give."""
-    assert http_firmware_missing(info(machine_type, firmware_version)) is missing
+    assert info(machine_type, firmware_version).http_firmware_missing is missing

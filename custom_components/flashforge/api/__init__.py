@@ -60,7 +60,7 @@ from .models import (
 )
 from .preview import Preview, image_type
 from .printer import LEGACY_CAMERA_PORT, TCP_FIELDS, FlashForgePrinter
-from .probe import PrinterProbe, http_firmware_missing, probe_printer
+from .probe import PrinterProbe, probe_printer
 from .relay import MjpegRelay, MjpegViewer, StartTask
 from .status import JobPhase, MachineStatus
 from .tcp import (
@@ -148,7 +148,6 @@ __all__ = [
     "encode_part",
     "gcode_lines",
     "has_camera",
-    "http_firmware_missing",
     "image_type",
     "legacy_detail",
     "material_mappings",

@@ -22,7 +22,6 @@ from .errors import (
     FlashForgeNotSupportedError,
     FlashForgeResponseError,
 )
-from .fields import parse_version
 from .http import DEFAULT_PORT, FlashForgeHttpClient
 from .models import MaterialMapping, PrinterDetail, PrinterFile, ProductInfo
 from .preview import Preview, image_type, is_image_type
@@ -56,15 +55,6 @@ TCP_FIELDS: frozenset[str] = frozenset(
         "camera_stream_url",
     }
 )
-# What legacy models have fitted, by a word of their M115 machine type. The
-# Adventurer 3 and the 5M have no built-in camera; the 5M family's light is
-# white only.
-_LEGACY_CAMERA_MODELS = ("Adventurer 4", "5M Pro")
-_LEGACY_COLOR_LIGHT_MODELS = ("Adventurer 4",)
-# The 5M family's machine types, whose firmware gains the HTTP API at 3.1.3.
-_HTTP_CAPABLE_MODELS = ("5M",)
-_MIN_HTTP_FIRMWARE = (3, 1, 3)
-_MANUFACTURER_PREFIX = "flashforge "
 # Where the 5M family keeps the files its HTTP API names without a folder.
 _HTTP_FOLDER = "/data/"
 # The AD5X (by product id) homes and moves over HTTP (homingCtrl_cmd,
@@ -188,17 +178,16 @@ class FlashForgePrinter(AsyncClosing):
         """Return the printer's model: by its product id, else as M115 names it."""
         if self.last_detail is not None and self.last_detail.pid in MODEL_NAMES:
             return MODEL_NAMES[self.last_detail.pid]
-        if self.legacy_info is None or not self.legacy_info.machine_type:
-            return None
-        machine_type = self.legacy_info.machine_type
-        if machine_type.lower().startswith(_MANUFACTURER_PREFIX):
-            machine_type = machine_type[len(_MANUFACTURER_PREFIX) :]
-        return machine_type
+        return None if self.legacy_info is None else self.legacy_info.model
 
     @property
     def light_colors(self) -> bool:
         """Return whether the light takes a colour (the Adventurer 4's, over TCP)."""
-        return self._http is None and self._legacy_model_in(_LEGACY_COLOR_LIGHT_MODELS)
+        return (
+            self._http is None
+            and self.legacy_info is not None
+            and self.legacy_info.light_colors
+        )
 
     @property
     def reported_fields(self) -> frozenset[str] | None:
@@ -213,19 +202,11 @@ class FlashForgePrinter(AsyncClosing):
         """
         if detail.firmware_outdated:
             return True
-        version = parse_version(detail.firmware_version)
         return (
             self._http is None
-            and self._legacy_model_in(_HTTP_CAPABLE_MODELS)
-            and version is not None
-            and version < _MIN_HTTP_FIRMWARE
+            and self.legacy_info is not None
+            and self.legacy_info.http_firmware_missing
         )
-
-    def _legacy_model_in(self, models: Sequence[str]) -> bool:
-        """Return whether M115's machine type names one of the models."""
-        info = self.legacy_info
-        machine_type = (info.machine_type or "") if info is not None else ""
-        return any(model.lower() in machine_type.lower() for model in models)
 
     async def close(self) -> None:
         """Stop every request in flight and refuse new ones (see the clients)."""
@@ -295,7 +276,7 @@ class FlashForgePrinter(AsyncClosing):
             self.legacy_info = None
             raise
         detail = legacy_detail(self.legacy_info, state)
-        if self._legacy_model_in(_LEGACY_CAMERA_MODELS):
+        if self.legacy_info.has_camera:
             # The TCP API does not tell the camera: its model says there is one.
             detail = dataclasses.replace(
                 detail,

@@ -11,16 +11,13 @@ from dataclasses import dataclass
 
 import aiohttp
 
-from .const import DEFAULT_REQUEST_TIMEOUT, MIN_HTTP_FIRMWARE
+from .const import DEFAULT_REQUEST_TIMEOUT
 from .errors import FlashForgeConnectionError, FlashForgeError, FlashForgeInUseError
-from .fields import parse_version
 from .http import DEFAULT_PORT, FlashForgeHttpClient
 from .tcp.client import FlashForgeTcpClient
 from .tcp.const import DEFAULT_TCP_PORT
 from .tcp.models import LegacyInfo
 
-# The 5M family's machine type, as M115 names it ("Flashforge Adventurer 5M Pro").
-_HTTP_CAPABLE_MACHINE = "5M"
 # No HTTP API ever sees these in a request; only whether it answers counts.
 _NO_CREDENTIALS = ""
 
@@ -42,17 +39,7 @@ class PrinterProbe:
     @property
     def http_firmware_missing(self) -> bool:
         """Return whether a 5M's TCP API tells firmware without the full HTTP API."""
-        return self.tcp is not None and http_firmware_missing(self.tcp)
-
-
-def http_firmware_missing(info: LegacyInfo) -> bool:
-    """Return whether M115 tells a 5M or 5M Pro on firmware older than 3.1.3."""
-    version = parse_version(info.firmware_version)
-    return (
-        _HTTP_CAPABLE_MACHINE in (info.machine_type or "").split()
-        and version is not None
-        and version < MIN_HTTP_FIRMWARE
-    )
+        return self.tcp is not None and self.tcp.http_firmware_missing
 
 
 async def probe_printer(

@@ -2,7 +2,17 @@
 
 from dataclasses import dataclass
 
+from ..const import MIN_HTTP_FIRMWARE
+from ..fields import parse_version
 from ..status import MachineStatus
+
+# What M115's machine type starts with ("Flashforge Adventurer 5M Pro").
+_MANUFACTURER = "flashforge "
+# Legacy models with a built-in camera, and with a light that takes a colour;
+# the 5M family, whose firmware gains the HTTP API at 3.1.3.
+_CAMERA_MODELS = ("Adventurer 4", "5M Pro")
+_COLOR_LIGHT_MODELS = ("Adventurer 4",)
+_HTTP_CAPABLE_MODELS = ("5M",)
 
 # A heater's reading: (current, target) in °C.
 type Temperature = tuple[float, float]
@@ -24,6 +34,39 @@ class LegacyInfo:
     def unique_id(self) -> str | None:
         """Return the serial number, else the MAC address: what tells printers apart."""
         return self.serial_number or self.mac_address
+
+    @property
+    def model(self) -> str | None:
+        """Return the machine type without the maker's name ("Adventurer 4")."""
+        machine_type = self.machine_type
+        if machine_type and machine_type.lower().startswith(_MANUFACTURER):
+            machine_type = machine_type[len(_MANUFACTURER) :]
+        return machine_type or None
+
+    @property
+    def has_camera(self) -> bool:
+        """Return whether the model has a built-in camera (the TCP API does not say)."""
+        return self._names_one_of(_CAMERA_MODELS)
+
+    @property
+    def light_colors(self) -> bool:
+        """Return whether the model's light takes a colour."""
+        return self._names_one_of(_COLOR_LIGHT_MODELS)
+
+    @property
+    def http_firmware_missing(self) -> bool:
+        """Return whether this is a 5M or 5M Pro whose firmware predates the HTTP API."""
+        version = parse_version(self.firmware_version)
+        return (
+            self._names_one_of(_HTTP_CAPABLE_MODELS)
+            and version is not None
+            and version < MIN_HTTP_FIRMWARE
+        )
+
+    def _names_one_of(self, models: tuple[str, ...]) -> bool:
+        """Return whether the machine type names one of the models, word for word."""
+        words = f" {' '.join((self.machine_type or '').lower().split())} "
+        return any(f" {model.lower()} " in words for model in models)
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
