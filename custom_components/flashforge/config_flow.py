@@ -94,6 +94,10 @@ class FlashForgeConfigFlow(PrinterFlow, domain=DOMAIN):
             self._abort_if_unique_id_configured(
                 updates={CONF_HOST: host, CONF_PORT: port}
             )
+            # A 5M before 3.1.3 sends the modern reply without the HTTP API
+            # to go with it: its M115 tells, and it is added over TCP.
+            probe = await self._async_probe(host, None, tcp_port, {})
+            tcp_only = probe is not None and probe.http_firmware_missing
         self._discovered_name = discovery_info[CONF_NAME]
         self._user_input = {
             CONF_HOST: host,

@@ -1343,3 +1343,19 @@ async def test_tcp_reconfigure_errors(
         assert result["errors"] == {"base": error}
         assert suggested(result) == typed
         assert entry.data == tcp_entry_data(emu)
+
+
+async def test_discovered_old_5m_needs_no_check_code(
+    hass: HomeAssistant, emulator_factory: EmulatorFactory, mock_setup_entry: AsyncMock
+) -> None:
+    """A 5M before 3.1.3 sends the modern reply, but is added over TCP, without a code."""
+    async with emulator_factory(OLD_5M, command_seconds=0) as emu:
+        result = await start_discovery_flow(hass, emu)
+
+        assert result["type"] is FlowResultType.FORM
+        assert result["step_id"] == "discovery_confirm_tcp"
+        result = await hass.config_entries.flow.async_configure(result["flow_id"], {})
+
+        assert result["type"] is FlowResultType.CREATE_ENTRY
+        assert result["data"] == tcp_entry_data(emu)
+        assert result["result"].unique_id == emu.serial
