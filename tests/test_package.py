@@ -19,7 +19,6 @@ from flashforge_emulator import PROFILES
 
 from .conftest import EmulatorFactory
 from .integration.conftest import entry_for
-from .integration.test_tcp_printers import http_entry_with_tcp, tcp_entry_for
 
 ROOT = Path(__file__).parents[1]
 INTEGRATION = ROOT / "custom_components" / "flashforge"
@@ -188,12 +187,7 @@ async def test_entity_translation_keys_match_the_entities(
         for model in PROFILES:
             emulator = await printers.enter_async_context(emulator_factory(model))
             # Each as the flow adds it: with its TCP port, or TCP only.
-            if not emulator.profile.has_http:
-                entry = tcp_entry_for(emulator)
-            elif emulator.tcp_port is not None:
-                entry = http_entry_with_tcp(emulator)
-            else:
-                entry = entry_for(emulator)
+            entry = entry_for(emulator, extras=True)
             entry.add_to_hass(hass)
             assert await hass.config_entries.async_setup(entry.entry_id)
         await hass.async_block_till_done()

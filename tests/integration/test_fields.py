@@ -42,7 +42,6 @@ from flashforge_emulator import PROFILES, Clock, Emulator, Status
 from ..conftest import EmulatorFactory
 from .conftest import entry_for
 from .test_entity import written
-from .test_tcp_printers import tcp_entry_for
 
 PLATFORMS: tuple[ModuleType, ...] = (
     binary_sensor,
@@ -93,8 +92,7 @@ async def coordinator(
         print_seconds=PRINT_SECONDS,
     ) as emulator:
         # The Adventurer 3 and 4 speak only TCP: they get the entry the flow makes.
-        make_entry = entry_for if emulator.profile.has_http else tcp_entry_for
-        entry = make_entry(emulator)
+        entry = entry_for(emulator, extras=True)
         entry.add_to_hass(hass)
         assert await hass.config_entries.async_setup(entry.entry_id)
         await hass.async_block_till_done()
