@@ -1,6 +1,8 @@
 """Local files opened to be sent to a printer, and the names a printer can store."""
 
-from collections.abc import Callable
+import asyncio
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
 import errno
 import logging
 import os
@@ -180,3 +182,20 @@ def _real_path(fd: int, path: Path, info: os.stat_result) -> Path:
     if (found.st_dev, found.st_ino) != (info.st_dev, info.st_ino):
         raise FlashForgeFileError(f"{path.name} moved while it was opened")
     return real
+
+
+@asynccontextmanager
+async def opened_source(source: Path | UploadSource) -> AsyncIterator[UploadSource]:
+    """Yield the source to send: a path opened here and closed after, or the caller's.
+
+    A path is opened without following a link (``UploadSource.open``); a
+    source the caller opened, and checked, stays the caller's to close.
+    """
+    if not isinstance(source, Path):
+        yield source
+        return
+    opened = await asyncio.to_thread(UploadSource.open, source)
+    try:
+        yield opened
+    finally:
+        opened.close()

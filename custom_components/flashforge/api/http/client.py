@@ -30,7 +30,7 @@ from ..models import (
     mappings_as_json,
     parse_file_list,
 )
-from ..upload import ProgressCallback, UploadSource
+from ..upload import ProgressCallback, UploadSource, opened_source
 from .answers import answer_image, answer_object, parse_answer, read_body
 from .const import DEFAULT_PORT, MAX_THUMBNAIL_ANSWER_BYTES
 from .multipart import MultipartFile
@@ -193,12 +193,7 @@ class FlashForgeHttpClient(AsyncClosing):
         chunks, so memory stays flat whatever its size. A printer that stops
         taking data for ``request_timeout`` seconds fails the upload.
         """
-        opened = (
-            await asyncio.to_thread(UploadSource.open, source)
-            if isinstance(source, Path)
-            else source
-        )
-        try:
+        async with opened_source(source) as opened:
             name = (source if isinstance(source, Path) else source.real_path).name
             body = MultipartFile(opened, name if file_name is None else file_name)
             mappings = json.dumps(mappings_as_json(material_mappings)).encode()
@@ -228,9 +223,6 @@ class FlashForgeHttpClient(AsyncClosing):
             finally:
                 self._bodies.discard(body)
             parse_answer("/uploadGcode", answer)
-        finally:
-            if opened is not source:
-                opened.close()
 
     # Controls (/control)
 

@@ -21,7 +21,7 @@ from ..errors import (
     FlashForgeNotFoundError,
     FlashForgeTimeoutError,
 )
-from ..upload import ProgressCallback, UploadSource, validate_file_name
+from ..upload import ProgressCallback, UploadSource, opened_source, validate_file_name
 from .const import (
     DEFAULT_TCP_PORT,
     MAX_LINE_BYTES,
@@ -168,12 +168,7 @@ class FlashForgeTcpClient(AsyncClosing):
         chunks, so memory stays flat whatever its size. A printer that stops
         taking data for ``request_timeout`` seconds fails the upload.
         """
-        opened = (
-            await asyncio.to_thread(UploadSource.open, source)
-            if isinstance(source, Path)
-            else source
-        )
-        try:
+        async with opened_source(source) as opened:
             path = source if isinstance(source, Path) else source.real_path
             name = validate_file_name(path.name if file_name is None else file_name)
 
@@ -183,9 +178,6 @@ class FlashForgeTcpClient(AsyncClosing):
                     await self._start(connection, target=f"{USER_FOLDER}{name}")
 
             await self._session(work)
-        finally:
-            if opened is not source:
-                opened.close()
 
     async def pause_print(self) -> None:
         """Pause the running print (``M25``)."""
