@@ -8,7 +8,7 @@ from homeassistant.components.button import ButtonEntity, ButtonEntityDescriptio
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
-from .api import FlashForgePrinter
+from .api import FlashForgePrinter, PrinterDetail
 from .coordinator import FlashForgeConfigEntry
 from .entity import FlashForgeEntity, FlashForgeEntityDescription, entities_that_exist
 from .helpers import flashforge_exception_handler
@@ -23,6 +23,9 @@ class FlashForgeButtonEntityDescription(
     """Describe a button of the printer."""
 
     press_fn: Callable[[FlashForgePrinter], Awaitable[None]]
+    # Whether the printer's state lets the button act; the fields it reads
+    # must be in the description's fields, or availability goes stale.
+    available_fn: Callable[[PrinterDetail], bool] | None = None
 
 
 # Always there where the API that sends them answers: the printer itself says
@@ -82,6 +85,15 @@ class FlashForgeButton(FlashForgeEntity, ButtonEntity):
     """A button of the printer."""
 
     entity_description: FlashForgeButtonEntityDescription
+
+    @property
+    @override
+    def available(self) -> bool:
+        """Return whether the printer answers and its state lets the button act."""
+        available_fn = self.entity_description.available_fn
+        return super().available and (
+            available_fn is None or available_fn(self.coordinator.data)
+        )
 
     @flashforge_exception_handler
     @override
