@@ -28,27 +28,36 @@ class FlashForgeButtonEntityDescription(
     available_fn: Callable[[PrinterDetail], bool] | None = None
 
 
-# Always there where the API that sends them answers: the printer itself says
-# when an action does not fit its state.
+# Always there where the API that sends them answers; unavailable while the
+# printer's state leaves them nothing to act on. The printer itself still says
+# no when its state changed since the last poll.
 BUTTONS: tuple[FlashForgeButtonEntityDescription, ...] = (
     FlashForgeButtonEntityDescription(
         key="pause",
         translation_key="pause",
+        fields=("status",),
+        available_fn=lambda detail: detail.status.can_pause,
         press_fn=lambda printer: printer.pause_print(),
     ),
     FlashForgeButtonEntityDescription(
         key="resume",
         translation_key="resume",
+        fields=("status",),
+        available_fn=lambda detail: detail.status.can_resume,
         press_fn=lambda printer: printer.resume_print(),
     ),
     FlashForgeButtonEntityDescription(
         key="cancel",
         translation_key="cancel",
+        fields=("status",),
+        available_fn=lambda detail: detail.status.job_loaded,
         press_fn=lambda printer: printer.cancel_print(),
     ),
     FlashForgeButtonEntityDescription(
         key="clear_platform",
         translation_key="clear_platform",
+        fields=("status",),
+        available_fn=lambda detail: detail.status.awaiting_clear,
         # Over TCP a finished job is cleared on the printer's screen.
         exists_fn=lambda coordinator: coordinator.printer.has_http,
         press_fn=lambda printer: printer.clear_platform(),

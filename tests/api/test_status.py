@@ -6,21 +6,22 @@ from custom_components.flashforge.api import JobPhase, MachineStatus
 
 S = MachineStatus
 
-# status: (job_loaded, printing, working, awaiting_clear, phase)
+# status: (job_loaded, printing, working, awaiting_clear, can_pause, can_resume,
+# phase)
 MEANINGS = {
-    S.READY: (False, False, False, False, JobPhase.IDLE),
-    S.BUSY: (False, False, True, False, JobPhase.IDLE),
-    S.CALIBRATE_DOING: (False, False, True, False, JobPhase.IDLE),
-    S.HEATING: (True, True, True, False, JobPhase.WORKING),
-    S.PRINTING: (True, True, True, False, JobPhase.WORKING),
-    S.PAUSING: (True, True, True, False, JobPhase.PAUSED),
-    S.PAUSED: (True, False, False, False, JobPhase.PAUSED),
-    S.PAUSE: (True, False, False, False, JobPhase.PAUSED),
-    S.COMPLETED: (False, False, False, True, JobPhase.FINISHED),
-    S.CANCEL: (False, False, False, True, JobPhase.CANCELLED),
-    S.CANCELING: (False, False, False, False, JobPhase.CANCELLED),
-    S.ERROR: (False, False, False, False, JobPhase.FAILED),
-    S.UNKNOWN: (False, False, False, False, None),
+    S.READY: (False, False, False, False, False, False, JobPhase.IDLE),
+    S.BUSY: (False, False, True, False, False, False, JobPhase.IDLE),
+    S.CALIBRATE_DOING: (False, False, True, False, False, False, JobPhase.IDLE),
+    S.HEATING: (True, True, True, False, True, False, JobPhase.WORKING),
+    S.PRINTING: (True, True, True, False, True, False, JobPhase.WORKING),
+    S.PAUSING: (True, True, True, False, False, False, JobPhase.PAUSED),
+    S.PAUSED: (True, False, False, False, False, True, JobPhase.PAUSED),
+    S.PAUSE: (True, False, False, False, False, True, JobPhase.PAUSED),
+    S.COMPLETED: (False, False, False, True, False, False, JobPhase.FINISHED),
+    S.CANCEL: (False, False, False, True, False, False, JobPhase.CANCELLED),
+    S.CANCELING: (False, False, False, False, False, False, JobPhase.CANCELLED),
+    S.ERROR: (False, False, False, False, False, False, JobPhase.FAILED),
+    S.UNKNOWN: (False, False, False, False, False, False, None),
 }
 
 
@@ -32,14 +33,16 @@ def test_every_status_has_a_meaning() -> None:
 @pytest.mark.parametrize(("status", "meaning"), MEANINGS.items())
 def test_status_meaning(
     status: MachineStatus,
-    meaning: tuple[bool, bool, bool, bool, JobPhase | None],
+    meaning: tuple[bool, bool, bool, bool, bool, bool, JobPhase | None],
 ) -> None:
-    """Each status answers whether a job is loaded, printing, working, and its phase."""
+    """Each status answers whether a job is loaded, printing, can pause or resume."""
     assert (
         status.job_loaded,
         status.printing,
         status.working,
         status.awaiting_clear,
+        status.can_pause,
+        status.can_resume,
         status.phase,
     ) == meaning
 

@@ -20,7 +20,7 @@ from custom_components.flashforge.const import (
     DOMAIN,
 )
 from custom_components.flashforge.discovery import TARGETS_ENVIRONMENT_VARIABLE
-from flashforge_emulator import Emulator, FaultKind
+from flashforge_emulator import Emulator, FaultKind, Status
 
 from ..conftest import EmulatorFactory
 
@@ -123,6 +123,24 @@ async def setup_platform(
         assert await hass.config_entries.async_setup(entry.entry_id)
     await hass.async_block_till_done()
     return entry
+
+
+def put_printer_in(emulator: Emulator, status: Status) -> None:
+    """Drive the printer into a job state, as a print from its screen would.
+
+    READY leaves it as it is; PRINTING, PAUSED and CANCEL start a print first.
+    The emulator's time moves on past heating and pausing.
+    """
+    if status == Status.READY:
+        return
+    benchy = emulator.files["3DBenchy_PLA.gcode"]
+    assert emulator.printer.start_print(benchy.name, benchy.meta).ok
+    emulator.advance(emulator.printer.heating_seconds)
+    action = {Status.PAUSED: "pause", Status.CANCEL: "cancel"}.get(status)
+    if action is not None:
+        assert emulator.printer.apply_command("jobCtl_cmd", {"action": action}).ok
+        emulator.advance(emulator.printer.pausing_seconds)
+    assert emulator.printer.status == status
 
 
 async def busy(emulator: Emulator) -> None:

@@ -20,7 +20,7 @@ from custom_components.flashforge.api import MachineStatus
 from flashforge_emulator import Clock, Emulator, Status
 
 from ..conftest import EmulatorFactory
-from .conftest import setup_platform
+from .conftest import put_printer_in, setup_platform
 
 PAUSE = "button.adventurer_5m_pro_pause_print"
 RESUME = "button.adventurer_5m_pro_resume_print"
@@ -47,17 +47,22 @@ async def press(hass: HomeAssistant, entity_id: str) -> None:
     )
 
 
-def put_printer_in(emulator: Emulator, status: Status) -> None:
-    """Drive the printer into a state, as a print from its screen would."""
-    printer = emulator.printer
-    if status == Status.READY:
-        return
-    benchy = emulator.files["3DBenchy_PLA.gcode"]
-    assert printer.start_print(benchy.name, benchy.meta).ok
-    action = {Status.PAUSED: "pause", Status.CANCEL: "cancel"}.get(status)
-    if action is not None:
-        assert printer.apply_command("jobCtl_cmd", {"action": action}).ok
-    assert printer.status == status
+# The job buttons that can act in each state of the printer.
+ACTING = {
+    Status.READY: set(),
+    Status.PRINTING: {PAUSE, CANCEL},
+    Status.PAUSED: {RESUME, CANCEL},
+    Status.CANCEL: {CLEAR_PLATFORM},
+}
+
+
+def acting_buttons(hass: HomeAssistant) -> set[str]:
+    """Return the job buttons that are available now."""
+    return {
+        entity_id
+        for entity_id in (PAUSE, RESUME, CANCEL, CLEAR_PLATFORM)
+        if hass.states.get(entity_id).state != STATE_UNAVAILABLE
+    }
 
 
 @pytest.mark.usefixtures("entity_registry_enabled_by_default")
@@ -96,7 +101,7 @@ async def test_press(
     command: tuple[str, str],
     after: Status,
 ) -> None:
-    """Each button's command changes the printer, and the change shows at once."""
+    """Each button's command changes the printer; which buttons can act follows at once."""
     put_printer_in(emulator, before)
     entry = await setup_platform(hass, emulator, Platform.BUTTON)
 
@@ -106,32 +111,79 @@ async def test_press(
     assert (cmd, args["action"]) == command
     assert emulator.printer.status == after
     assert entry.runtime_data.data.status == MachineStatus(after.value)
-    assert hass.states.get(entity_id).state not in (STATE_UNKNOWN, STATE_UNAVAILABLE)
+    assert acting_buttons(hass) == ACTING[after]
+
+
+@pytest.mark.parametrize("status", ACTING)
+async def test_available_when_they_can_act(
+    hass: HomeAssistant, emulator: Emulator, status: Status
+) -> None:
+    """A job button is available only while the printer's state lets it act."""
+    put_printer_in(emulator, status)
+    await setup_platform(hass, emulator, Platform.BUTTON)
+
+    assert acting_buttons(hass) == ACTING[status]
+    for entity_id in ACTING[status]:
+        assert hass.states.get(entity_id).state == STATE_UNKNOWN
+
+
+async def test_unavailable_press_sends_nothing(
+    hass: HomeAssistant, emulator: Emulator
+) -> None:
+    """Home Assistant skips a button that cannot act: the printer gets no command."""
+    await setup_platform(hass, emulator, Platform.BUTTON)
+    sent = list(emulator.commands)
+
+    for entity_id in (PAUSE, RESUME, CANCEL, CLEAR_PLATFORM):
+        await press(hass, entity_id)
+
+    assert emulator.commands == sent
+    assert emulator.printer.status == Status.READY
 
 
 @pytest.mark.parametrize(
-    ("entity_id", "status", "message"),
+    ("entity_id", "polled", "now", "message"),
     [
-        (PAUSE, Status.READY, "Cannot pause: printer is ready, not printing"),
-        (RESUME, Status.PRINTING, "Cannot continue: printer is printing, not paused"),
+        (
+            PAUSE,
+            Status.PRINTING,
+            Status.PAUSED,
+            "Cannot pause: printer is paused, not printing",
+        ),
+        (
+            RESUME,
+            Status.PAUSED,
+            Status.PRINTING,
+            "Cannot continue: printer is printing, not paused",
+        ),
         (
             CANCEL,
-            Status.READY,
-            "Cannot cancel: printer is ready, no print in progress",
+            Status.PRINTING,
+            Status.CANCEL,
+            "Cannot cancel: printer is cancel, no print in progress",
         ),
-        (CLEAR_PLATFORM, Status.PRINTING, "Cannot clear platform: printer is printing"),
+        (
+            CLEAR_PLATFORM,
+            Status.CANCEL,
+            Status.PRINTING,
+            "Cannot clear platform: printer is printing",
+        ),
     ],
 )
 async def test_refused(
     hass: HomeAssistant,
     emulator: Emulator,
+    *,
     entity_id: str,
-    status: Status,
+    polled: Status,
+    now: Status,
     message: str,
 ) -> None:
-    """A press that does not fit the printer's state shows the printer's reason."""
-    put_printer_in(emulator, status)
+    """A press after the state changed since the last poll shows the printer's reason."""
+    put_printer_in(emulator, polled)
     await setup_platform(hass, emulator, Platform.BUTTON)
+    # Changed on the printer's screen; Home Assistant has not polled since.
+    change_on_screen(emulator, now)
 
     with pytest.raises(HomeAssistantError) as raised:
         await press(hass, entity_id)
@@ -139,4 +191,18 @@ async def test_refused(
     assert raised.value.translation_key == "command_refused"
     assert raised.value.translation_placeholders == {"message": message}
     assert str(raised.value) == f"The printer refused the command: {message}"
-    assert emulator.printer.status == status
+    assert emulator.printer.status == now
+
+
+def change_on_screen(emulator: Emulator, status: Status) -> None:
+    """Move the printer's job to a state, as its touch screen would."""
+    printer = emulator.printer
+    action = {Status.PAUSED: "pause", Status.CANCEL: "cancel"}.get(status)
+    if action is not None:
+        assert printer.apply_command("jobCtl_cmd", {"action": action}).ok
+    elif printer.status == Status.PAUSED:
+        assert printer.apply_command("jobCtl_cmd", {"action": "continue"}).ok
+    else:
+        assert printer.apply_command("stateCtrl_cmd", {"action": "setClearPlatform"}).ok
+        put_printer_in(emulator, status)
+    assert printer.status == status

@@ -23,20 +23,20 @@ from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import HomeAssistantError
 import pytest
 
-from flashforge_emulator import Emulator, FaultKind
+from flashforge_emulator import Emulator, FaultKind, Status
 
-from .conftest import busy, offline, setup_platform
+from .conftest import busy, offline, put_printer_in, setup_platform
 
 
 @dataclass(frozen=True, kw_only=True)
 class Control:
-    """An action on one entity, and whether it needs a print running."""
+    """An action on one entity, and the printer's state in which it can act."""
 
     platform: Platform
     entity_id: str
     service: str
     data: dict[str, Any] = field(default_factory=dict)
-    printing: bool = False
+    status: Status = Status.READY
 
 
 CONTROLS = {
@@ -104,9 +104,14 @@ CONTROLS = {
             platform=Platform.BUTTON,
             entity_id=f"button.adventurer_5m_pro_{key}",
             service="press",
-            printing=True,
+            status=status,
         )
-        for key in ("pause_print", "resume_print", "cancel_print", "clear_platform")
+        for key, status in (
+            ("pause_print", Status.PRINTING),
+            ("resume_print", Status.PAUSED),
+            ("cancel_print", Status.PRINTING),
+            ("clear_platform", Status.CANCEL),
+        )
     },
 }
 
@@ -127,9 +132,7 @@ async def test_command_errors(
     unavailable: bool,
 ) -> None:
     """A command the printer does not carry out raises a translated error."""
-    if control.printing:
-        benchy = emulator.files["3DBenchy_PLA.gcode"]
-        assert emulator.printer.start_print(benchy.name, benchy.meta).ok
+    put_printer_in(emulator, control.status)
     await setup_platform(hass, emulator, control.platform)
     shown = hass.states.get(control.entity_id)
     carried_out = list(emulator.commands)

@@ -53,6 +53,16 @@ class MachineStatus(StrEnum):
         return self in _PRINTING
 
     @property
+    def can_pause(self) -> bool:
+        """Return whether a job is heating up or printing, so a pause can act."""
+        return self in _CAN_PAUSE
+
+    @property
+    def can_resume(self) -> bool:
+        """Return whether a job is paused (not still pausing), so it can go on."""
+        return self in _CAN_RESUME
+
+    @property
     def working(self) -> bool:
         """Return whether the printer's values change quickly (a job, a calibration)."""
         return self in _WORKING
@@ -72,6 +82,8 @@ _PRINTING: Final = frozenset(
     {MachineStatus.HEATING, MachineStatus.PRINTING, MachineStatus.PAUSING}
 )
 _JOB_LOADED: Final = _PRINTING | {MachineStatus.PAUSED, MachineStatus.PAUSE}
+_CAN_PAUSE: Final = frozenset({MachineStatus.HEATING, MachineStatus.PRINTING})
+_CAN_RESUME: Final = frozenset({MachineStatus.PAUSED, MachineStatus.PAUSE})
 _WORKING: Final = _PRINTING | {MachineStatus.BUSY, MachineStatus.CALIBRATE_DOING}
 _AWAITING_CLEAR: Final = frozenset({MachineStatus.COMPLETED, MachineStatus.CANCEL})
 
