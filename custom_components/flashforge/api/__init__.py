@@ -43,6 +43,16 @@ from .errors import (
 )
 from .fields import parse_version
 from .hardware import has_camera
+from .history import (
+    DEFAULT_LIMIT,
+    HISTORY_FIELDS,
+    JobRecord,
+    JobResult,
+    OpenJob,
+    PrintHistory,
+    TrackedEvent,
+)
+from .history_data import history_as_data, history_from_data, record_as_data
 from .http import DEFAULT_PORT, FlashForgeHttpClient
 from .jobs import TRANSITIONS, JobWatch, PrintEvent, PrintEventType
 from .mapping import ToolSlot, material_mappings, station_in_use
@@ -80,9 +90,11 @@ from .upload import (
 )
 
 __all__ = [
+    "DEFAULT_LIMIT",
     "DEFAULT_PORT",
     "DEFAULT_TCP_PORT",
     "ENCLOSED_PIDS",
+    "HISTORY_FIELDS",
     "LEGACY_CAMERA_PORT",
     "MAX_ANSWER_BYTES",
     "MAX_FILE_NAME_BYTES",
@@ -117,6 +129,8 @@ __all__ = [
     "GcodeProblem",
     "JobPhase",
     "JobProblem",
+    "JobRecord",
+    "JobResult",
     "JobWatch",
     "LegacyInfo",
     "LegacyState",
@@ -129,9 +143,11 @@ __all__ = [
     "MjpegParser",
     "MjpegRelay",
     "MjpegViewer",
+    "OpenJob",
     "Preview",
     "PrintEvent",
     "PrintEventType",
+    "PrintHistory",
     "PrinterDetail",
     "PrinterFile",
     "PrinterProbe",
@@ -141,6 +157,7 @@ __all__ = [
     "ProgressLog",
     "StartTask",
     "ToolSlot",
+    "TrackedEvent",
     "UploadSource",
     "boundary_of",
     "check_can_print",
@@ -148,6 +165,8 @@ __all__ = [
     "encode_part",
     "gcode_lines",
     "has_camera",
+    "history_as_data",
+    "history_from_data",
     "image_type",
     "legacy_detail",
     "material_mappings",
@@ -155,6 +174,7 @@ __all__ = [
     "parse_version",
     "probe_printer",
     "read_file_tools",
+    "record_as_data",
     "station_in_use",
     "validate_file_name",
 ]
