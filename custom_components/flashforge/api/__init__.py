@@ -35,11 +35,13 @@ from .errors import (
     FlashForgeNotSupportedError,
     FlashForgeProblemError,
     FlashForgeResponseError,
+    FlashForgeStationError,
     FlashForgeTimeoutError,
     GcodeProblem,
     JobProblem,
     MappingProblem,
     PrinterProblem,
+    StationProblem,
 )
 from .fields import parse_version
 from .hardware import has_camera
@@ -72,6 +74,17 @@ from .preview import Preview, image_type
 from .printer import LEGACY_CAMERA_PORT, TCP_FIELDS, FlashForgePrinter
 from .probe import PrinterProbe, probe_printer
 from .relay import MjpegRelay, MjpegViewer, StartTask
+from .station import (
+    MATERIALS,
+    PALETTE,
+    StationAction,
+    StationControl,
+    has_station,
+    material_name,
+    palette_color,
+    station_ready,
+    station_slot,
+)
 from .status import JobPhase, MachineStatus
 from .tcp import (
     DEFAULT_TCP_PORT,
@@ -96,11 +109,13 @@ __all__ = [
     "ENCLOSED_PIDS",
     "HISTORY_FIELDS",
     "LEGACY_CAMERA_PORT",
+    "MATERIALS",
     "MAX_ANSWER_BYTES",
     "MAX_FILE_NAME_BYTES",
     "MAX_IMAGE_BYTES",
     "MIN_HTTP_FIRMWARE",
     "MODEL_NAMES",
+    "PALETTE",
     "PRINTABLE_EXTENSIONS",
     "TCP_FIELDS",
     "TRANSITIONS",
@@ -124,6 +139,7 @@ __all__ = [
     "FlashForgePrinter",
     "FlashForgeProblemError",
     "FlashForgeResponseError",
+    "FlashForgeStationError",
     "FlashForgeTcpClient",
     "FlashForgeTimeoutError",
     "GcodeProblem",
@@ -156,6 +172,9 @@ __all__ = [
     "ProgressCallback",
     "ProgressLog",
     "StartTask",
+    "StationAction",
+    "StationControl",
+    "StationProblem",
     "ToolSlot",
     "TrackedEvent",
     "UploadSource",
@@ -165,16 +184,21 @@ __all__ = [
     "encode_part",
     "gcode_lines",
     "has_camera",
+    "has_station",
     "history_as_data",
     "history_from_data",
     "image_type",
     "legacy_detail",
     "material_mappings",
+    "material_name",
     "open_printable",
+    "palette_color",
     "parse_version",
     "probe_printer",
     "read_file_tools",
     "record_as_data",
     "station_in_use",
+    "station_ready",
+    "station_slot",
     "validate_file_name",
 ]

@@ -162,6 +162,30 @@ class FlashForgeNotReadyError(FlashForgeProblemError):
         self.problem: JobProblem = problem
 
 
+class StationProblem(StrEnum):
+    """Why the material station cannot take a command now, or with these values."""
+
+    BUSY = "station_while_printing"
+    SLOT_NOT_FOUND = "slot_not_found"
+    SLOT_EMPTY = "slot_empty"
+    NOTHING_LOADED = "station_nothing_loaded"
+    UNKNOWN_MATERIAL = "unknown_material"
+    INVALID_COLOR = "invalid_color"
+
+
+class FlashForgeStationError(FlashForgeProblemError):
+    """A material station command refused before anything was sent."""
+
+    def __init__(self, problem: StationProblem, **placeholders: str) -> None:
+        """Keep the problem and the slot, material or colour it is about."""
+        super().__init__(
+            f"The material station cannot do this: {problem}", problem, **placeholders
+        )
+        self.problem: StationProblem = problem
+        # A printer at work is no fault of the caller's input.
+        self.invalid_input = problem is not StationProblem.BUSY
+
+
 class PrinterProblem(StrEnum):
     """Why a printer cannot do what was asked, whatever its state."""
 

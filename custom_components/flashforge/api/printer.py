@@ -26,6 +26,7 @@ from .http import DEFAULT_PORT, FlashForgeHttpClient
 from .models import MaterialMapping, PrinterDetail, PrinterFile, ProductInfo
 from .preview import Preview, image_type, is_image_type
 from .relay import MjpegRelay, StartTask
+from .station import StationControl
 from .tcp import DEFAULT_TCP_PORT, FlashForgeTcpClient, LegacyInfo, legacy_detail
 from .upload import ProgressCallback, UploadSource
 
@@ -536,6 +537,11 @@ class FlashForgePrinter(AsyncClosing):
             )
             return
         await self._http.set_temperatures(nozzle=nozzle, bed=bed, chamber=chamber)
+
+    @property
+    def station(self) -> StationControl:
+        """Return the controls of the material station (the AD5X's; others refuse)."""
+        return StationControl(self._http, self.detail)
 
     # What only the TCP API offers
 

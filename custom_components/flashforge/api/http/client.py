@@ -30,6 +30,7 @@ from ..models import (
     mappings_as_json,
     parse_file_list,
 )
+from ..station import StationAction
 from ..upload import ProgressCallback, UploadSource, opened_source
 from .answers import answer_image, answer_object, parse_answer, read_body
 from .const import DEFAULT_PORT, MAX_THUMBNAIL_ANSWER_BYTES
@@ -326,6 +327,24 @@ class FlashForgeHttpClient(AsyncClosing):
         if not given:
             raise ValueError("Give at least one value to change")
         return given
+
+    async def set_slot_material(self, slot: int, material: str, color: str) -> None:
+        """Set a material station slot's material and colour (#RRGGBB)."""
+        await self._control(
+            "msConfig_cmd", {"slot": slot, "mt": material, "rgb": color}
+        )
+
+    async def set_independent_material(self, material: str, color: str) -> None:
+        """Set the independent feed's material and colour (#RRGGBB)."""
+        await self._control("ipdMsConfig_cmd", {"mt": material, "rgb": color})
+
+    async def station_command(self, action: StationAction, slot: int) -> None:
+        """Load, unload or stop a material station slot."""
+        await self._control("ms_cmd", {"action": int(action), "slot": slot})
+
+    async def independent_command(self, action: StationAction) -> None:
+        """Load, unload or stop the independent feed."""
+        await self._control("ipdMs_cmd", {"action": int(action)})
 
     async def _job_control(self, action: str) -> None:
         """Send a job control action."""
