@@ -19,12 +19,14 @@ from .const import (
     MODEL_NAMES,
 )
 from .errors import (
+    ControlProblem,
     FileProblem,
     FlashForgeAuthenticationError,
     FlashForgeBusyError,
     FlashForgeClosedError,
     FlashForgeCommandError,
     FlashForgeConnectionError,
+    FlashForgeControlError,
     FlashForgeError,
     FlashForgeFileError,
     FlashForgeGcodeError,
@@ -57,6 +59,7 @@ from .history import (
 from .history_data import history_as_data, history_from_data, record_as_data
 from .http import DEFAULT_PORT, FlashForgeHttpClient
 from .jobs import TRANSITIONS, JobWatch, PrintEvent, PrintEventType
+from .manual import DEFAULT_EXTRUDE_FEED_RATE, check_can_control
 from .mapping import ToolSlot, material_mappings, station_in_use
 from .metadata import read_file_tools
 from .mjpeg import MjpegError, MjpegParser, boundary_of, encode_part
@@ -103,6 +106,7 @@ from .upload import (
 )
 
 __all__ = [
+    "DEFAULT_EXTRUDE_FEED_RATE",
     "DEFAULT_LIMIT",
     "DEFAULT_PORT",
     "DEFAULT_TCP_PORT",
@@ -119,6 +123,7 @@ __all__ = [
     "PRINTABLE_EXTENSIONS",
     "TCP_FIELDS",
     "TRANSITIONS",
+    "ControlProblem",
     "DetailParser",
     "FileProblem",
     "FileTool",
@@ -127,6 +132,7 @@ __all__ = [
     "FlashForgeClosedError",
     "FlashForgeCommandError",
     "FlashForgeConnectionError",
+    "FlashForgeControlError",
     "FlashForgeError",
     "FlashForgeFileError",
     "FlashForgeGcodeError",
@@ -179,6 +185,7 @@ __all__ = [
     "TrackedEvent",
     "UploadSource",
     "boundary_of",
+    "check_can_control",
     "check_can_print",
     "check_file_name",
     "encode_part",

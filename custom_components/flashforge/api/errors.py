@@ -186,6 +186,29 @@ class FlashForgeStationError(FlashForgeProblemError):
         self.invalid_input = problem is not StationProblem.BUSY
 
 
+class ControlProblem(StrEnum):
+    """Why a printer cannot take a manual command (a move, a calibration) now."""
+
+    JOB_RUNNING = "control_while_printing"
+    WORKING = "control_while_working"
+    NO_ERROR = "no_error_to_clear"
+
+
+class FlashForgeControlError(FlashForgeProblemError):
+    """The printer's state refuses a manual command: a job, a calibration, no error."""
+
+    invalid_input = False
+
+    def __init__(self, problem: ControlProblem, *, status: str) -> None:
+        """Keep the problem and the state the printer reported."""
+        super().__init__(
+            f"The printer cannot take the command now: {problem} (state {status})",
+            problem,
+            status=status,
+        )
+        self.problem: ControlProblem = problem
+
+
 class PrinterProblem(StrEnum):
     """Why a printer cannot do what was asked, whatever its state."""
 

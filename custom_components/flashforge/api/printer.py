@@ -6,7 +6,7 @@ what takes more than one request or knowledge of the printer's state, so that
 no caller has to.
 """
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 import dataclasses
 from pathlib import Path
 
@@ -23,6 +23,7 @@ from .errors import (
     FlashForgeResponseError,
 )
 from .http import DEFAULT_PORT, FlashForgeHttpClient
+from .manual import ManualControl
 from .models import MaterialMapping, PrinterDetail, PrinterFile, ProductInfo
 from .preview import Preview, image_type, is_image_type
 from .relay import MjpegRelay, StartTask
@@ -58,9 +59,6 @@ TCP_FIELDS: frozenset[str] = frozenset(
 )
 # Where the 5M family keeps the files its HTTP API names without a folder.
 _HTTP_FOLDER = "/data/"
-# The AD5X (by product id) homes and moves over HTTP (homingCtrl_cmd,
-# moveCtrl_cmd): preferred to a TCP session there.
-_HTTP_MOTION_PIDS = frozenset({38})
 # The Creator 5 family (by product id) has no port 8899.
 _NO_TCP_PIDS = frozenset({40, 41})
 # How long a printer may take to answer on the TCP port before it counts as
@@ -68,7 +66,17 @@ _NO_TCP_PIDS = frozenset({40, 41})
 _FIND_TCP_TIMEOUT = 5.0
 
 
-class FlashForgePrinter(AsyncClosing):
+def tool_targets(targets: Mapping[int, int], detail: PrinterDetail) -> list[int | None]:
+    """Return a target for each tool the printer reports, None for one that stays."""
+    count = len(detail.nozzle_target_temperatures)
+    if count == 0:
+        raise FlashForgeNotSupportedError("tool_temperatures")
+    if any(not 0 <= index < count for index in targets):
+        raise ValueError(f"The printer has tools 0 to {count - 1}")
+    return [targets.get(index) for index in range(count)]
+
+
+class FlashForgePrinter(ManualControl, AsyncClosing):
     """One FlashForge printer on the network, known by its serial number.
 
     A printer with a check code is read and commanded over HTTP; with a TCP
@@ -527,16 +535,27 @@ class FlashForgePrinter(AsyncClosing):
         nozzle: int | None = None,
         bed: int | None = None,
         chamber: int | None = None,
+        tools: Mapping[int, int] | None = None,
     ) -> None:
-        """Set target temperatures (°C); 0 turns a heater off, others stay."""
+        """Set target temperatures (°C); 0 turns a heater off, others stay.
+
+        ``tools`` sets the nozzles of a printer with one per tool (the Creator
+        5), by tool index from 0: such firmware takes no other nozzle target.
+        """
         if self._http is None:
-            if chamber is not None:
-                raise FlashForgeNotSupportedError("chamber_temperature")
+            if chamber is not None or tools:
+                feature = "tool_temperatures" if tools else "chamber_temperature"
+                raise FlashForgeNotSupportedError(feature)
             await self._need_tcp("temperatures").set_temperatures(
                 nozzle=nozzle, bed=bed
             )
             return
-        await self._http.set_temperatures(nozzle=nozzle, bed=bed, chamber=chamber)
+        await self._http.set_temperatures(
+            nozzle=nozzle,
+            bed=bed,
+            chamber=chamber,
+            tools=tool_targets(tools, await self._known_detail()) if tools else (),
+        )
 
     @property
     def station(self) -> StationControl:
@@ -544,42 +563,6 @@ class FlashForgePrinter(AsyncClosing):
         return StationControl(self._http, self.detail)
 
     # What only the TCP API offers
-
-    @property
-    def can_move(self) -> bool:
-        """Return whether the printer takes homing and moves (over TCP, or the AD5X's HTTP)."""
-        return self._tcp is not None or self._http_motion
-
-    @property
-    def _http_motion(self) -> bool:
-        """Return whether the HTTP API homes and moves the head (the AD5X's does)."""
-        detail = self.last_detail
-        return (
-            self._http is not None
-            and detail is not None
-            and detail.pid in _HTTP_MOTION_PIDS
-        )
-
-    async def home(self) -> None:
-        """Home the axes: over HTTP where it offers it, else with G28."""
-        if self._http is not None and self._http_motion:
-            await self._http.home()
-            return
-        await self._need_tcp("home").home()
-
-    async def move(
-        self, *, x: float = 0, y: float = 0, z: float = 0, feed_rate: int
-    ) -> None:
-        """Move the head by a distance along each axis (mm), at a feed rate (mm/min).
-
-        Over the AD5X's HTTP API each axis moves at the printer's own speed.
-        """
-        if self._http is not None and self._http_motion:
-            for axis, delta in (("x", x), ("y", y), ("z", z)):
-                if delta:
-                    await self._http.move_axis(axis, delta)
-            return
-        await self._need_tcp("move").move(x=x, y=y, z=z, feed_rate=feed_rate)
 
     async def send_gcode(self, gcode: str | Sequence[str]) -> list[str]:
         """Send G-code in one session (see ``gcode_lines``); return each line's reply."""

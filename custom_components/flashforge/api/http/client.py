@@ -36,6 +36,9 @@ from .answers import answer_image, answer_object, parse_answer, read_body
 from .const import DEFAULT_PORT, MAX_THUMBNAIL_ANSWER_BYTES
 from .multipart import MultipartFile
 
+# temperatureCtl_cmd's words for a heater switched off and one left as it is.
+_HEATER_OFF = -100
+_NO_CHANGE = -200
 # A request on its way, entered to get the response.
 type _Request = AbstractAsyncContextManager[aiohttp.ClientResponse]
 
@@ -43,6 +46,11 @@ type _Request = AbstractAsyncContextManager[aiohttp.ClientResponse]
 def _open_close(on: bool) -> str:
     """Return the firmware's word for on or off."""
     return "open" if on else "close"
+
+
+def _heater_target(value: int | None) -> int | None:
+    """Return a target as the firmware reads it: -100 is "off", a plain 0 undocumented."""
+    return _HEATER_OFF if value == 0 else value
 
 
 def _header_bool(value: bool) -> str:
@@ -266,6 +274,26 @@ class FlashForgeHttpClient(AsyncClosing):
         """Move the head along one axis ("x", "y" or "z") by delta mm (AD5X)."""
         await self._control("moveCtrl_cmd", {"axis": axis, "delta": delta})
 
+    async def extrude(self, delta: float) -> None:
+        """Push filament by delta mm, pulling it back when negative (AD5X)."""
+        await self._control("extrudeCtrl_cmd", {"axis": "e", "delta": delta})
+
+    async def calibrate(self, *, leveling: bool, vibration_compensation: bool) -> None:
+        """Run the calibration: bed leveling, vibration compensation, or both."""
+        await self._control(
+            "calibration_cmd",
+            {
+                "levelingDetection": _open_close(leveling),
+                "vibrationCompensation": _open_close(vibration_compensation),
+            },
+        )
+
+    async def clear_error(self, error_code: str) -> None:
+        """Clear the current error, named by its code (AD5X)."""
+        await self._control(
+            "errorCodeCtrl_cmd", {"action": "clearErrorCode", "errorCode": error_code}
+        )
+
     async def set_printer_controls(
         self,
         *,
@@ -296,10 +324,14 @@ class FlashForgeHttpClient(AsyncClosing):
         left_nozzle: int | None = None,
         bed: int | None = None,
         chamber: int | None = None,
+        tools: Sequence[int | None] = (),
     ) -> None:
         """Set target temperatures (°C); 0 turns a heater off.
 
         Only the values given are sent, like ``set_printer_controls``.
+        ``tools`` holds a target for every tool of a printer with one nozzle
+        per tool (the Creator 5), None for one that stays: such firmware reads
+        only this, and only whole.
         """
         args = {
             "rightNozzle": nozzle,
@@ -307,8 +339,14 @@ class FlashForgeHttpClient(AsyncClosing):
             "platform": bed,
             "chamber": chamber,
         }
-        # The firmware reads -100 as "off"; a plain 0 is not documented.
-        targets = {key: -100 if value == 0 else value for key, value in args.items()}
+        targets: dict[str, object] = {
+            key: _heater_target(value) for key, value in args.items()
+        }
+        if tools:
+            targets["nozzles"] = [
+                _NO_CHANGE if value is None else _heater_target(value)
+                for value in tools
+            ]
         await self._control("temperatureCtl_cmd", self._given(targets))
 
     async def set_auto_shutdown(self, *, enabled: bool, minutes: int) -> None:

@@ -219,14 +219,20 @@ class FlashForgeTcpClient(AsyncClosing):
         await self._commands("G28")
 
     async def move(
-        self, *, x: float = 0, y: float = 0, z: float = 0, feed_rate: int
+        self,
+        *,
+        x: float = 0,
+        y: float = 0,
+        z: float = 0,
+        e: float = 0,
+        feed_rate: int,
     ) -> None:
-        """Move the head by a distance (mm) at a feed rate (mm/min), relatively.
+        """Move the head, or the filament (e), by a distance (mm) at a feed rate (mm/min).
 
-        The printer is put back into absolute positioning afterwards, which
-        print files and other programs expect.
+        The move is relative; the printer is put back into absolute
+        positioning afterwards, which print files and other programs expect.
         """
-        distances = {"X": x, "Y": y, "Z": z}
+        distances = {"X": x, "Y": y, "Z": z, "E": e}
         if not all(math.isfinite(value) for value in distances.values()):
             raise ValueError("A distance must be a finite number")
         if isinstance(feed_rate, bool) or feed_rate <= 0:
