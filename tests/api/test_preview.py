@@ -11,6 +11,7 @@ from custom_components.flashforge.api import (
     MAX_IMAGE_BYTES,
     FlashForgeConnectionError,
     FlashForgeError,
+    FlashForgeImageError,
     FlashForgePrinter,
     FlashForgeResponseError,
     Preview,
@@ -21,6 +22,7 @@ from flashforge_emulator.images import png_to_bmp
 
 from ..conftest import EmulatorFactory
 from ..hostile_peers import FLOOD_BYTES, Flood, Recorder, peak_memory, redirect, servers
+from ..images import same_picture_as_png
 
 type Printing = tuple[Emulator, FlashForgePrinter, str, str]
 GIF = b"GIF89a\x01\x00\x01\x00"
@@ -59,25 +61,24 @@ def asked(emu: Emulator) -> tuple[int, int]:
 
 
 @pytest.mark.parametrize(
-    ("model", "bmp", "content_type", "requests"),
+    ("model", "requests"),
     [
-        pytest.param("5m-pro", False, "image/png", (1, 0), id="gcodeThumb"),
-        pytest.param("ad5x", True, "image/bmp", (1, 1), id="job-url"),
+        pytest.param("5m-pro", (1, 0), id="gcodeThumb"),
+        pytest.param("ad5x", (1, 1), id="job-url"),
     ],
 )
 async def test_preview_source(
     printing: Callable[[str], contextlib.AbstractAsyncContextManager[Printing]],
     model: str,
-    bmp: bool,
-    content_type: str,
     requests: tuple[int, int],
 ) -> None:
-    """/gcodeThumb serves where it exists; without it the job's URL does, in its type."""
+    """/gcodeThumb serves where it exists, else the job's URL; a BMP becomes a PNG."""
     async with printing(model) as (emu, printer, file_name, url):
         png = emu.files[file_name].thumbnail
         preview = await printer.preview(file_name, url)
 
-        assert preview == Preview(png_to_bmp(png) if bmp else png, content_type)
+        assert preview.content_type == "image/png"
+        assert same_picture_as_png(preview.content, png)
         assert asked(emu) == requests
 
 
@@ -98,9 +99,9 @@ async def test_a_file_gcode_thumb_does_not_know_comes_from_the_url(
     async with printing("5m-pro") as (emu, printer, file_name, url):
         png = emu.files[file_name].thumbnail
 
-        assert await printer.preview("elsewhere.gcode", url) == Preview(
-            png_to_bmp(png), "image/bmp"
-        )
+        from_url = await printer.preview("elsewhere.gcode", url)
+        assert from_url.content_type == "image/png"
+        assert same_picture_as_png(from_url.content, png_to_bmp(png))
         assert await printer.preview(file_name, url) == Preview(png, "image/png")
         assert asked(emu) == (2, 1)
 
@@ -267,6 +268,23 @@ async def test_the_job_urls_content_type(
     assert check_code not in requests[0]
 
 
+async def test_an_unreadable_bmp_gives_no_preview(
+    printing: Callable[[str], contextlib.AbstractAsyncContextManager[Printing]],
+) -> None:
+    """A BMP the library cannot convert is an error, so the caller shows no picture."""
+    broken = b"BM" + bytes(60)
+    answer = (
+        b"HTTP/1.1 200 OK\r\nContent-Type: image/bmp\r\nContent-Length: %d\r\n"
+        b"Connection: close\r\n\r\n%b" % (len(broken), broken)
+    )
+    async with (
+        raw_server(answer) as (port, _),
+        printing("ad5x") as (_, printer, file_name, _),
+    ):
+        with pytest.raises(FlashForgeImageError, match="no Windows bitmap"):
+            await printer.preview(file_name, f"http://127.0.0.1:{port}/getThum")
+
+
 @pytest.mark.parametrize(
     ("content", "content_type"),
     [
@@ -280,3 +298,24 @@ async def test_the_job_urls_content_type(
 def test_image_type(content: bytes, content_type: str) -> None:
     """The content type is read from the magic number."""
     assert image_type(content) == content_type
+
+
+@pytest.mark.parametrize("model", ["creator5", "adventurer4"])
+async def test_a_stored_bmp_thumbnail_comes_as_png(
+    emulator_factory: EmulatorFactory, model: str
+) -> None:
+    """A file whose thumbnail is a BMP is read as a PNG, over HTTP and over TCP."""
+    async with emulator_factory(model, command_seconds=0) as emu:
+        stored = next(iter(emu.files.values()))
+        png = stored.thumbnail
+        stored.thumbnail = png_to_bmp(png)
+        async with FlashForgePrinter(
+            emu.host,
+            emu.serial,
+            emu.check_code if emu.profile.has_http else None,
+            port=emu.port,
+            tcp_port=emu.tcp_port,
+        ) as printer:
+            thumbnail = await printer.thumbnail(stored.name)
+
+    assert same_picture_as_png(thumbnail, png)

@@ -21,10 +21,10 @@ from syrupy.filters import props
 
 from custom_components.flashforge.api import FlashForgePrinter
 from custom_components.flashforge.const import DOMAIN
-from flashforge_emulator import Emulator, FaultKind
-from flashforge_emulator.images import png_to_bmp
+from flashforge_emulator import Emulator, FaultKind, server as emulator_server
 
 from ..conftest import EmulatorFactory
+from ..images import same_picture_as_png
 from .conftest import entry_for
 
 
@@ -159,9 +159,11 @@ async def test_thumbnail_of_the_job(
 
 
 async def test_ad5x_falls_back_to_the_job_url(
-    hass: HomeAssistant, emulator_factory: EmulatorFactory
+    hass: HomeAssistant,
+    hass_client: ClientSessionGenerator,
+    emulator_factory: EmulatorFactory,
 ) -> None:
-    """Without /gcodeThumb the preview comes from the job's URL, in its own type."""
+    """Without /gcodeThumb the preview comes from the job's URL; its BMP as a PNG."""
     async with printer(hass, emulator_factory, "ad5x") as (emu, entry):
         entity_id = thumbnail_id(hass, emu)
         first, second = list(emu.files)[:2]
@@ -169,18 +171,42 @@ async def test_ad5x_falls_back_to_the_job_url(
         await start_print(emu, entry, first)
         for _ in range(3):
             image = await async_get_image(hass, entity_id)
-            assert image.content_type == "image/bmp"
-            assert image.content == png_to_bmp(emu.files[first].thumbnail)
+            assert image.content_type == "image/png"
+            assert same_picture_as_png(image.content, emu.files[first].thumbnail)
         assert emu.request_counts["/gcodeThumb"] == 1
         assert emu.request_counts["/getThum"] == 1
+        # What a phone's notification loads: the entity picture's URL.
+        client = await hass_client()
+        picture = hass.states.get(entity_id).attributes["entity_picture"]
+        response = await client.get(picture)
+        assert response.status == 200
+        assert response.content_type == "image/png"
+        assert await response.read() == image.content
 
         # Once /gcodeThumb proved missing, the next file goes to the URL at once.
         await end_print(emu, entry)
         await start_print(emu, entry, second)
         image = await async_get_image(hass, entity_id)
-        assert image.content == png_to_bmp(emu.files[second].thumbnail)
+        assert same_picture_as_png(image.content, emu.files[second].thumbnail)
         assert emu.request_counts["/gcodeThumb"] == 1
         assert emu.request_counts["/getThum"] == 2
+
+
+async def test_an_unreadable_bmp_shows_no_picture(
+    hass: HomeAssistant,
+    emulator_factory: EmulatorFactory,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """A BMP the library cannot convert gives no image and a warning, no error."""
+    monkeypatch.setattr(emulator_server, "png_to_bmp", lambda png: b"BM" + png)
+    async with printer(hass, emulator_factory, "ad5x") as (emu, entry):
+        entity_id = thumbnail_id(hass, emu)
+        file_name = next(iter(emu.files))
+        await start_print(emu, entry, file_name)
+
+        assert await thumbnail_entity(hass, entity_id).async_image() is None
+        assert f"Cannot fetch the preview of {file_name}: The BMP" in caplog.text
 
 
 async def test_failed_fetch_logged_once(

@@ -27,6 +27,10 @@ class FlashForgeResponseError(FlashForgeError):
     """The printer answered with something that is not the expected JSON."""
 
 
+class FlashForgeImageError(FlashForgeResponseError):
+    """The printer's preview is an image the client cannot convert."""
+
+
 class FlashForgeCommandError(FlashForgeError):
     """The printer answered with a non-zero code."""
 

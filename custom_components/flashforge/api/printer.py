@@ -25,7 +25,7 @@ from .errors import (
 from .http import DEFAULT_PORT, FlashForgeHttpClient
 from .manual import ManualControl
 from .models import MaterialMapping, PrinterDetail, PrinterFile, ProductInfo
-from .preview import Preview, image_type, is_image_type
+from .preview import Preview, is_image_type, portable_image, portable_preview
 from .relay import MjpegRelay, StartTask
 from .station import StationControl
 from .tcp import DEFAULT_TCP_PORT, FlashForgeTcpClient, LegacyInfo, legacy_detail
@@ -342,13 +342,14 @@ class FlashForgePrinter(ManualControl, AsyncClosing):
         """Return the preview image the printer keeps for any stored file.
 
         Over TCP (M662) where the printer speaks it: the HTTP API has
-        previews of the recent files only.
+        previews of the recent files only. A BMP comes back as a PNG.
         """
         if self._tcp is None:
-            return await self._need_http("thumbnail").thumbnail(file_name)
+            content = await self._need_http("thumbnail").thumbnail(file_name)
+            return portable_image(content)
         if self._http is not None and "/" not in file_name:
             file_name = f"{_HTTP_FOLDER}{file_name}"
-        return await self._tcp.thumbnail(file_name)
+        return portable_image(await self._tcp.thumbnail(file_name))
 
     async def preview(self, file_name: str, thumb_url: str | None) -> Preview:
         """Return the preview of a file: from /gcodeThumb, else from the job's URL.
@@ -356,12 +357,13 @@ class FlashForgePrinter(ManualControl, AsyncClosing):
         ``thumb_url`` is the URL the printer reports for the current job
         (``PrinterDetail.print_file_thumb_url``). A printer without
         /gcodeThumb (the AD5X) is asked only at the URL once it served there.
-        A TCP-only printer is asked with M662.
-        Raises a ``FlashForgeError`` when neither gives an image.
+        A TCP-only printer is asked with M662. A BMP (the AD5X's) comes
+        back as a PNG, which every phone shows.
+        Raises a ``FlashForgeError`` when neither gives an image it can show.
         """
         if self._http is None:
             content = await self._need_tcp("preview").thumbnail(file_name)
-            return Preview(content, image_type(content))
+            return portable_preview(content)
         endpoint_missing = False
         if self._gcode_thumb:
             try:
@@ -373,19 +375,17 @@ class FlashForgePrinter(ManualControl, AsyncClosing):
                 # No /gcodeThumb at all (AD5X): the job's URL is the only source.
                 endpoint_missing = True
             else:
-                return Preview(content, image_type(content))
+                return portable_preview(content)
         if thumb_url is None:
             raise FlashForgeResponseError("The printer offers no preview of the file")
         content, content_type = await self._http.fetch_image(thumb_url)
-        if content_type is None:
-            content_type = image_type(content)
-        elif not is_image_type(content_type):
+        if content_type is not None and not is_image_type(content_type):
             raise FlashForgeResponseError(
                 f"The preview: the answer is no image ({content_type[:64]})"
             )
         if endpoint_missing:
             self._gcode_thumb = False
-        return Preview(content, content_type)
+        return portable_preview(content, content_type)
 
     # Jobs and files
 
