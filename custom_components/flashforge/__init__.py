@@ -16,6 +16,7 @@ from .const import DOMAIN
 from .coordinator import FlashForgeConfigEntry, FlashForgeCoordinator
 from .discovery import async_start_discovery
 from .entity import DEVICE_FIELDS, device_info
+from .history import PrintHistoryKeeper, history_store
 from .issues import firmware_issue_id, unreachable_issue_id
 from .services import async_setup_services
 
@@ -62,6 +63,10 @@ async def async_setup_entry(hass: HomeAssistant, entry: FlashForgeConfigEntry) -
     # Set before the first read: a retried setup's coordinator finds it there.
     entry.runtime_data = coordinator
     await coordinator.async_config_entry_first_refresh()
+    # Before the entities: the event entity listens to it.
+    coordinator.history = await PrintHistoryKeeper.async_load(hass, coordinator)
+    entry.async_on_unload(coordinator.history.async_start())
+    entry.async_on_unload(coordinator.history.async_stop)
 
     entry.async_on_unload(_async_keep_device_current(hass, coordinator))
     await hass.config_entries.async_forward_entry_setups(
@@ -126,6 +131,7 @@ async def async_unload_entry(hass: HomeAssistant, entry: FlashForgeConfigEntry) 
 
 
 async def async_remove_entry(hass: HomeAssistant, entry: FlashForgeConfigEntry) -> None:
-    """Drop the repair issues of a printer that is gone."""
+    """Drop the repair issues and the print history of a printer that is gone."""
     for issue_id in (unreachable_issue_id(entry), firmware_issue_id(entry)):
         ir.async_delete_issue(hass, DOMAIN, issue_id)
+    await history_store(hass, entry).async_remove()

@@ -1,6 +1,8 @@
 """The printer's built-in camera, shared by every viewer over one connection."""
 
 import asyncio
+from collections.abc import Iterator
+import contextlib
 from dataclasses import dataclass
 from typing import override
 
@@ -65,6 +67,7 @@ class FlashForgeCamera(FlashForgeEntity, Camera):
             self._attr_supported_features = CameraEntityFeature.ON_OFF
         self._url = coordinator.data.camera_stream_url
         self._attr_is_on = self._url is not None
+        self._viewers = 0
         hass = coordinator.hass
         entry = coordinator.config_entry
         self._relay = coordinator.printer.camera_relay(
@@ -131,14 +134,30 @@ class FlashForgeCamera(FlashForgeEntity, Camera):
             )
             try:
                 await response.prepare(request)
-                while frame is not None:
-                    async with asyncio.timeout(WRITE_TIMEOUT):
-                        await response.write(encode_part(frame))
-                    frame = await viewer.next_frame()
+                with self._serving():
+                    while frame is not None:
+                        async with asyncio.timeout(WRITE_TIMEOUT):
+                            await response.write(encode_part(frame))
+                        frame = await viewer.next_frame()
             except ConnectionResetError, TimeoutError:
                 # The viewer went away or stopped reading.
                 pass
         return response
+
+    @contextlib.contextmanager
+    def _serving(self) -> Iterator[None]:
+        """Count a viewer being served: the state is streaming while any is."""
+        self._viewers += 1
+        if self._viewers == 1:
+            self._attr_is_streaming = True
+            self.async_write_ha_state()
+        try:
+            yield
+        finally:
+            self._viewers -= 1
+            if self._viewers == 0:
+                self._attr_is_streaming = False
+                self.async_write_ha_state()
 
     @flashforge_exception_handler
     async def async_turn_on(self) -> None:

@@ -40,6 +40,7 @@ from .const import (
     UNREACHABLE_REPAIR_AFTER,
 )
 from .errors import Task, translated_error
+from .history import PrintHistoryKeeper
 from .issues import (
     async_printer_unreachable,
     async_suggest_firmware_update,
@@ -82,6 +83,7 @@ class FlashForgeCoordinator(TimestampDataUpdateCoordinator[PrinterDetail]):
     # The fields the current listener pass found changed; None while it calls
     # every listener (availability changed, or nothing to compare with).
     changed_fields: frozenset[str] | None = None
+    history: PrintHistoryKeeper  # the printer's jobs, kept from setup on
     # Whether a poll that finds the TCP API in another program's hands may
     # keep the last values: once, so a slicer's short session goes unseen.
     _in_use_grace = True

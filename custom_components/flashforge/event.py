@@ -7,8 +7,8 @@ from homeassistant.components.event import EventEntity, EventEntityDescription
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
-from .api import JobWatch, PrintEventType
-from .coordinator import FlashForgeConfigEntry, FlashForgeCoordinator
+from .api import PrintEventType, TrackedEvent
+from .coordinator import FlashForgeConfigEntry
 from .entity import FlashForgeEntity, FlashForgeEntityDescription
 
 # The coordinator polls for every entity at once; events only listen.
@@ -26,8 +26,9 @@ PRINT_EVENT = FlashForgeEventEntityDescription(
     key="print",
     translation_key="print",
     event_types=[event_type.value for event_type in PrintEventType],
-    # What JobWatch reads: the phase, and the job an event reports.
-    fields=("status", "print_file_name", "print_progress", "print_duration"),
+    # The print history follows the job and hands on its events: the
+    # entity itself reads nothing of the detail.
+    fields=(),
 )
 
 
@@ -41,44 +42,35 @@ async def async_setup_entry(
 
 
 class FlashForgePrintEvent(FlashForgeEntity, EventEntity):
-    """Fire when a print starts, pauses, resumes, finishes, is cancelled or fails."""
+    """Fire when a print starts, pauses, resumes, finishes, is cancelled or fails.
+
+    Each event names its job by the id the print history gave it, the same
+    from its start to its end. The entity's state is its last event: it is
+    written for a new event (even one equal to the last) and when the
+    printer comes or goes, not otherwise.
+    """
 
     entity_description: FlashForgeEventEntityDescription
 
-    def __init__(
-        self,
-        coordinator: FlashForgeCoordinator,
-        description: FlashForgeEventEntityDescription,
-    ) -> None:
-        """Take the printer's state at set-up as the baseline, firing nothing for it."""
-        super().__init__(coordinator, description)
-        self._watch = JobWatch(
-            coordinator.data if coordinator.last_update_success else None
+    @override
+    async def async_added_to_hass(self) -> None:
+        """Listen to the print history for the job's events."""
+        await super().async_added_to_hass()
+        self.async_on_remove(
+            self.coordinator.history.async_add_event_listener(self._async_fire)
         )
 
     @callback
-    @override
-    def _handle_coordinator_update(self) -> None:
-        """Fire the event that the printer's new state makes, if any.
-
-        The job's figures change on every poll of a print, but the entity's
-        state is its last event: it is written for a new event (even one
-        equal to the last) and when the printer comes or goes, not otherwise.
-        """
-        if not self.coordinator.last_update_success:
-            # What happens while the printer is away is unknown: the first
-            # answer after it is a new baseline, not a change to report.
-            self._watch.forget()
-        elif event := self._watch.see(self.coordinator.data):
-            self._trigger_event(
-                event.event_type.value,
-                {
-                    "file_name": event.file_name,
-                    "duration": event.duration,
-                    "progress": event.progress,
-                },
-            )
-        elif self.coordinator.changed_fields is not None:
-            # Only the job's figures moved: the last event still stands.
-            return
-        super()._handle_coordinator_update()
+    def _async_fire(self, tracked: TrackedEvent) -> None:
+        """Fire the event of the job."""
+        event = tracked.event
+        self._trigger_event(
+            event.event_type.value,
+            {
+                "job_id": tracked.job_id,
+                "file_name": event.file_name,
+                "duration": event.duration,
+                "progress": event.progress,
+            },
+        )
+        self.async_write_ha_state()

@@ -39,6 +39,7 @@ from .entity import (
     entities_that_exist,
     unique_id,
 )
+from .history_sensor import history_sensors
 
 # Read-only: the coordinator does all I/O.
 PARALLEL_UPDATES = 0
@@ -420,6 +421,7 @@ async def async_setup_entry(
     coordinator = entry.runtime_data
     async_remove_entities(coordinator, Platform.SENSOR, DUPLICATES)
     async_add_entities(entities_that_exist(coordinator, _sensor, SENSORS))
+    async_add_entities(history_sensors(coordinator))
     shown: set[str] = set()
 
     @callback

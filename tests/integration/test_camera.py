@@ -12,6 +12,7 @@ from homeassistant.components.camera import async_get_image
 from homeassistant.components.camera.const import (
     DATA_COMPONENT,
     DOMAIN as CAMERA_DOMAIN,
+    CameraState,
 )
 from homeassistant.const import (
     ATTR_ENTITY_ID,
@@ -231,6 +232,36 @@ async def test_two_viewers_share_one_connection(
     assert len(await read_frames(second, 2)) == 2  # the other viewer goes on
     second.close()
     await wait_for(lambda: camera_is_free(emulator))
+
+
+async def test_streaming_while_viewers_watch(
+    hass: HomeAssistant,
+    hass_client: ClientSessionGenerator,
+    init_integration: MockConfigEntry,
+    emulator: Emulator,
+) -> None:
+    """The camera is streaming while any viewer is served, idle before and after."""
+    entity_id = camera_id(hass, emulator)
+
+    def state() -> str:
+        camera = hass.states.get(entity_id)
+        assert camera is not None
+        return camera.state
+
+    assert state() == CameraState.IDLE
+    # A still image is no stream.
+    await async_get_image(hass, entity_id)
+    assert state() == CameraState.IDLE
+
+    first = await watch(hass_client, entity_id)
+    assert state() == CameraState.STREAMING
+    second = await watch(hass_client, entity_id)
+
+    first.close()
+    assert len(await read_frames(second, 2)) == 2
+    assert state() == CameraState.STREAMING
+    second.close()
+    await wait_for(lambda: state() == CameraState.IDLE)
 
 
 async def test_still_image(

@@ -19,7 +19,7 @@ from flashforge_emulator import Emulator
 
 from ..conftest import EmulatorFactory
 
-ENTITY_ID = "event.adventurer_5m_pro_print"
+ENTITY_ID = "event.adventurer_5m_pro_print_status"
 FILE = "3DBenchy_PLA.gcode"
 HEATING_SECONDS = 30.0
 PRINT_SECONDS = 300.0
@@ -222,9 +222,9 @@ async def test_a_finished_print_reports_its_job(
     client: FlashForgePrinter,
     init_integration: MockConfigEntry,
 ) -> None:
-    """Finishing names the file, the time it took and full progress."""
+    """Finishing names the job started, the file, the time it took and full progress."""
     await start(emulator, client)
-    await refresh(hass, init_integration)
+    started = await refresh(hass, init_integration)
     await heat_up(emulator, client)
     await refresh(hass, init_integration)
     await finish(emulator, client)
@@ -241,6 +241,7 @@ async def test_a_finished_print_reports_its_job(
             "failed",
         ],
         ATTR_EVENT_TYPE: "finished",
+        "job_id": started.attributes["job_id"],
         "file_name": FILE,
         "duration": PRINT_SECONDS,
         "progress": 100.0,

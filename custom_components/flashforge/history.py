@@ -1,0 +1,113 @@
+"""Keep each printer's print history in Home Assistant's storage, and hand on its events."""
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, Final
+
+from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
+from homeassistant.helpers.storage import Store
+from homeassistant.util import dt as dt_util
+
+from .api import (
+    HISTORY_FIELDS,
+    PrintHistory,
+    TrackedEvent,
+    history_as_data,
+    history_from_data,
+)
+from .const import DOMAIN
+
+if TYPE_CHECKING:
+    # The coordinator holds its keeper: it imports this module.
+    from .coordinator import FlashForgeConfigEntry, FlashForgeCoordinator
+
+STORAGE_VERSION: Final = 1
+# Jobs start and end rarely; a burst of changes (a reconnect) is one write.
+SAVE_DELAY: Final = 10  # seconds
+
+type EventListener = Callable[[TrackedEvent], None]
+
+
+def history_store(hass: HomeAssistant, entry: FlashForgeConfigEntry) -> Store[Any]:
+    """Return the store of an entry's print history."""
+    return Store(hass, STORAGE_VERSION, f"{DOMAIN}.history.{entry.entry_id}")
+
+
+class PrintHistoryKeeper:
+    """Record a printer's jobs as the coordinator reads it, and save them.
+
+    It follows the printer whether or not the event entity is enabled; the
+    entity and the history sensors listen to it.
+    """
+
+    def __init__(
+        self,
+        coordinator: FlashForgeCoordinator,
+        store: Store[Any],
+        history: PrintHistory,
+    ) -> None:
+        """Keep a history read from a store, for a coordinator."""
+        self.coordinator = coordinator
+        self.history = history
+        self._store = store
+        self._saved = history.revision
+        self._event_listeners: list[EventListener] = []
+        self._listeners: list[CALLBACK_TYPE] = []
+
+    @classmethod
+    async def async_load(
+        cls, hass: HomeAssistant, coordinator: FlashForgeCoordinator
+    ) -> PrintHistoryKeeper:
+        """Read the history saved for the coordinator's entry; a bad store reads empty."""
+        store = history_store(hass, coordinator.config_entry)
+        return cls(coordinator, store, history_from_data(await store.async_load()))
+
+    @callback
+    def async_start(self) -> CALLBACK_TYPE:
+        """Take the printer's state now as the baseline; follow its job from here."""
+        self._async_update()
+        return self.coordinator.async_add_listener(
+            self._async_update, frozenset(HISTORY_FIELDS)
+        )
+
+    async def async_stop(self) -> None:
+        """Write what has not been written yet: the entry unloads."""
+        if self.history.revision != self._saved:
+            self._saved = self.history.revision
+            await self._store.async_save(history_as_data(self.history))
+
+    @callback
+    def async_add_event_listener(self, listener: EventListener) -> CALLBACK_TYPE:
+        """Call listener with each event of a job; return how to stop."""
+        self._event_listeners.append(listener)
+        return lambda: self._event_listeners.remove(listener)
+
+    @callback
+    def async_add_listener(self, listener: CALLBACK_TYPE) -> CALLBACK_TYPE:
+        """Call listener when the history changed; return how to stop."""
+        self._listeners.append(listener)
+        return lambda: self._listeners.remove(listener)
+
+    @callback
+    def _async_update(self) -> None:
+        """Follow the printer's new state; save and tell what changed."""
+        coordinator = self.coordinator
+        if not coordinator.last_update_success:
+            # What happens while the printer is away is unknown: the first
+            # answer after it is a new baseline, not a change to report.
+            self.history.forget()
+            return
+        revision = self.history.revision
+        tracked = self.history.see(coordinator.data, dt_util.utcnow())
+        if self.history.revision != revision:
+            self._store.async_delay_save(self._data, SAVE_DELAY)
+            for listener in list(self._listeners):
+                listener()
+        if tracked is not None:
+            for event_listener in list(self._event_listeners):
+                event_listener(tracked)
+
+    @callback
+    def _data(self) -> dict[str, Any]:
+        """Return the history to write, noting it written."""
+        self._saved = self.history.revision
+        return history_as_data(self.history)
