@@ -2,16 +2,25 @@
 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+import re
 from typing import override
 
 from homeassistant.components.button import ButtonEntity, ButtonEntityDescription
+from homeassistant.const import Platform
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
-from .api import FlashForgePrinter, PrinterDetail
-from .coordinator import FlashForgeConfigEntry
+from .api import (
+    FlashForgePrinter,
+    PrinterDetail,
+    has_station,
+    station_ready,
+    station_slot,
+)
+from .coordinator import FlashForgeConfigEntry, FlashForgeCoordinator
 from .entity import FlashForgeEntity, FlashForgeEntityDescription, entities_that_exist
 from .helpers import flashforge_exception_handler
+from .parts import async_follow_parts
 
 PARALLEL_UPDATES = 1
 
@@ -79,14 +88,80 @@ BUTTONS: tuple[FlashForgeButtonEntityDescription, ...] = (
 )
 
 
+# The fields the station's buttons read: its slots, and whether it may act.
+STATION_FIELDS = ("has_material_station", "material_station", "status")
+# Keys of the station's buttons, which come and go with it.
+STATION_BUTTON_KEY = re.compile(r"unload_filament|slot_\d+_load")
+
+
+def _can_unload(detail: PrinterDetail) -> bool:
+    """Return whether a slot feeds the nozzle and the station may act."""
+    station = detail.material_station
+    return station_ready(detail) and station is not None and bool(station.current_slot)
+
+
+def _can_load(slot_id: int) -> Callable[[PrinterDetail], bool]:
+    """Return an available_fn: the slot holds filament and the station may act."""
+
+    def available(detail: PrinterDetail) -> bool:
+        slot = station_slot(detail, slot_id)
+        return station_ready(detail) and slot is not None and slot.has_filament
+
+    return available
+
+
+def _load(slot_id: int) -> Callable[[FlashForgePrinter], Awaitable[None]]:
+    """Return a press_fn: feed the slot's filament to the nozzle."""
+    return lambda printer: printer.station.load(slot_id)
+
+
+def station_buttons(
+    coordinator: FlashForgeCoordinator,
+) -> list[FlashForgeButtonEntityDescription]:
+    """Describe unloading the filament, and loading each slot of the station."""
+    detail = coordinator.data
+    station = detail.material_station
+    if not has_station(detail) or station is None:
+        return []
+    return [
+        FlashForgeButtonEntityDescription(
+            key="unload_filament",
+            translation_key="unload_filament",
+            fields=STATION_FIELDS,
+            available_fn=_can_unload,
+            press_fn=lambda printer: printer.station.unload(),
+        ),
+        *(
+            FlashForgeButtonEntityDescription(
+                key=f"slot_{slot.slot_id}_load",
+                translation_key="load_slot",
+                translation_placeholders={"slot": str(slot.slot_id)},
+                fields=STATION_FIELDS,
+                available_fn=_can_load(slot.slot_id),
+                press_fn=_load(slot.slot_id),
+            )
+            for slot in station.slots
+        ),
+    ]
+
+
 async def async_setup_entry(
     hass: HomeAssistant,
     entry: FlashForgeConfigEntry,
     async_add_entities: AddConfigEntryEntitiesCallback,
 ) -> None:
-    """Add the printer's buttons."""
+    """Add the printer's buttons; follow its material station's slots."""
     async_add_entities(
         entities_that_exist(entry.runtime_data, FlashForgeButton, BUTTONS)
+    )
+    async_follow_parts(
+        entry,
+        async_add_entities,
+        Platform.BUTTON,
+        keys=STATION_BUTTON_KEY,
+        fields=STATION_FIELDS,
+        describe=station_buttons,
+        entity=FlashForgeButton,
     )
 
 

@@ -25,7 +25,6 @@ from homeassistant.const import (
     UnitOfTime,
 )
 from homeassistant.core import HomeAssistant, callback
-from homeassistant.helpers import entity_registry as er
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from homeassistant.helpers.typing import StateType
 from homeassistant.util import dt as dt_util
@@ -37,9 +36,9 @@ from .entity import (
     FlashForgeEntityDescription,
     async_remove_entities,
     entities_that_exist,
-    unique_id,
 )
 from .history_sensor import history_sensors
+from .parts import async_follow_parts
 
 # Read-only: the coordinator does all I/O.
 PARALLEL_UPDATES = 0
@@ -422,46 +421,18 @@ async def async_setup_entry(
     async_remove_entities(coordinator, Platform.SENSOR, DUPLICATES)
     async_add_entities(entities_that_exist(coordinator, _sensor, SENSORS))
     async_add_entities(history_sensors(coordinator))
-    shown: set[str] = set()
-
-    @callback
-    def _async_follow_parts() -> None:
-        """Add the sensors of a part that appeared, remove those of one gone."""
-        parts = {
-            description.key: description
-            for description in (
-                *station_sensors(coordinator),
-                *tool_sensors(coordinator),
-            )
-        }
-        async_remove_entities(coordinator, Platform.SENSOR, shown - parts.keys())
-        if new := [part for key, part in parts.items() if key not in shown]:
-            async_add_entities(_sensor(coordinator, description) for description in new)
-        shown.clear()
-        shown.update(parts)
-
-    _async_follow_parts()
-    # Parts an earlier run registered that the printer no longer has.
-    async_remove_entities(
-        coordinator, Platform.SENSOR, _registered_parts(coordinator) - shown
+    async_follow_parts(
+        entry,
+        async_add_entities,
+        Platform.SENSOR,
+        keys=PART_KEY,
+        fields=PART_FIELDS,
+        describe=lambda coordinator: (
+            *station_sensors(coordinator),
+            *tool_sensors(coordinator),
+        ),
+        entity=_sensor,
     )
-    entry.async_on_unload(
-        coordinator.async_add_listener(_async_follow_parts, frozenset(PART_FIELDS))
-    )
-
-
-def _registered_parts(coordinator: FlashForgeCoordinator) -> set[str]:
-    """Return the keys of the part sensors registered for the printer."""
-    prefix = unique_id(coordinator, "")
-    registered = er.async_entries_for_config_entry(
-        er.async_get(coordinator.hass), coordinator.config_entry.entry_id
-    )
-    return {
-        key
-        for reg in registered
-        if reg.domain == Platform.SENSOR
-        and PART_KEY.fullmatch(key := reg.unique_id.removeprefix(prefix))
-    }
 
 
 def _sensor(

@@ -44,6 +44,7 @@ from .const import DOMAIN, LOGGER
 from .errors import Task, refusals
 from .helpers import async_gather_all, async_run_command
 from .history_services import async_setup_history_services
+from .station_services import async_setup_station_services
 from .tcp_services import async_setup_tcp_services
 
 SERVICE_UPLOAD_FILE: Final = "upload_file"
@@ -136,6 +137,7 @@ def async_setup_services(hass: HomeAssistant) -> None:
         supports_response=SupportsResponse.ONLY,
     )
     async_setup_tcp_services(hass)
+    async_setup_station_services(hass)
     async_setup_history_services(hass)
 
 

@@ -28,6 +28,7 @@ from custom_components.flashforge.api import (
     FlashForgeTimeoutError,
     JobProblem,
     MappingProblem,
+    StationProblem,
 )
 from custom_components.flashforge.const import DOMAIN
 from custom_components.flashforge.errors import Task, refusals, translated_error
@@ -169,7 +170,9 @@ def test_refusals_bring_their_key(
     assert raised.translation_placeholders == {"name": "Printer", **details}
 
 
-@pytest.mark.parametrize("problem", [*FileProblem, *MappingProblem, *JobProblem])
+@pytest.mark.parametrize(
+    "problem", [*FileProblem, *MappingProblem, *JobProblem, *StationProblem]
+)
 def test_every_problem_has_a_message(problem: str) -> None:
     """Each problem the library can name has a text in strings.json."""
     assert str(problem) in STRINGS["exceptions"]

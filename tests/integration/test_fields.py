@@ -21,6 +21,7 @@ from custom_components.flashforge import (
     image,
     light,
     number,
+    select,
     sensor,
     switch,
 )
@@ -52,6 +53,7 @@ PLATFORMS: tuple[ModuleType, ...] = (
     image,
     light,
     number,
+    select,
     sensor,
     switch,
 )
@@ -292,6 +294,8 @@ FOLLOWERS: dict[str, tuple[Callable[[FlashForgeCoordinator], object], set[str]]]
     "device": (device_info, set(DEVICE_FIELDS)),
     "station": (sensor.station_sensors, set(sensor.PART_FIELDS)),
     "tools": (sensor.tool_sensors, set(sensor.PART_FIELDS)),
+    "slot selects": (select.slot_selects, set(select.STATION_FIELDS)),
+    "station buttons": (button.station_buttons, set(button.STATION_FIELDS)),
 }
 
 

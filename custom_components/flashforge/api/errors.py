@@ -170,8 +170,8 @@ class StationProblem(StrEnum):
     """Why the material station cannot take a command now, or with these values."""
 
     BUSY = "station_while_printing"
-    SLOT_NOT_FOUND = "slot_not_found"
-    SLOT_EMPTY = "slot_empty"
+    SLOT_NOT_FOUND = "station_slot_not_found"
+    SLOT_EMPTY = "station_slot_empty"
     NOTHING_LOADED = "station_nothing_loaded"
     UNKNOWN_MATERIAL = "unknown_material"
     INVALID_COLOR = "invalid_color"

@@ -97,6 +97,27 @@ def station_slot(detail: PrinterDetail, slot_id: int) -> MaterialSlot | None:
     return next((slot for slot in station.slots if slot.slot_id == slot_id), None)
 
 
+def checked_station(detail: PrinterDetail) -> MaterialStation:
+    """Return the printer's station if it may be commanded now; else refuse."""
+    station = detail.material_station
+    if not has_station(detail) or station is None:
+        raise FlashForgeNotSupportedError("material_station")
+    if not station_ready(detail):
+        raise FlashForgeStationError(
+            StationProblem.BUSY, status=detail.raw_status or detail.status.value
+        )
+    return station
+
+
+def checked_slot(detail: PrinterDetail, slot: int) -> MaterialSlot:
+    """Return a slot of the station if it may be commanded now; else refuse."""
+    station = checked_station(detail)
+    found = next((each for each in station.slots if each.slot_id == slot), None)
+    if found is None:
+        raise FlashForgeStationError(StationProblem.SLOT_NOT_FOUND, slot=str(slot))
+    return found
+
+
 def _kept_color(slot: MaterialSlot) -> str:
     """Return the slot's colour as the palette has it; white if it has none."""
     try:
@@ -164,19 +185,10 @@ class StationControl:
         """Return the client and the station, or refuse the command."""
         if self._http is None:
             raise FlashForgeNotSupportedError("material_station")
-        detail = await self._read()
-        if not has_station(detail) or detail.material_station is None:
-            raise FlashForgeNotSupportedError("material_station")
-        if not station_ready(detail):
-            raise FlashForgeStationError(
-                StationProblem.BUSY, status=detail.raw_status or detail.status.value
-            )
-        return self._http, detail.material_station
+        return self._http, checked_station(await self._read())
 
     async def _slot(self, slot: int) -> tuple[FlashForgeHttpClient, MaterialSlot]:
         """Return the client and a slot of the station, or refuse the command."""
-        http, station = await self._station()
-        found = next((each for each in station.slots if each.slot_id == slot), None)
-        if found is None:
-            raise FlashForgeStationError(StationProblem.SLOT_NOT_FOUND, slot=str(slot))
-        return http, found
+        if self._http is None:
+            raise FlashForgeNotSupportedError("material_station")
+        return self._http, checked_slot(await self._read(), slot)
