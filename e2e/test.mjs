@@ -258,9 +258,9 @@ async function pause(page, printerStatus, shotName) {
 async function activityLog(page, detail) {
   step('open the activity log and find the print event');
   await page.goto(`${haUrl}/logbook`);
-  // An entry of the printer's Print event entity, showing the pause.
+  // An entry of the printer's Print status event entity, showing the pause.
   const entry = page.locator('.entry')
-    .filter({ has: page.locator('.subject', { hasText: /^Print$/ }) })
+    .filter({ has: page.locator('.subject', { hasText: /^Print status$/ }) })
     .filter({ hasText: /Paused/ })
     .filter({ hasText: detail.name });
   await entry.first().waitFor({ timeout: TIMEOUT });

@@ -2,7 +2,7 @@
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from operator import attrgetter
 import re
 from typing import Any, override
@@ -29,7 +29,15 @@ from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from homeassistant.helpers.typing import StateType
 from homeassistant.util import dt as dt_util
 
-from .api import MachineStatus, MaterialSlot, PrinterDetail
+from .api import (
+    JOB_TIME_FIELDS,
+    JobTimes,
+    MachineStatus,
+    MaterialSlot,
+    PrinterDetail,
+    kept_job_value,
+    time_remaining_minutes,
+)
 from .coordinator import FlashForgeConfigEntry, FlashForgeCoordinator
 from .entity import (
     FlashForgeEntity,
@@ -50,7 +58,7 @@ LIFETIME_PRINT_TIME_UNIT = UnitOfTime.SECONDS
 FREE_DISK_SPACE_UNIT = UnitOfInformation.MEGABYTES
 
 # Sensors earlier versions made beside the control that shows the same: the
-# number (speed, Z offset, targets; per-tool targets stay sensors) or the fan.
+# number (speed, Z offset, targets) or the fan.
 DUPLICATES = (
     "print_speed",
     "z_offset",
@@ -61,9 +69,10 @@ DUPLICATES = (
     "chamber_target_temperature",
 )
 
-# The end time moves only when the estimate moves by more than this, so a
-# dashboard does not flicker with every second of jitter in the estimate.
-END_TIME_TOLERANCE = timedelta(minutes=2)
+# The error code's state while the printer reports no error (translated).
+NO_ERROR = "none"
+# A material-station slot's state while it holds no filament (translated).
+EMPTY_SLOT = "empty"
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -72,11 +81,18 @@ class FlashForgeSensorEntityDescription(
 ):
     """Describe a FlashForge sensor."""
 
-    value_fn: Callable[[PrinterDetail], StateType | datetime]
+    # Sensors with a time_fn show a time of the job instead.
+    value_fn: Callable[[PrinterDetail], StateType | datetime] = lambda _: None
     attributes_fn: Callable[[PrinterDetail], Mapping[str, Any] | None] = lambda _: None
     # The value is one entry of a field others read too (a tool's in a
     # per-tool list): a change of that field often leaves it as it was.
     shares_field: bool = False
+    # A time of the current or last job (start, end), which the entity works
+    # out poll by poll from the fields in JOB_TIME_FIELDS.
+    time_fn: Callable[[JobTimes], datetime | None] | None = None
+    # The value is the job's: kept once the job ended and the printer
+    # dropped it, so that no job's end logs a change to unknown.
+    keeps_last_job: bool = False
 
 
 def _reported(
@@ -123,20 +139,12 @@ def _job_value[T](
     return lambda detail: read(detail) if detail.status.job_loaded else None
 
 
-def _end_time(detail: PrinterDetail) -> datetime | None:
-    """Return when the job should end, from now and the time remaining."""
-    if not detail.status.job_loaded or detail.estimated_time is None:
-        return None
-    try:
-        return dt_util.utcnow() + timedelta(seconds=detail.estimated_time)
-    except OverflowError:
-        # An estimate beyond the calendar is no estimate.
-        return None
-
-
 SENSORS: tuple[FlashForgeSensorEntityDescription, ...] = (
     FlashForgeSensorEntityDescription(
         key="status",
+        # The device's main entity: it carries the device's name, so a
+        # voice assistant asked how the printer is answers with its status.
+        name=None,
         translation_key="status",
         device_class=SensorDeviceClass.ENUM,
         options=[status.value for status in MachineStatus],
@@ -175,7 +183,8 @@ SENSORS: tuple[FlashForgeSensorEntityDescription, ...] = (
         key="file_name",
         translation_key="file_name",
         value_fn=lambda detail: detail.print_file_name,
-        fields=("print_file_name",),
+        keeps_last_job=True,
+        fields=("status", "print_file_name"),
     ),
     FlashForgeSensorEntityDescription(
         key="print_duration",
@@ -194,15 +203,22 @@ SENSORS: tuple[FlashForgeSensorEntityDescription, ...] = (
         native_unit_of_measurement=UnitOfTime.SECONDS,
         suggested_unit_of_measurement=UnitOfTime.MINUTES,
         suggested_display_precision=0,
-        value_fn=_job_value(lambda detail: _seconds(detail.estimated_time_minutes)),
+        value_fn=lambda detail: _seconds(time_remaining_minutes(detail)),
         fields=("status", "estimated_time_minutes"),
+    ),
+    FlashForgeSensorEntityDescription(
+        key="print_start_time",
+        translation_key="print_start_time",
+        device_class=SensorDeviceClass.TIMESTAMP,
+        time_fn=attrgetter("started"),
+        fields=JOB_TIME_FIELDS,
     ),
     FlashForgeSensorEntityDescription(
         key="print_end_time",
         translation_key="print_end_time",
         device_class=SensorDeviceClass.TIMESTAMP,
-        value_fn=_end_time,
-        fields=("status", "estimated_time"),
+        time_fn=attrgetter("ends"),
+        fields=JOB_TIME_FIELDS,
     ),
     FlashForgeSensorEntityDescription(
         key="filament_length",
@@ -226,15 +242,21 @@ SENSORS: tuple[FlashForgeSensorEntityDescription, ...] = (
     FlashForgeSensorEntityDescription(
         key="nozzle_size",
         translation_key="nozzle_size",
+        device_class=SensorDeviceClass.DISTANCE,
+        native_unit_of_measurement=UnitOfLength.MILLIMETERS,
+        # Nozzles are sized in millimetres everywhere, also where lengths
+        # are shown in inches; the printer's precision is the size's own.
+        suggested_unit_of_measurement=UnitOfLength.MILLIMETERS,
         entity_category=EntityCategory.DIAGNOSTIC,
-        value_fn=lambda detail: detail.nozzle_model,
-        fields=("nozzle_model",),
+        value_fn=lambda detail: detail.nozzle_size,
+        fields=("nozzle_size",),
     ),
     FlashForgeSensorEntityDescription(
         key="filament_type",
         translation_key="filament_type",
         value_fn=lambda detail: detail.filament_type,
-        fields=("filament_type",),
+        keeps_last_job=True,
+        fields=("status", "filament_type"),
     ),
     FlashForgeSensorEntityDescription(
         key="tvoc",
@@ -283,7 +305,7 @@ SENSORS: tuple[FlashForgeSensorEntityDescription, ...] = (
         key="error_code",
         translation_key="error_code",
         entity_category=EntityCategory.DIAGNOSTIC,
-        value_fn=lambda detail: detail.error_code,
+        value_fn=lambda detail: detail.error_code or NO_ERROR,
         fields=("error_code",),
     ),
     FlashForgeSensorEntityDescription(
@@ -318,7 +340,7 @@ ACTIVE_SLOT = FlashForgeSensorEntityDescription(
 # Keys of the sensors of parts that come and go: the station and the tools,
 # and the fields of the detail that tell which there are.
 PART_KEY = re.compile(r"active_slot|slot_\d+|tool_\d+_\w+")
-PART_FIELDS = ("material_station", "nozzle_temperatures", "nozzle_target_temperatures")
+PART_FIELDS = ("material_station", "nozzle_temperatures")
 
 
 def _slot(detail: PrinterDetail, slot_id: int) -> MaterialSlot | None:
@@ -336,7 +358,7 @@ def _slot_state(slot_id: int) -> Callable[[PrinterDetail], str | None]:
         if (slot := _slot(detail, slot_id)) is None:
             return None
         if not slot.has_filament:
-            return "empty"
+            return EMPTY_SLOT
         return slot.material_name
 
     return value
@@ -387,27 +409,25 @@ def _tool_value(field: str, index: int) -> Callable[[PrinterDetail], float | Non
 def tool_sensors(
     coordinator: FlashForgeCoordinator,
 ) -> list[FlashForgeSensorEntityDescription]:
-    """Describe each nozzle's temperature and target on multi-nozzle printers."""
-    fields = (
-        ("temperature", "nozzle_temperatures"),
-        ("target_temperature", "nozzle_target_temperatures"),
-    )
+    """Describe each nozzle's temperature on multi-nozzle printers.
+
+    Their targets are numbers: the per-tool target sensors of earlier
+    versions go, as parts no longer described.
+    """
     return [
         FlashForgeSensorEntityDescription(
-            key=f"tool_{index + 1}_{kind}",
-            translation_key=f"tool_{kind}",
+            key=f"tool_{index + 1}_temperature",
+            translation_key="tool_temperature",
             translation_placeholders={"tool": str(index + 1)},
             device_class=SensorDeviceClass.TEMPERATURE,
             state_class=SensorStateClass.MEASUREMENT,
             native_unit_of_measurement=UnitOfTemperature.CELSIUS,
             suggested_display_precision=1,
-            entity_registry_enabled_default=kind == "temperature",
-            value_fn=_tool_value(field, index),
-            fields=(field,),
+            value_fn=_tool_value("nozzle_temperatures", index),
+            fields=("nozzle_temperatures",),
             shares_field=True,
         )
-        for kind, field in fields
-        for index in range(len(getattr(coordinator.data, field)))
+        for index in range(len(coordinator.data.nozzle_temperatures))
     ]
 
 
@@ -439,8 +459,10 @@ def _sensor(
     coordinator: FlashForgeCoordinator, description: FlashForgeSensorEntityDescription
 ) -> FlashForgeSensor:
     """Return the sensor for a description."""
-    if description.device_class is SensorDeviceClass.TIMESTAMP:
-        return FlashForgeEndTimeSensor(coordinator, description)
+    if description.time_fn is not None:
+        return FlashForgeJobTimeSensor(coordinator, description)
+    if description.keeps_last_job:
+        return FlashForgeLastJobSensor(coordinator, description)
     if description.shares_field:
         return FlashForgeHeldSensor(coordinator, description)
     return FlashForgeSensor(coordinator, description)
@@ -455,11 +477,7 @@ class FlashForgeSensor(FlashForgeEntity, SensorEntity):
     @override
     def native_value(self) -> StateType | datetime:
         """Return the value from the latest detail."""
-        value = self.entity_description.value_fn(self.coordinator.data)
-        if isinstance(value, str):
-            # Home Assistant keeps no longer state; the printer's text can be.
-            return value[:MAX_LENGTH_STATE_STATE]
-        return value
+        return _state(self.entity_description.value_fn(self.coordinator.data))
 
     @property
     @override
@@ -506,19 +524,42 @@ class FlashForgeHeldSensor(FlashForgeSensor):
         super()._handle_coordinator_update()
 
 
-class FlashForgeEndTimeSensor(FlashForgeHeldSensor):
-    """The job's end time, steady while the estimate only jitters.
+class FlashForgeLastJobSensor(FlashForgeHeldSensor):
+    """A value of the job, kept once the job ended and the printer dropped it."""
 
-    The estimate counts down in seconds on every poll of a print; the end
-    time it makes moves only when it is off by more than END_TIME_TOLERANCE.
-    """
+    @override
+    def _next_value(self, held: StateType | datetime) -> StateType | datetime:
+        """Return the printer's value, or the one held while no job is loaded."""
+        detail = self.coordinator.data
+        value = _state(self.entity_description.value_fn(detail))
+        return kept_job_value(held, value, detail.status)
+
+
+class FlashForgeJobTimeSensor(FlashForgeHeldSensor):
+    """When the current or last job started or ends: steady, and kept once it ended."""
+
+    def __init__(
+        self,
+        coordinator: FlashForgeCoordinator,
+        description: FlashForgeSensorEntityDescription,
+    ) -> None:
+        """Start knowing no job."""
+        self._times = JobTimes()
+        super().__init__(coordinator, description)
 
     @override
     def _next_value(self, held: StateType | datetime) -> datetime | None:
-        """Return the end time to show: the one held unless the estimate moved."""
-        estimate = self.entity_description.value_fn(self.coordinator.data)
-        if not isinstance(estimate, datetime):
-            return None
-        if isinstance(held, datetime) and abs(estimate - held) <= END_TIME_TOLERANCE:
-            return held
-        return estimate.replace(microsecond=0)
+        """Return the time after the latest poll."""
+        if self.coordinator.last_update_success:
+            # A failed poll leaves the last detail: no news of the job.
+            self._times = self._times.next(self.coordinator.data, dt_util.utcnow())
+        time_fn = self.entity_description.time_fn
+        return None if time_fn is None else time_fn(self._times)
+
+
+def _state(value: StateType | datetime) -> StateType | datetime:
+    """Return a value as a state: a text cut to the longest Home Assistant keeps."""
+    if isinstance(value, str):
+        # Home Assistant keeps no longer state; the printer's text can be.
+        return value[:MAX_LENGTH_STATE_STATE]
+    return value

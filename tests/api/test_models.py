@@ -516,7 +516,6 @@ MEGABYTE = 1024 * 1024
         ("firmwareVersion", "3.2.7\r\n", "firmware_version", "3.2.7"),
         ("location", "L" * MEGABYTE, "location", "L" * MAX_TEXT_LENGTH),
         ("errorCode", "E" * MEGABYTE, "error_code", "E" * MAX_TEXT_LENGTH),
-        ("nozzleModel", "0.4mm\t", "nozzle_model", "0.4mm"),
         ("macAddr", "88:A9:A7:00:12:34", "mac_address", "88:A9:A7:00:12:34"),
         ("macAddr", "88-a9-a7-00-12-34", "mac_address", "88-a9-a7-00-12-34"),
         ("macAddr", "88a9a7001234", "mac_address", "88a9a7001234"),
@@ -551,6 +550,46 @@ def test_printer_strings_are_bounded(
     detail = PrinterDetail.from_dict({field: value})
 
     assert getattr(detail, attribute) == expected
+
+
+@pytest.mark.parametrize(
+    ("reported", "size"),
+    [
+        ("0.4mm", 0.4),
+        ("0.6 MM\t", 0.6),
+        ("0.25", 0.25),
+        (0.8, 0.8),
+        ("1", 1.0),
+        ("", None),
+        ("0mm", None),
+        ("-0.4mm", None),
+        ("0.4mm hardened", None),
+        ("9" * MEGABYTE, None),
+        (None, None),
+        (True, None),
+    ],
+)
+def test_nozzle_size(reported: object, size: float | None) -> None:
+    """The nozzle's size is a number of millimetres, however the printer words it."""
+    assert PrinterDetail.from_dict({"nozzleModel": reported}).nozzle_size == size
+
+
+@pytest.mark.parametrize(
+    ("reported", "code"),
+    [
+        ("E0011", "E0011"),
+        (" E0109 ", "E0109"),
+        ("", None),
+        ("0", None),
+        ("E0", None),
+        ("e0000", None),
+        (0, None),
+        (None, None),
+    ],
+)
+def test_error_code(reported: object, code: str | None) -> None:
+    """No code, or a code of zeros, is no error; any other code is one."""
+    assert PrinterDetail.from_dict({"errorCode": reported}).error_code == code
 
 
 def test_file_names_that_do_not_fit_are_skipped() -> None:

@@ -47,7 +47,7 @@ DIRECT_FIELDS: dict[str, str] = {
     "coolingFanSpeed": "cooling_fan_speed",
     "chamberFanSpeed": "chamber_fan_speed",
     "zAxisCompensation": "z_axis_compensation",
-    "nozzleModel": "nozzle_model",
+    "nozzleModel": "nozzle_size",
     "tvoc": "tvoc",
     "cumulativeFilament": "cumulative_filament",
     "cumulativePrintTime": "cumulative_print_time",

@@ -245,7 +245,7 @@ async def test_a_finished_print_reports_its_job(
         "file_name": FILE,
         "duration": PRINT_SECONDS,
         "progress": 100.0,
-        "friendly_name": "Adventurer 5M Pro Print",
+        "friendly_name": "Adventurer 5M Pro Print status",
     }
 
 

@@ -1,11 +1,13 @@
 """Tests for the sensor platform."""
 
 from dataclasses import replace
-from datetime import timedelta
+from datetime import datetime, timedelta
 
+from freezegun.api import FrozenDateTimeFactory
 from homeassistant.const import STATE_UNKNOWN, Platform
-from homeassistant.core import HomeAssistant
-from homeassistant.helpers import entity_registry as er
+from homeassistant.core import Event, EventStateChangedData, HomeAssistant, callback
+from homeassistant.helpers import entity_registry as er, translation
+from homeassistant.helpers.event import async_track_state_change_event
 from homeassistant.util import dt as dt_util
 import pytest
 from pytest_homeassistant_custom_component.common import snapshot_platform
@@ -104,9 +106,163 @@ async def test_sensors_while_printing(
         emulator.advance(600)
         await coordinator.async_refresh()
         assert state("status") == "completed"
-        assert state("time_remaining") == STATE_UNKNOWN
-        assert state("print_end_time") == STATE_UNKNOWN
+        assert float(state("time_remaining")) == 0
         assert await hass.config_entries.async_unload(entry_id)
+
+
+# The sensors of a job, which the test below follows from start to end.
+JOB_KEYS = (
+    "status",
+    "file_name",
+    "filament_type",
+    "time_remaining",
+    "print_start_time",
+    "print_end_time",
+)
+
+
+@pytest.mark.usefixtures("entity_registry_enabled_by_default")
+async def test_a_job_from_start_to_end(
+    hass: HomeAssistant,
+    emulator_factory: EmulatorFactory,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """The start is fixed, the end steady; once ended, 0 is left and the job stays shown.
+
+    The logbook records each change of a text sensor's state: the file and
+    the filament change once, when the job starts, and not again at its end.
+    """
+    async with emulator_factory(
+        "5m-pro",
+        clock=Clock.manual(),
+        command_seconds=0,
+        heating_seconds=10,
+        print_seconds=600,
+    ) as emulator:
+        entry = await setup_platform(hass, emulator, Platform.SENSOR)
+        coordinator = entry.runtime_data
+        ids = {key: await entity_id(hass, emulator, key) for key in JOB_KEYS}
+        changes: dict[str, list[str]] = {key: [] for key in JOB_KEYS}
+        keys = {entity_id: key for key, entity_id in ids.items()}
+
+        @callback
+        def note(event: Event[EventStateChangedData]) -> None:
+            if (new := event.data["new_state"]) is not None:
+                changes[keys[new.entity_id]].append(new.state)
+
+        async_track_state_change_event(hass, list(ids.values()), note)
+
+        def state(key: str) -> str:
+            return hass.states.get(ids[key]).state
+
+        async def poll(seconds: float) -> datetime:
+            emulator.advance(seconds)
+            freezer.tick(timedelta(seconds=seconds))
+            await coordinator.async_refresh()
+            await hass.async_block_till_done()
+            return dt_util.utcnow().replace(microsecond=0)
+
+        assert [state(key) for key in JOB_KEYS[1:]] == [STATE_UNKNOWN] * 2 + [
+            "0.0",
+            STATE_UNKNOWN,
+            STATE_UNKNOWN,
+        ]
+
+        await coordinator.printer.print_file("3DBenchy_PLA.gcode")
+        started = await poll(1)
+        starts, ends = set(), set()
+        for _ in range(20):
+            await poll(29)
+            starts.add(state("print_start_time"))
+            ends.add(state("print_end_time"))
+        assert state("status") == "printing"
+        assert starts == {started.isoformat()}
+        assert len(ends) == 1
+
+        ended = await poll(600)
+        assert state("status") == "completed"
+        await coordinator.printer.clear_platform()
+        await poll(60)
+
+        assert state("status") == "ready"
+        assert float(state("time_remaining")) == 0
+        assert state("print_start_time") == started.isoformat()
+        assert state("print_end_time") == ended.isoformat()
+        assert changes["file_name"] == ["3DBenchy_PLA.gcode"]
+        assert changes["filament_type"] == ["PLA"]
+        assert STATE_UNKNOWN not in changes["print_end_time"]
+        assert await hass.config_entries.async_unload(entry.entry_id)
+
+
+# Sensors whose state is a word of the integration's, which the frontend and
+# the logbook show in the user's language: the model, the key, the state.
+WORDS = {
+    "no error": ("5m-pro", "error_code", "none"),
+    "empty slot": ("ad5x", "slot_4", "empty"),
+}
+
+
+@pytest.mark.parametrize(("model", "key", "word"), WORDS.values(), ids=WORDS)
+async def test_states_in_words(
+    hass: HomeAssistant,
+    emulator_factory: EmulatorFactory,
+    model: str,
+    key: str,
+    word: str,
+) -> None:
+    """A printer without an error, or a slot without filament, says so in words."""
+    async with emulator_factory(
+        model, clock=Clock.manual(), command_seconds=0
+    ) as emulator:
+        await setup_platform(hass, emulator, Platform.SENSOR)
+        entry = er.async_get(hass).async_get(await entity_id(hass, emulator, key))
+        assert entry is not None
+        texts = {
+            language: await translation.async_get_translations(
+                hass, language, "entity", {"flashforge"}
+            )
+            for language in ("en", "de")
+        }
+
+        assert hass.states.get(entry.entity_id).state == word
+        translated = (
+            f"component.flashforge.entity.sensor.{entry.translation_key}.state.{word}"
+        )
+        assert {language: text[translated] for language, text in texts.items()} == {
+            "en": word.capitalize(),
+            "de": {"none": "Keiner", "empty": "Leer"}[word],
+        }
+
+
+async def test_an_error_code_is_shown(
+    hass: HomeAssistant, emulator_factory: EmulatorFactory
+) -> None:
+    """The printer's error code replaces "none" while it reports one."""
+    async with emulator_factory(
+        "5m-pro", clock=Clock.manual(), command_seconds=0
+    ) as emulator:
+        entry = await setup_platform(hass, emulator, Platform.SENSOR)
+        error_code = await entity_id(hass, emulator, "error_code")
+
+        emulator.printer.set_error("E0011")
+        await entry.runtime_data.async_refresh()
+        await hass.async_block_till_done()
+
+        assert hass.states.get(error_code).state == "E0011"
+
+
+async def test_nozzle_size_is_a_length(
+    hass: HomeAssistant, emulator_factory: EmulatorFactory
+) -> None:
+    """The printer's "0.4mm" is 0.4 millimetres."""
+    async with emulator_factory(
+        "5m-pro", clock=Clock.manual(), command_seconds=0
+    ) as emulator:
+        await setup_platform(hass, emulator, Platform.SENSOR)
+        state = hass.states.get(await entity_id(hass, emulator, "nozzle_size"))
+
+        assert (state.state, state.attributes["unit_of_measurement"]) == ("0.4", "mm")
+        assert state.attributes["device_class"] == "distance"
 
 
 @pytest.mark.usefixtures("entity_registry_enabled_by_default")

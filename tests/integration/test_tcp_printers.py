@@ -121,7 +121,7 @@ def slug(emulator: Emulator) -> str:
 
 def status_of(hass: HomeAssistant, name: str) -> str:
     """Return the state of a printer's status sensor."""
-    state = hass.states.get(f"sensor.{name}_status")
+    state = hass.states.get(f"sensor.{name}")
     assert state is not None
     return state.state
 
@@ -458,7 +458,7 @@ async def test_print_event_follows_a_tcp_job(
         await step
         adventurer4.advance(2)
         await poll(hass, entry)
-        state = hass.states.get("event.adventurer_4_print")
+        state = hass.states.get("event.adventurer_4_print_status")
         assert state is not None
         event_types.append(state.attributes["event_type"])
 

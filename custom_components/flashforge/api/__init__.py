@@ -59,8 +59,15 @@ from .history import (
 )
 from .history_data import history_as_data, history_from_data, record_as_data
 from .http import DEFAULT_PORT, FlashForgeHttpClient
+from .job_times import (
+    END_TOLERANCE,
+    JOB_TIME_FIELDS,
+    JobTimes,
+    kept_job_value,
+    time_remaining_minutes,
+)
 from .jobs import TRANSITIONS, JobWatch, PrintEvent, PrintEventType
-from .manual import DEFAULT_EXTRUDE_FEED_RATE, check_can_control
+from .manual import DEFAULT_EXTRUDE_FEED_RATE, can_control, check_can_control
 from .mapping import ToolSlot, material_mappings, station_in_use
 from .metadata import read_file_tools
 from .mjpeg import MjpegError, MjpegParser, boundary_of, encode_part
@@ -114,7 +121,9 @@ __all__ = [
     "DEFAULT_PORT",
     "DEFAULT_TCP_PORT",
     "ENCLOSED_PIDS",
+    "END_TOLERANCE",
     "HISTORY_FIELDS",
+    "JOB_TIME_FIELDS",
     "LEGACY_CAMERA_PORT",
     "MATERIALS",
     "MAX_ANSWER_BYTES",
@@ -157,6 +166,7 @@ __all__ = [
     "JobProblem",
     "JobRecord",
     "JobResult",
+    "JobTimes",
     "JobWatch",
     "LegacyInfo",
     "LegacyState",
@@ -189,6 +199,7 @@ __all__ = [
     "TrackedEvent",
     "UploadSource",
     "boundary_of",
+    "can_control",
     "check_can_control",
     "check_can_print",
     "check_file_name",
@@ -201,6 +212,7 @@ __all__ = [
     "history_as_data",
     "history_from_data",
     "image_type",
+    "kept_job_value",
     "legacy_detail",
     "material_mappings",
     "material_name",
@@ -213,5 +225,6 @@ __all__ = [
     "station_in_use",
     "station_ready",
     "station_slot",
+    "time_remaining_minutes",
     "validate_file_name",
 ]

@@ -41,6 +41,10 @@ _MAC = re.compile(r"[0-9A-Fa-f]{2}([:-]?)[0-9A-Fa-f]{2}(?:\1[0-9A-Fa-f]{2}){4}")
 _MAC_LENGTH = 17
 # The longest textual IPv6 address, with an embedded IPv4 one.
 _IP_LENGTH = 45
+# A nozzle's size as firmware words it: "0.4mm", "0.6 mm", "0.4".
+_NOZZLE_SIZE = re.compile(r"(\d{1,2}(?:\.\d{1,3})?)\s*(?:mm)?", re.IGNORECASE)
+# Firmware says "no error" with no code, or a code of zeros ("0", "E0").
+_NO_ERROR = re.compile(r"E?0+", re.IGNORECASE)
 
 
 def parse_version(version: str | None) -> tuple[int, ...] | None:
@@ -238,6 +242,21 @@ def as_number(value: object) -> float | None:
     if isinstance(value, int | float) and abs(value) < _WHOLE_NUMBER_LIMIT:
         return float(value)
     return None
+
+
+def nozzle_size_value(value: object) -> float | None:
+    """Return a nozzle's diameter in mm, from "0.4mm", "0.4" or 0.4; None if none."""
+    if isinstance(value, str):
+        match = _NOZZLE_SIZE.fullmatch(value.strip())
+        value = match.group(1) if match else None
+    size = amount_value(value)
+    return size or None
+
+
+def error_code_text(value: object) -> str | None:
+    """Return the printer's error code; None when it reports none ("", "0", "E0")."""
+    code = bounded_text(value)
+    return None if code is None or _NO_ERROR.fullmatch(code) else code
 
 
 def int_value(value: object) -> int | None:

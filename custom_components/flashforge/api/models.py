@@ -26,11 +26,13 @@ from .fields import (
     bounded_raw,
     bounded_text,
     count_value,
+    error_code_text,
     file_name_text,
     flag_on,
     flag_value,
     ip_text,
     mac_text,
+    nozzle_size_value,
     parse_version,
     product_id,
     ratio_value,
@@ -115,7 +117,7 @@ class PrinterDetail:
     location: str | None
     status: MachineStatus
     raw_status: str | None  # kept verbatim, also when status is UNKNOWN
-    error_code: str | None
+    error_code: str | None  # None when the printer reports no error
     nozzle_temperature: float | None
     nozzle_target_temperature: float | None
     left_nozzle_temperature: float | None
@@ -143,7 +145,7 @@ class PrinterDetail:
     cooling_left_fan_speed: float | None
     chamber_fan_speed: float | None  # percent per http-api.md (3.2.7 YAML: 0-255)
     z_axis_compensation: float | None  # mm
-    nozzle_model: str | None
+    nozzle_size: float | None  # mm
     nozzle_count: int | None
     filament_type: str | None
     left_filament_type: str | None
@@ -223,7 +225,7 @@ _DETAIL_FIELDS: tuple[tuple[str, str, _Reader], ...] = (
     ("location", "location", bounded_text),
     ("status", "status", MachineStatus.parse),
     ("raw_status", "status", bounded_text),
-    ("error_code", "errorCode", bounded_text),
+    ("error_code", "errorCode", error_code_text),
     ("nozzle_temperature", "rightTemp", temperature_value),
     ("nozzle_target_temperature", "rightTargetTemp", temperature_value),
     ("left_nozzle_temperature", "leftTemp", temperature_value),
@@ -251,7 +253,7 @@ _DETAIL_FIELDS: tuple[tuple[str, str, _Reader], ...] = (
     ("cooling_left_fan_speed", "coolingFanLeftSpeed", amount_value),
     ("chamber_fan_speed", "chamberFanSpeed", amount_value),
     ("z_axis_compensation", "zAxisCompensation", as_number),
-    ("nozzle_model", "nozzleModel", bounded_text),
+    ("nozzle_size", "nozzleModel", nozzle_size_value),
     ("nozzle_count", "nozzleCnt", count_value),
     ("filament_type", "rightFilamentType", bounded_text),
     ("left_filament_type", "leftFilamentType", bounded_text),

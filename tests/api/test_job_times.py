@@ -1,0 +1,157 @@
+"""Tests for a job's times, time left and kept values between polls."""
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from custom_components.flashforge.api import (
+    END_TOLERANCE,
+    JobTimes,
+    MachineStatus,
+    PrinterDetail,
+    kept_job_value,
+    time_remaining_minutes,
+)
+
+S = MachineStatus
+T0 = datetime(2026, 12, 1, 12, 0, 0, 400_000, tzinfo=UTC)
+MINUTE = 60
+
+
+def detail(
+    status: MachineStatus, duration: int | None = None, left: int | None = None
+) -> PrinterDetail:
+    """Return a detail in a status, with the printed time and the estimate left."""
+    return PrinterDetail.from_dict(
+        {"status": status.value, "printDuration": duration, "estimatedTime": left}
+    )
+
+
+# A poll: seconds after T0, the status, seconds printed, seconds estimated left.
+type Poll = tuple[int, MachineStatus, int | None, int | None]
+# What JobTimes shows after each poll: start and end in seconds after T0.
+type Shown = tuple[int | None, int | None]
+
+RUNS: dict[str, tuple[list[Poll], list[Shown]]] = {
+    "idle since start": (
+        [(0, S.READY, 0, 0), (60, S.READY, 0, 0)],
+        [(None, None), (None, None)],
+    ),
+    "a job from its start to its end, kept once cleared": (
+        [
+            (0, S.READY, 0, 0),
+            (10, S.HEATING, 0, 3600),
+            (70, S.PRINTING, 30, 3550),
+            (1810, S.PRINTING, 1770, 1800),
+            (3700, S.COMPLETED, 3600, 0),
+            (4000, S.READY, 0, 0),
+        ],
+        [(None, None), (10, 3610), (10, 3610), (10, 3610), (10, 3700), (10, 3700)],
+    ),
+    "seen first mid-job: its printed time tells its start": (
+        [(0, S.PRINTING, 600, 1200), (30, S.PRINTING, 630, 1170)],
+        [(-600, 1200), (-600, 1200)],
+    ),
+    "a pause moves the end once it is off by more than the tolerance": (
+        [
+            (0, S.PRINTING, 0, 600),
+            (60, S.PAUSED, 60, 540),
+            (120, S.PAUSED, 60, 540),
+            (200, S.PAUSED, 60, 540),
+        ],
+        [(0, 600), (0, 600), (0, 600), (0, 740)],
+    ),
+    "a cancelled job ends when it was seen cancelled": (
+        [(0, S.PRINTING, 0, 600), (100, S.CANCEL, 100, 0)],
+        [(0, 600), (0, 100)],
+    ),
+    "a failure ends the job; an unreadable state ends nothing": (
+        [(0, S.PRINTING, 0, 600), (50, S.UNKNOWN, None, None), (100, S.ERROR, 0, 0)],
+        [(0, 600), (0, 600), (0, 100)],
+    ),
+    "ended and cleared between polls (TCP: finished reads as idle)": (
+        [(0, S.PRINTING, 0, 600), (700, S.READY, 0, 0)],
+        [(0, 600), (0, 700)],
+    ),
+    "the next job replaces the last one's times": (
+        [
+            (0, S.PRINTING, 0, 600),
+            (600, S.COMPLETED, 600, 0),
+            (900, S.HEATING, 0, 300),
+        ],
+        [(0, 600), (0, 600), (900, 1200)],
+    ),
+    "an estimate the printer does not give, or beyond the calendar": (
+        [(0, S.PRINTING, 0, None), (10, S.PRINTING, 10, 2**62)],
+        [(0, None), (0, None)],
+    ),
+}
+
+
+def at(seconds: int | None) -> datetime | None:
+    """Return the whole second this many seconds after T0."""
+    if seconds is None:
+        return None
+    return (T0 + timedelta(seconds=seconds)).replace(microsecond=0)
+
+
+@pytest.mark.parametrize(("polls", "shown"), RUNS.values(), ids=RUNS)
+def test_job_times(polls: list[Poll], shown: list[Shown]) -> None:
+    """The start is fixed, the end steady while it runs and kept once it ended."""
+    times = JobTimes()
+    seen = []
+    for seconds, status, duration, left in polls:
+        times = times.next(
+            detail(status, duration, left), T0 + timedelta(seconds=seconds)
+        )
+        seen.append((times.started, times.ends))
+
+    assert seen == [(at(start), at(end)) for start, end in shown]
+
+
+def test_the_end_holds_within_the_tolerance() -> None:
+    """An estimate that jitters by less than the tolerance leaves the end as it was."""
+    first = JobTimes().next(detail(S.PRINTING, 0, 600), T0)
+    jitter = END_TOLERANCE.seconds - 1
+
+    assert first.next(detail(S.PRINTING, 1, 600 + jitter), T0) is first
+
+
+REMAINING = {
+    S.READY: 0,
+    S.BUSY: 0,
+    S.HEATING: 20,
+    S.PRINTING: 20,
+    S.PAUSED: 20,
+    S.COMPLETED: 0,
+    S.CANCEL: 0,
+    S.ERROR: 0,
+    S.UNKNOWN: None,
+}
+
+
+@pytest.mark.parametrize(("status", "minutes"), REMAINING.items())
+def test_time_remaining(status: MachineStatus, minutes: int | None) -> None:
+    """A running job has its estimate left; none is left once it ended, or idle."""
+    assert time_remaining_minutes(detail(status, 60, 20 * MINUTE + 10)) == minutes
+
+
+KEPT = [
+    # held, reported, status, shown
+    ("a.gcode", "b.gcode", S.PRINTING, "b.gcode"),
+    ("a.gcode", None, S.PRINTING, None),
+    ("a.gcode", None, S.HEATING, None),
+    ("a.gcode", None, S.COMPLETED, "a.gcode"),
+    ("a.gcode", None, S.READY, "a.gcode"),
+    ("a.gcode", None, S.ERROR, "a.gcode"),
+    ("a.gcode", "c.gcode", S.READY, "c.gcode"),
+    (None, None, S.READY, None),
+]
+
+
+@pytest.mark.parametrize(("held", "reported", "status", "shown"), KEPT)
+def test_kept_job_value(
+    held: str | None, reported: str | None, status: MachineStatus, shown: str | None
+) -> None:
+    """A job's value stays once the printer drops it, until a job loads."""
+    assert kept_job_value(held, reported, status) == shown
