@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 from custom_components.flashforge.api import (
+    HISTORY_FIELDS,
     JobRecord,
     JobResult,
     OpenJob,
@@ -386,3 +387,33 @@ def test_the_stored_history_is_bounded_too() -> None:
 def test_event_types_carry_over() -> None:
     """Every result is the name of the event that ends a job that way."""
     assert {result.value for result in JobResult} <= set(PrintEventType)
+
+
+class Recording:
+    """A PrinterDetail that notes the name of every attribute read from it."""
+
+    def __init__(self, detail: PrinterDetail, reads: set[str]) -> None:
+        """Wrap a detail; reads go into the given set."""
+        self.detail = detail
+        self.reads = reads
+
+    def __getattr__(self, name: str) -> Any:
+        """Note the read and answer it from the detail."""
+        self.reads.add(name)
+        return getattr(self.detail, name)
+
+
+def test_the_history_reads_only_the_fields_it_declares() -> None:
+    """The coordinator calls the history when one of HISTORY_FIELDS changed."""
+    reads: set[str] = set()
+    history = PrintHistory(new_id=numbered())
+    history.open_job = OpenJob(job_id="stored", file_name=FILE, started=T0)
+    steps = ["completed", "ready", "printing", "pause", "printing", "error"]
+    steps += ["cancel", "printing", "completed"]
+    for status in steps:
+        history.see(Recording(detail(status), reads), T0)  # type: ignore[arg-type]
+        if status == "ready":
+            history.forget()
+
+    assert len(history.jobs) == 3
+    assert reads <= set(HISTORY_FIELDS)
