@@ -19,6 +19,7 @@ from .entity import DEVICE_FIELDS, device_info
 from .history import PrintHistoryKeeper, history_store
 from .issues import firmware_issue_id, unreachable_issue_id
 from .services import async_setup_services
+from .voice import async_setup_voice
 
 PLATFORMS: list[Platform] = [
     Platform.BINARY_SENSOR,
@@ -73,6 +74,7 @@ async def async_setup_entry(hass: HomeAssistant, entry: FlashForgeConfigEntry) -
     await hass.config_entries.async_forward_entry_setups(
         entry, platforms_of(coordinator.data)
     )
+    await async_setup_voice(hass, entry)
     return True
 
 

@@ -1,4 +1,4 @@
-"""Buttons of a FlashForge printer: job controls, clearing the platform, homing, stopping."""
+"""Buttons of a FlashForge printer: job controls, clearing the platform or an error, homing."""
 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -13,6 +13,7 @@ from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from .api import (
     FlashForgePrinter,
     PrinterDetail,
+    can_control,
     has_station,
     station_ready,
     station_slot,
@@ -74,8 +75,18 @@ BUTTONS: tuple[FlashForgeButtonEntityDescription, ...] = (
     FlashForgeButtonEntityDescription(
         key="home",
         translation_key="home",
+        fields=("status",),
+        available_fn=can_control,
         exists_fn=lambda coordinator: coordinator.printer.can_move,
         press_fn=lambda printer: printer.home(),
+    ),
+    FlashForgeButtonEntityDescription(
+        key="clear_error",
+        translation_key="clear_error",
+        fields=("error_code",),
+        available_fn=lambda detail: detail.error_code is not None,
+        exists_fn=lambda coordinator: coordinator.printer.can_clear_error,
+        press_fn=lambda printer: printer.clear_error(),
     ),
     FlashForgeButtonEntityDescription(
         key="emergency_stop",

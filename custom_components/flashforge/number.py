@@ -2,6 +2,7 @@
 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+import re
 from typing import override
 
 from homeassistant.components.number import (
@@ -13,6 +14,7 @@ from homeassistant.components.number import (
 from homeassistant.const import (
     PERCENTAGE,
     EntityCategory,
+    Platform,
     UnitOfLength,
     UnitOfTemperature,
 )
@@ -23,8 +25,14 @@ from .api import FlashForgePrinter, PrinterDetail
 from .coordinator import FlashForgeConfigEntry, FlashForgeCoordinator
 from .entity import FlashForgeEntity, FlashForgeEntityDescription, entities_that_exist
 from .helpers import flashforge_exception_handler
+from .parts import async_follow_parts
 
 PARALLEL_UPDATES = 1
+
+# Keys of the tools' targets, which come and go with the tools the printer reports.
+TOOL_KEY = re.compile(r"tool_\d+_target_temperature")
+# The hottest target the Creator 5 takes for a tool.
+MAX_TOOL_TEMPERATURE = 300
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -41,7 +49,9 @@ def _target_temperature(
     key: str,
     maximum: int,
     *,
-    exists_fn: Callable[[FlashForgeCoordinator], bool],
+    translation_key: str | None = None,
+    translation_placeholders: dict[str, str] | None = None,
+    exists_fn: Callable[[FlashForgeCoordinator], bool] = lambda _: True,
     value_fn: Callable[[PrinterDetail], float | None],
     fields: tuple[str, ...],
     set_fn: Callable[[FlashForgePrinter, float], Awaitable[None]],
@@ -49,7 +59,8 @@ def _target_temperature(
     """Describe a heater's target temperature, 0 (off) to its maximum in °C."""
     return FlashForgeNumberEntityDescription(
         key=key,
-        translation_key=key,
+        translation_key=translation_key or key,
+        translation_placeholders=translation_placeholders,
         device_class=NumberDeviceClass.TEMPERATURE,
         native_unit_of_measurement=UnitOfTemperature.CELSIUS,
         native_min_value=0,
@@ -95,8 +106,7 @@ NUMBERS: tuple[FlashForgeNumberEntityDescription, ...] = (
         "nozzle_target_temperature",
         280,
         # Multi-tool printers (per-tool temperatures) read only a per-tool
-        # array, which the client does not send: the single target would do
-        # nothing there.
+        # array: each tool has its own target there.
         exists_fn=lambda coordinator: (
             coordinator.product.nozzle_temperature_control
             and not coordinator.data.nozzle_temperatures
@@ -129,9 +139,55 @@ async def async_setup_entry(
     entry: FlashForgeConfigEntry,
     async_add_entities: AddConfigEntryEntitiesCallback,
 ) -> None:
-    """Add the settings the printer has."""
+    """Add the settings the printer has; follow its tools."""
     coordinator = entry.runtime_data
     async_add_entities(entities_that_exist(coordinator, FlashForgeNumber, NUMBERS))
+    async_follow_parts(
+        entry,
+        async_add_entities,
+        Platform.NUMBER,
+        keys=TOOL_KEY,
+        fields=("nozzle_target_temperatures",),
+        describe=tool_targets,
+        entity=FlashForgeNumber,
+    )
+
+
+def _tool_target(index: int) -> Callable[[PrinterDetail], float | None]:
+    """Return a value_fn: the target of the tool at an index (from 0)."""
+
+    def value(detail: PrinterDetail) -> float | None:
+        targets = detail.nozzle_target_temperatures
+        return targets[index] if index < len(targets) else None
+
+    return value
+
+
+def _set_tool_target(
+    index: int,
+) -> Callable[[FlashForgePrinter, float], Awaitable[None]]:
+    """Return a set_fn: set the target of the tool at an index (from 0)."""
+    return lambda printer, value: printer.set_temperatures(tools={index: round(value)})
+
+
+def tool_targets(
+    coordinator: FlashForgeCoordinator,
+) -> list[FlashForgeNumberEntityDescription]:
+    """Describe each tool's target on printers with a nozzle per tool (the Creator 5)."""
+    if not coordinator.product.nozzle_temperature_control:
+        return []
+    return [
+        _target_temperature(
+            f"tool_{index + 1}_target_temperature",
+            MAX_TOOL_TEMPERATURE,
+            translation_key="tool_target_temperature",
+            translation_placeholders={"tool": str(index + 1)},
+            value_fn=_tool_target(index),
+            fields=("nozzle_target_temperatures",),
+            set_fn=_set_tool_target(index),
+        )
+        for index in range(len(coordinator.data.nozzle_target_temperatures))
+    ]
 
 
 class FlashForgeNumber(FlashForgeEntity, NumberEntity):

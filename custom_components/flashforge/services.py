@@ -2,8 +2,9 @@
 
 Every action takes one or more printers. All input is checked (by the
 library's checks), and every targeted printer is read and checked, before
-anything is sent, so a refusal leaves nothing half-done. The actions that
-drive a printer over its TCP API are in tcp_services.
+anything is sent, so a refusal leaves nothing half-done. The action that
+sends G-code is in tcp_services, those that move, extrude and calibrate in
+manual_services.
 """
 
 import base64
@@ -44,6 +45,7 @@ from .const import DOMAIN, LOGGER
 from .errors import Task, refusals
 from .helpers import async_gather_all, async_run_command
 from .history_services import async_setup_history_services
+from .manual_services import async_setup_manual_services
 from .station_services import async_setup_station_services
 from .tcp_services import async_setup_tcp_services
 
@@ -137,6 +139,7 @@ def async_setup_services(hass: HomeAssistant) -> None:
         supports_response=SupportsResponse.ONLY,
     )
     async_setup_tcp_services(hass)
+    async_setup_manual_services(hass)
     async_setup_station_services(hass)
     async_setup_history_services(hass)
 

@@ -1,11 +1,10 @@
-"""Actions that drive a printer over its TCP API: moving the head, raw G-code.
+"""Actions that drive a printer over its TCP API: raw G-code.
 
-They can damage a printer, so only administrators may use them, and they are
-refused while a job runs (G-code unless the user says otherwise). Every
-targeted printer is checked before anything is sent to any.
+It can damage a printer, so only administrators may use it, and it is
+refused while a job runs unless the user says otherwise. Every targeted
+printer is checked before anything is sent to any.
 """
 
-import math
 from typing import Final
 
 from homeassistant.const import ATTR_DEVICE_ID
@@ -16,7 +15,6 @@ from homeassistant.core import (
     SupportsResponse,
     callback,
 )
-from homeassistant.exceptions import ServiceValidationError
 from homeassistant.helpers import config_validation as cv, service
 from homeassistant.util.json import JsonObjectType, JsonValueType
 import probatio
@@ -28,52 +26,18 @@ from .const import DOMAIN
 from .errors import refusals
 from .helpers import async_gather_all, async_run_command
 
-SERVICE_MOVE: Final = "move"
 SERVICE_SEND_GCODE: Final = "send_gcode"
 
-ATTR_X: Final = "x"
-ATTR_Y: Final = "y"
-ATTR_Z: Final = "z"
-ATTR_FEED_RATE: Final = "feed_rate"
 ATTR_GCODE: Final = "gcode"
 ATTR_WHILE_PRINTING: Final = "while_printing"
 
-# A move crosses the largest build volume (the Adventurer 4's 250 mm height)
-# at most; a jog at 50 mm/s by default, 200 mm/s at most.
-MAX_MOVE_DISTANCE: Final = 250.0
-DEFAULT_FEED_RATE: Final = 3000
-MAX_FEED_RATE: Final = 12000
 # Enough for the lines the library takes with comments, and no more.
 MAX_GCODE_TEXT: Final = 4 * MAX_GCODE_LINES * MAX_GCODE_LINE_LENGTH
 
-
-def _finite(value: float) -> float:
-    """Refuse NaN, which a range lets through, and infinities."""
-    if not math.isfinite(value):
-        raise probatio.Invalid("must be a finite number")
-    return value
-
-
-_DISTANCE = probatio.All(
-    probatio.Coerce(float),
-    _finite,
-    probatio.Range(min=-MAX_MOVE_DISTANCE, max=MAX_MOVE_DISTANCE),
-)
 _GCODE_TEXT = probatio.All(cv.string, probatio.Length(max=MAX_GCODE_TEXT))
 # A list item holds one line, maybe with a comment.
 _GCODE_ITEM = probatio.All(cv.string, probatio.Length(max=4 * MAX_GCODE_LINE_LENGTH))
 
-MOVE_SCHEMA: Final = probatio.Schema(
-    {
-        probatio.Required(ATTR_DEVICE_ID): DEVICES,
-        probatio.Optional(ATTR_X, default=0.0): _DISTANCE,
-        probatio.Optional(ATTR_Y, default=0.0): _DISTANCE,
-        probatio.Optional(ATTR_Z, default=0.0): _DISTANCE,
-        probatio.Optional(ATTR_FEED_RATE, default=DEFAULT_FEED_RATE): probatio.All(
-            probatio.Coerce(int), probatio.Range(min=1, max=MAX_FEED_RATE)
-        ),
-    }
-)
 SEND_GCODE_SCHEMA: Final = probatio.Schema(
     {
         probatio.Required(ATTR_DEVICE_ID): DEVICES,
@@ -89,10 +53,7 @@ SEND_GCODE_SCHEMA: Final = probatio.Schema(
 
 @callback
 def async_setup_tcp_services(hass: HomeAssistant) -> None:
-    """Register the actions that move the head and send G-code, for administrators."""
-    service.async_register_admin_service(
-        hass, DOMAIN, SERVICE_MOVE, _async_move, MOVE_SCHEMA
-    )
+    """Register the action that sends G-code, for administrators."""
     service.async_register_admin_service(
         hass,
         DOMAIN,
@@ -100,34 +61,6 @@ def async_setup_tcp_services(hass: HomeAssistant) -> None:
         _async_send_gcode,
         SEND_GCODE_SCHEMA,
         SupportsResponse.OPTIONAL,
-    )
-
-
-async def _async_move(call: ServiceCall) -> None:
-    """Move the head of printers by a distance along each axis, when no job runs."""
-    distances = {axis: call.data[axis] for axis in (ATTR_X, ATTR_Y, ATTR_Z)}
-    if not any(distances.values()):
-        raise ServiceValidationError(
-            translation_domain=DOMAIN, translation_key="move_no_distance"
-        )
-    targets = async_targets(call)
-    for target in targets:
-        # The AD5X moves over its HTTP API too.
-        target.check_offers(target.coordinator.printer.can_move)
-    await async_gather_all(
-        [target.async_check_idle("move_while_printing") for target in targets]
-    )
-    await async_gather_all(
-        [
-            async_run_command(
-                target.coordinator,
-                target.coordinator.printer.move(
-                    **distances, feed_rate=call.data[ATTR_FEED_RATE]
-                ),
-                name=target.name,
-            )
-            for target in targets
-        ]
     )
 
 

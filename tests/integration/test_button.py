@@ -206,3 +206,99 @@ def change_on_screen(emulator: Emulator, status: Status) -> None:
         assert printer.apply_command("stateCtrl_cmd", {"action": "setClearPlatform"}).ok
         put_printer_in(emulator, status)
     assert printer.status == status
+
+
+AD5X_HOME = "button.ad5x_home_axes"
+AD5X_CLEAR_ERROR = "button.ad5x_clear_error"
+
+
+@pytest.fixture
+async def ad5x(emulator_factory: EmulatorFactory) -> AsyncIterator[Emulator]:
+    """Return an AD5X whose clock stands still: it homes and clears errors over HTTP."""
+    async with emulator_factory(
+        "ad5x", clock=Clock.manual(), command_seconds=0, tcp_port=None
+    ) as emu:
+        yield emu
+
+
+async def test_clear_error(hass: HomeAssistant, ad5x: Emulator) -> None:
+    """The AD5X clears the error it reports; the button then has nothing to clear."""
+    ad5x.printer.set_error("E0109")
+    await setup_platform(hass, ad5x, Platform.BUTTON)
+    assert hass.states.get(AD5X_CLEAR_ERROR).state == STATE_UNKNOWN
+
+    await press(hass, AD5X_CLEAR_ERROR)
+
+    assert emulator_commands(ad5x, "errorCodeCtrl_cmd") == [
+        {"action": "clearErrorCode", "errorCode": "E0109"}
+    ]
+    assert ad5x.printer.status == Status.READY
+    assert hass.states.get(AD5X_CLEAR_ERROR).state == STATE_UNAVAILABLE
+
+
+async def test_clear_error_cleared_on_screen(
+    hass: HomeAssistant, ad5x: Emulator
+) -> None:
+    """An error cleared on the screen since the last poll is not cleared again."""
+    ad5x.printer.set_error("E0109")
+    await setup_platform(hass, ad5x, Platform.BUTTON)
+    ad5x.printer.clear_error()
+
+    with pytest.raises(HomeAssistantError) as raised:
+        await press(hass, AD5X_CLEAR_ERROR)
+
+    assert raised.value.translation_key == "no_error_to_clear"
+    assert emulator_commands(ad5x, "errorCodeCtrl_cmd") == []
+    assert hass.states.get(AD5X_CLEAR_ERROR).state == STATE_UNAVAILABLE
+
+
+async def test_clear_error_only_on_the_ad5x(
+    hass: HomeAssistant, emulator: Emulator, entity_registry: er.EntityRegistry
+) -> None:
+    """Other printers have no command to clear an error: no button."""
+    emulator.printer.set_error("E0011")
+    entry = await setup_platform(hass, emulator, Platform.BUTTON)
+
+    keys = {
+        reg.unique_id.removeprefix(f"{emulator.serial}_")
+        for reg in er.async_entries_for_config_entry(entity_registry, entry.entry_id)
+    }
+    assert "clear_error" not in keys
+
+
+@pytest.mark.parametrize(
+    ("status", "available"),
+    [
+        (Status.READY, True),
+        (Status.PRINTING, False),
+        (Status.PAUSED, False),
+        (Status.CALIBRATE_DOING, False),
+    ],
+)
+async def test_home_available_when_idle(
+    hass: HomeAssistant, ad5x: Emulator, status: Status, available: bool
+) -> None:
+    """Homing waits for the printer to be idle: no job, no calibration."""
+    ad5x.printer.status = status
+    await setup_platform(hass, ad5x, Platform.BUTTON)
+
+    state = hass.states.get(AD5X_HOME).state
+    assert (state != STATE_UNAVAILABLE) is available
+
+
+async def test_home_refused_once_busy(hass: HomeAssistant, ad5x: Emulator) -> None:
+    """A calibration started on the screen since the last poll refuses homing, unsent."""
+    await setup_platform(hass, ad5x, Platform.BUTTON)
+    ad5x.printer.status = Status.CALIBRATE_DOING
+
+    with pytest.raises(HomeAssistantError) as raised:
+        await press(hass, AD5X_HOME)
+
+    assert raised.value.translation_key == "control_while_working"
+    assert raised.value.translation_placeholders == {"status": "calibrate_doing"}
+    assert emulator_commands(ad5x, "homingCtrl_cmd") == []
+
+
+def emulator_commands(emulator: Emulator, cmd: str) -> list[dict[str, object]]:
+    """Return the arguments of each /control command of a kind received."""
+    return [command.args for command in emulator.commands if command.cmd == cmd]

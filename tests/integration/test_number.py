@@ -185,3 +185,49 @@ async def test_creator5_chamber(
         assert emulator.printer.chamber_target == 45
         assert hass.states.get(entity_id).state == "45.0"
         assert await hass.config_entries.async_unload(entry_id)
+
+
+@pytest.mark.parametrize(
+    ("tool", "value", "sent", "target"),
+    [
+        (2, 215, [-200, 215, -200, -200], 215),
+        (4, 0, [-200, -200, -200, -100], 0),
+    ],
+    ids=["heat tool 2", "tool 4 off"],
+)
+async def test_creator5_tool_targets(
+    hass: HomeAssistant,
+    emulator_factory: EmulatorFactory,
+    entity_registry: er.EntityRegistry,
+    *,
+    tool: int,
+    value: float,
+    sent: list[int],
+    target: float,
+) -> None:
+    """Each Creator 5 tool has its target, sent in the per-tool array the firmware reads."""
+    async with emulator_factory("creator5", command_seconds=0) as emulator:
+        emulator.printer.heaters.nozzles[3].set_target(200, 0, 0)
+        entry_id = (await setup_platform(hass, emulator, Platform.NUMBER)).entry_id
+        keys = registered_keys(entity_registry, emulator, entry_id)
+        entity_id = f"number.creator_5_tool_{tool}_target_temperature"
+
+        await set_value(hass, entity_id, value)
+
+        assert {f"tool_{i}_target_temperature" for i in range(1, 5)} <= keys
+        assert emulator.commands[-1] == ("temperatureCtl_cmd", {"nozzles": sent})
+        assert emulator.printer.heaters.nozzles[tool - 1].target == target
+        assert hass.states.get(entity_id).state == f"{target:.1f}"
+        assert await hass.config_entries.async_unload(entry_id)
+
+
+async def test_single_nozzle_printers_have_no_tool_targets(
+    hass: HomeAssistant, emulator: Emulator, entity_registry: er.EntityRegistry
+) -> None:
+    """A printer with one nozzle target has no per-tool ones."""
+    entry_id = (await setup_platform(hass, emulator, Platform.NUMBER)).entry_id
+
+    assert not any(
+        key.startswith("tool_")
+        for key in registered_keys(entity_registry, emulator, entry_id)
+    )

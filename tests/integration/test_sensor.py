@@ -290,11 +290,8 @@ async def test_material_slots(
 
 
 STATION = {"active_slot", "slot_1", "slot_2", "slot_3", "slot_4"}
-TOOLS = {
-    f"tool_{tool}_{kind}"
-    for tool in range(1, 5)
-    for kind in ("temperature", "target_temperature")
-}
+# Each tool's target is a number.
+TOOLS = {f"tool_{tool}_temperature" for tool in range(1, 5)}
 # A printer part whose sensors come and go with it: the model, the profile
 # flag that makes the printer report the part, and the part's sensors.
 PARTS = {

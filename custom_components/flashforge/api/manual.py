@@ -21,16 +21,20 @@ _CLEAR_ERROR_PIDS: Final = frozenset({38})
 DEFAULT_EXTRUDE_FEED_RATE: Final = 300
 
 
+def can_control(detail: PrinterDetail) -> bool:
+    """Return whether the printer's reported state lets it take a manual command."""
+    return not (detail.status.job_loaded or detail.status.working)
+
+
 def check_can_control(detail: PrinterDetail) -> None:
     """Refuse a printer whose reported state forbids a manual command."""
-    status = detail.status
-    if status.job_loaded:
-        problem = ControlProblem.JOB_RUNNING
-    elif status.working:
-        # Homing or calibrating: another command would cut in.
-        problem = ControlProblem.WORKING
-    else:
+    if can_control(detail):
         return
+    status = detail.status
+    # Else homing or calibrating: another command would cut in.
+    problem = (
+        ControlProblem.JOB_RUNNING if status.job_loaded else ControlProblem.WORKING
+    )
     raise FlashForgeControlError(problem, status=detail.raw_status or status.value)
 
 

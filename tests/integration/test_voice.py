@@ -1,0 +1,433 @@
+"""Talk to the printer through Home Assistant's default conversation agent."""
+
+from collections.abc import AsyncIterator
+import json
+from pathlib import Path
+
+from homeassistant.components.conversation import async_converse
+from homeassistant.components.conversation.agent_manager import get_agent_manager
+from homeassistant.core import Context, HomeAssistant
+from homeassistant.helpers import device_registry as dr
+from homeassistant.setup import async_setup_component
+import pytest
+from pytest_homeassistant_custom_component.common import MockConfigEntry
+
+from custom_components.flashforge.const import DOMAIN
+from flashforge_emulator import Clock, Emulator, Status
+
+from ..conftest import EmulatorFactory
+from .conftest import busy, entry_for, put_printer_in
+
+PRINTER = "Adventurer 5M Pro"
+TRANSLATIONS = Path(__file__).parents[2] / "custom_components/flashforge/translations"
+# Two hours and eight minutes of printing: "about 2 hours and 10 minutes".
+PRINT_SECONDS = 2 * 3600 + 8 * 60
+
+
+def exception_text(language: str, key: str) -> str:
+    """Return an error's message in a language, as the translations hold it."""
+    texts = json.loads((TRANSLATIONS / f"{language}.json").read_text("utf-8"))
+    message: str = texts["exceptions"][key]["message"]
+    return message
+
+
+@pytest.fixture
+async def emulator(emulator_factory: EmulatorFactory) -> AsyncIterator[Emulator]:
+    """Return a 5M Pro whose clock stands still: a print stays where put."""
+    async with emulator_factory(
+        "5m-pro",
+        clock=Clock.manual(),
+        command_seconds=0,
+        heating_seconds=0,
+        print_seconds=PRINT_SECONDS,
+    ) as emu:
+        yield emu
+
+
+@pytest.fixture
+async def entry(hass: HomeAssistant, emulator: Emulator) -> MockConfigEntry:
+    """Set up the conversation agent, with its real intents, and the printer."""
+    assert await async_setup_component(hass, "homeassistant", {})
+    assert await async_setup_component(hass, "conversation", {})
+    entry = entry_for(emulator)
+    entry.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+    return entry
+
+
+async def say(hass: HomeAssistant, text: str, language: str = "en") -> str:
+    """Say a sentence to the default agent; return its spoken answer."""
+    result = await async_converse(hass, text, None, Context(), language=language)
+    speech: str = result.response.speech["plain"]["speech"]
+    return speech
+
+
+async def update(hass: HomeAssistant, entry: MockConfigEntry) -> None:
+    """Read the printer now, as the next poll would."""
+    await entry.runtime_data.async_refresh()
+    await hass.async_block_till_done(wait_background_tasks=True)
+
+
+STATUS_QUESTIONS = [
+    ("en", f"what is {PRINTER}"),
+    ("en", f"How is the {PRINTER}?"),
+    ("en", f"what is the status of {PRINTER}"),
+    ("en", f"what's the {PRINTER} status"),
+    ("de", f"Wie ist der Status von {PRINTER}?"),
+    ("de", f"was macht der {PRINTER}"),
+]
+
+
+@pytest.mark.parametrize(("language", "sentence"), STATUS_QUESTIONS)
+@pytest.mark.parametrize(
+    ("status", "english", "german"),
+    [
+        (Status.READY, "Ready", "Bereit"),
+        (Status.PRINTING, "Printing", "Druckt"),
+        (Status.PAUSED, "Paused", "Pausiert"),
+        (Status.CANCEL, "Cancelled", "Abgebrochen"),
+    ],
+)
+async def test_status_in_words(
+    hass: HomeAssistant,
+    emulator: Emulator,
+    entry: MockConfigEntry,
+    language: str,
+    sentence: str,
+    status: Status,
+    english: str,
+    german: str,
+) -> None:
+    """Asked how the printer is, the agent says its status in words."""
+    put_printer_in(emulator, status)
+    await update(hass, entry)
+
+    answer = await say(hass, sentence, language)
+
+    assert (
+        answer
+        == {
+            "en": f"Status of {PRINTER}: {english}.",
+            "de": f"Status von {PRINTER}: {german}.",
+        }[language]
+    )
+
+
+@pytest.mark.parametrize(
+    ("before", "language", "sentence", "answer", "after"),
+    [
+        (
+            Status.PRINTING,
+            "en",
+            f"pause the {PRINTER}",
+            f"Pausing the print on {PRINTER}.",
+            Status.PAUSED,
+        ),
+        (
+            Status.PRINTING,
+            "en",
+            f"press {PRINTER} pause print",
+            f"Pausing the print on {PRINTER}.",
+            Status.PAUSED,
+        ),
+        (
+            Status.PRINTING,
+            "de",
+            f"Pausiere den Druck auf {PRINTER}",
+            f"Der Druck auf {PRINTER} wird pausiert.",
+            Status.PAUSED,
+        ),
+        (
+            Status.PAUSED,
+            "en",
+            f"resume the print on {PRINTER}",
+            f"Resuming the print on {PRINTER}.",
+            Status.PRINTING,
+        ),
+        (
+            Status.PAUSED,
+            "de",
+            f"{PRINTER} fortsetzen",
+            f"Der Druck auf {PRINTER} wird fortgesetzt.",
+            Status.PRINTING,
+        ),
+        (
+            Status.PRINTING,
+            "en",
+            f"cancel the {PRINTER} print",
+            f"Cancelling the print on {PRINTER}.",
+            Status.CANCEL,
+        ),
+        (
+            Status.PAUSED,
+            "de",
+            f"Brich den Druck auf {PRINTER} ab",
+            f"Der Druck auf {PRINTER} wird abgebrochen.",
+            Status.CANCEL,
+        ),
+    ],
+)
+async def test_commands(
+    hass: HomeAssistant,
+    emulator: Emulator,
+    entry: MockConfigEntry,
+    before: Status,
+    language: str,
+    sentence: str,
+    answer: str,
+    after: Status,
+) -> None:
+    """Pause, resume and cancel reach the printer, and say so."""
+    put_printer_in(emulator, before)
+    await update(hass, entry)
+
+    assert await say(hass, sentence, language) == answer
+    emulator.advance(emulator.printer.pausing_seconds)
+    assert emulator.printer.status == after
+
+
+@pytest.mark.parametrize(
+    ("status", "language", "sentence", "answer"),
+    [
+        (
+            Status.READY,
+            "en",
+            f"pause {PRINTER}",
+            f"{PRINTER} has no print to pause. Status: Ready.",
+        ),
+        (
+            Status.READY,
+            "de",
+            f"pausiere {PRINTER}",
+            f"{PRINTER} hat keinen Druck zum Pausieren. Status: Bereit.",
+        ),
+        (
+            Status.PRINTING,
+            "en",
+            f"resume {PRINTER}",
+            f"{PRINTER} has no paused print to resume. Status: Printing.",
+        ),
+        (
+            Status.CANCEL,
+            "de",
+            f"{PRINTER} abbrechen",
+            f"{PRINTER} hat keinen Druck zum Abbrechen. Status: Abgebrochen.",
+        ),
+    ],
+)
+async def test_refusals(
+    hass: HomeAssistant,
+    emulator: Emulator,
+    entry: MockConfigEntry,
+    status: Status,
+    language: str,
+    sentence: str,
+    answer: str,
+) -> None:
+    """A command the button would not offer now is refused, and nothing is sent."""
+    put_printer_in(emulator, status)
+    await update(hass, entry)
+    commands = len(emulator.commands)
+
+    assert await say(hass, sentence, language) == answer
+    assert len(emulator.commands) == commands
+    assert emulator.printer.status == status
+
+
+@pytest.mark.parametrize("language", ["en", "de"])
+async def test_printer_error_is_spoken(
+    hass: HomeAssistant, emulator: Emulator, entry: MockConfigEntry, language: str
+) -> None:
+    """A command the printer refuses says the translated error, in the input's language."""
+    put_printer_in(emulator, Status.PRINTING)
+    await update(hass, entry)
+    await busy(emulator)
+
+    sentence = {"en": f"pause {PRINTER}", "de": f"{PRINTER} pausieren"}[language]
+
+    assert await say(hass, sentence, language) == exception_text(
+        language, "printer_busy"
+    )
+    assert emulator.printer.status == Status.PRINTING
+
+
+@pytest.mark.parametrize(
+    ("elapsed", "paused", "language", "answer"),
+    [
+        (0, False, "en", f"{PRINTER} will be done in about 2 hours and 10 minutes."),
+        (0, False, "de", f"{PRINTER} ist in etwa 2 Stunden und 10 Minuten fertig."),
+        (
+            PRINT_SECONDS - 200,
+            False,
+            "en",
+            f"{PRINTER} will be done in about 3 minutes.",
+        ),
+        (
+            PRINT_SECONDS - 30,
+            False,
+            "de",
+            f"{PRINTER} ist in weniger als einer Minute fertig.",
+        ),
+        (
+            PRINT_SECONDS - 3600,
+            True,
+            "en",
+            f"{PRINTER} is paused; once resumed, it will be done in about an hour.",
+        ),
+    ],
+)
+async def test_time_left(
+    hass: HomeAssistant,
+    emulator: Emulator,
+    entry: MockConfigEntry,
+    elapsed: int,
+    paused: bool,
+    language: str,
+    answer: str,
+) -> None:
+    """The time left is said as a person says it."""
+    put_printer_in(emulator, Status.PRINTING)
+    emulator.advance(elapsed)
+    if paused:
+        assert emulator.printer.apply_command("jobCtl_cmd", {"action": "pause"}).ok
+        emulator.advance(emulator.printer.pausing_seconds)
+    await update(hass, entry)
+
+    sentence = {
+        "en": f"how long until {PRINTER} is done",
+        "de": f"Wie lange braucht der {PRINTER} noch?",
+    }[language]
+
+    assert await say(hass, sentence, language) == answer
+
+
+@pytest.mark.parametrize(
+    ("status", "language", "sentence", "answer"),
+    [
+        (
+            Status.PRINTING,
+            "en",
+            f"what is {PRINTER} printing",
+            f"{PRINTER} is printing 3DBenchy PLA, 0 percent done.",
+        ),
+        (
+            Status.PRINTING,
+            "de",
+            f"Was druckt der {PRINTER} gerade?",
+            f"{PRINTER} druckt 3DBenchy PLA, zu 0 Prozent fertig.",
+        ),
+        (
+            Status.PAUSED,
+            "en",
+            f"what's the {PRINTER} printing",
+            f"{PRINTER} has paused printing 3DBenchy PLA at 0 percent.",
+        ),
+        (
+            Status.READY,
+            "en",
+            f"what is {PRINTER} printing",
+            f"Nothing is printing on {PRINTER}.",
+        ),
+        (
+            Status.READY,
+            "de",
+            f"was druckt {PRINTER}",
+            f"Auf {PRINTER} läuft gerade kein Druck.",
+        ),
+        (
+            Status.CANCEL,
+            "en",
+            f"when will {PRINTER} finish",
+            f"Nothing is printing on {PRINTER}.",
+        ),
+        (
+            Status.READY,
+            "de",
+            f"Wann ist der {PRINTER} fertig?",
+            f"Auf {PRINTER} läuft gerade kein Druck.",
+        ),
+    ],
+)
+async def test_what_is_printing(
+    hass: HomeAssistant,
+    emulator: Emulator,
+    entry: MockConfigEntry,
+    status: Status,
+    language: str,
+    sentence: str,
+    answer: str,
+) -> None:
+    """What is printing names the file; nothing printing says so."""
+    put_printer_in(emulator, status)
+    await update(hass, entry)
+
+    assert await say(hass, sentence, language) == answer
+
+
+@pytest.mark.parametrize(
+    ("language", "answer"),
+    [
+        ("fr", f"Status of {PRINTER}: Ready."),
+        ("de-CH", f"Status von {PRINTER}: Bereit."),
+        ("en-GB", f"Status of {PRINTER}: Ready."),
+    ],
+)
+async def test_language_of_the_input(
+    hass: HomeAssistant, entry: MockConfigEntry, language: str, answer: str
+) -> None:
+    """The answer is in the input's language or its base language, else English."""
+    assert await say(hass, f"how is {PRINTER}", language) == answer
+
+
+async def test_follows_the_device_name(
+    hass: HomeAssistant, emulator: Emulator, entry: MockConfigEntry
+) -> None:
+    """A renamed printer answers to its new name only."""
+    registry = dr.async_get(hass)
+    (device,) = registry.async_get_devices(
+        identifiers={(DOMAIN, emulator.serial)}, config_entry_id=entry.entry_id
+    )
+
+    registry.async_update_device(device.id, name_by_user="Workshop (left)")
+    await hass.async_block_till_done()
+
+    assert (
+        await say(hass, "how is workshop left") == "Status of Workshop (left): Ready."
+    )
+    assert not (await say(hass, f"how is {PRINTER}")).startswith("Status of")
+
+
+async def test_unregistered_on_unload(
+    hass: HomeAssistant, entry: MockConfigEntry
+) -> None:
+    """An unloaded printer leaves no sentence behind."""
+    assert get_agent_manager(hass).trigger_sentences
+
+    assert await hass.config_entries.async_unload(entry.entry_id)
+
+    assert get_agent_manager(hass).trigger_sentences == []
+    assert not (await say(hass, f"how is {PRINTER}")).startswith("Status of")
+
+
+async def test_unreachable_printer(
+    hass: HomeAssistant, emulator: Emulator, entry: MockConfigEntry
+) -> None:
+    """A printer that does not answer says so instead of an old status."""
+    await emulator.go_offline()
+    await update(hass, entry)
+
+    assert await say(hass, f"pause {PRINTER}", "de") == (
+        f"{PRINTER} ist gerade nicht erreichbar."
+    )
+
+
+async def test_status_sensor_is_the_main_entity(
+    hass: HomeAssistant, entry: MockConfigEntry
+) -> None:
+    """The status sensor carries the device's name."""
+    state = hass.states.get("sensor.adventurer_5m_pro")
+
+    assert state is not None
+    assert state.name == PRINTER
+    assert state.state == "ready"
