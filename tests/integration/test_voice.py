@@ -431,3 +431,35 @@ async def test_status_sensor_is_the_main_entity(
     assert state is not None
     assert state.name == PRINTER
     assert state.state == "ready"
+
+
+@pytest.mark.parametrize(
+    ("language", "sentence", "answer"),
+    [
+        ("en", f"continue {PRINTER}", f"{PRINTER} has no paused print to resume."),
+        ("en", f"stop the print on {PRINTER}", f"{PRINTER} has no print to cancel."),
+        ("en", f"press {PRINTER} resume print", f"{PRINTER} has no paused print"),
+        ("en", f"how much time is left on {PRINTER}", "Nothing is printing on"),
+        ("en", f"when does the {PRINTER} finish", "Nothing is printing on"),
+        ("en", f"tell me the status of {PRINTER}", f"Status of {PRINTER}: Ready."),
+        ("de", f"Wie geht es dem {PRINTER}?", f"Status von {PRINTER}: Bereit."),
+        ("de", f"Status vom Drucker {PRINTER}", f"Status von {PRINTER}: Bereit."),
+        (
+            "de",
+            f"Setze den Druck auf {PRINTER} fort",
+            f"{PRINTER} hat keinen pausierten",
+        ),
+        ("de", f"Stoppe den {PRINTER}", f"{PRINTER} hat keinen Druck zum Abbrechen."),
+        ("de", f"Wann wird der {PRINTER} fertig sein?", "Auf"),
+        ("de", f"Wie lange noch bis der {PRINTER} fertig ist", "Auf"),
+    ],
+)
+async def test_more_ways_to_say_it(
+    hass: HomeAssistant,
+    entry: MockConfigEntry,
+    language: str,
+    sentence: str,
+    answer: str,
+) -> None:
+    """The other forms the README lists reach the same command or question."""
+    assert (await say(hass, sentence, language)).startswith(answer)
