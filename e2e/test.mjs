@@ -1,7 +1,8 @@
 // Browser test of the scripts/develop stack, as a user would click it:
 // log in, look at the dashboard, add the second emulated printer through the
 // config flow (a wrong check code first), open its device page, check the
-// entities show the emulator's values, press pause, find the print event
+// entities show the emulator's values, press pause (and find it unavailable
+// once nothing prints), find the print event
 // that made in the activity log (the logbook); then add a printer that
 // speaks only the legacy TCP API (an Adventurer 4) by its address, without
 // serial number or check code, check its device page shows the status and
@@ -133,10 +134,14 @@ async function until(what, fn, timeout = TIMEOUT) {
 
 const capitalize = (s) => s.charAt(0).toUpperCase() + s.slice(1);
 
-// The device page's Status sensor row, showing the given state.
-const statusRow = (page, state) =>
+const escapeRe = (s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+// The device page's Status sensor row, showing the given state. As the
+// device's main entity the sensor may carry the device's name, not "Status".
+const statusRow = (page, device, state) =>
   page.locator('hui-sensor-entity-row, hui-generic-entity-row, hui-simple-entity-row')
-    .filter({ hasText: /\bStatus\b/ }).filter({ hasText: state });
+    .filter({ hasText: new RegExp(`\\bStatus\\b|${escapeRe(device)}`) })
+    .filter({ hasText: state });
 
 async function login(page) {
   step(`log in at ${haUrl} as ${username}`);
@@ -225,7 +230,7 @@ async function checkEntities(page) {
   // Status: the emulator's status, as the status sensor shows it.
   await until('the status sensor to show the emulator status', async () => {
     const status = capitalize((await emulatorDetail()).status);
-    return (await statusRow(page, status).count()) > 0;
+    return (await statusRow(page, detail.name, status).count()) > 0;
   });
   // Chamber temperature: steady in the emulator, so it can be compared.
   const chamber = `${Math.round((await emulatorDetail()).chamberTemp)}`;
@@ -236,22 +241,34 @@ async function checkEntities(page) {
   await shot(page, '07-device-page');
 }
 
+// The Press button of a button entity's row in the device page's Controls
+// card; it is disabled while the entity is unavailable.
+const pressOf = (page, name) =>
+  page.locator('hui-button-entity-row, hui-generic-entity-row').filter({ hasText: name })
+    .getByRole('button', { name: /press/i }).first();
+
 // Press the device page's Pause print button; printerStatus() tells the
-// printer's own state, as the status sensor words it.
-async function pause(page, printerStatus, shotName) {
+// printer's own state, as the status sensor words it. A button that cannot
+// act is unavailable: Resume while printing, Pause once nothing prints.
+async function pause(page, device, printerStatus, shotName) {
   step('press pause');
   const before = await printerStatus();
   if (!['Printing', 'Heating'].includes(before)) {
     throw new Error(`the demo print should be running, the emulator is ${before}`);
   }
-  // The Controls card's row for the Pause print button.
-  const row = page.locator('hui-button-entity-row, hui-generic-entity-row').filter({ hasText: 'Pause print' });
-  await row.getByRole('button', { name: /press/i }).first().click();
+  await until('Resume print to be unavailable while printing', () =>
+    pressOf(page, 'Resume print').isDisabled());
+  await pressOf(page, 'Pause print').click();
   // The page first: asking a TCP printer while the press is on its way would
   // hold the control the integration needs to send it (one holder at a time).
   await until('the status sensor to show Paused', async () =>
-    (await statusRow(page, 'Paused').count()) > 0);
+    (await statusRow(page, device, 'Paused').count()) > 0);
   await until('the emulator to pause', async () => (await printerStatus()) === 'Paused');
+  step('nothing prints: Pause print is unavailable, Resume print available');
+  await until('Pause print to be unavailable while nothing prints', () =>
+    pressOf(page, 'Pause print').isDisabled());
+  await until('Resume print to be available while paused', () =>
+    pressOf(page, 'Resume print').isEnabled());
   await shot(page, shotName);
 }
 
@@ -287,7 +304,7 @@ async function checkLegacyDevice(page) {
   // Both read at once: the printer's answer over TCP, and the page.
   await until('the status sensor to show the printer state', async () => {
     const { status } = await legacyState();
-    return (await statusRow(page, status).count()) > 0;
+    return (await statusRow(page, 'Adventurer 4', status).count()) > 0;
   });
   for (const [label, key] of [['Nozzle temperature', 'nozzle'], ['Bed temperature', 'bed']]) {
     await until(`the ${label.toLowerCase()} the printer reports`, async () => {
@@ -327,12 +344,12 @@ async function main() {
     await addPrinter(page);
     const detail = await openDevice(page);
     await checkEntities(page);
-    await pause(page, async () => capitalize((await emulatorDetail()).status), '08-paused');
+    await pause(page, detail.name, async () => capitalize((await emulatorDetail()).status), '08-paused');
     await activityLog(page, detail);
     await addLegacyPrinter(page);
     await checkLegacyDevice(page);
     // The command goes over TCP: M25 in a session of its own.
-    await pause(page, async () => (await legacyState()).status, '13-legacy-paused');
+    await pause(page, 'Adventurer 4', async () => (await legacyState()).status, '13-legacy-paused');
     step('passed');
   } catch (err) {
     await shot(page, '99-failure').catch(() => {});
