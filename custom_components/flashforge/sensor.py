@@ -1,13 +1,14 @@
 """Sensors for FlashForge printers: state, temperatures, job and lifetime figures."""
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from operator import attrgetter
 import re
-from typing import Any, override
+from typing import Any, Literal, override
 
 from homeassistant.components.sensor import (
+    RestoreSensor,
     SensorDeviceClass,
     SensorEntity,
     SensorEntityDescription,
@@ -72,6 +73,9 @@ DUPLICATES = (
 # The error code's state while the printer reports no error (translated).
 NO_ERROR = "none"
 # A material-station slot's state while it holds no filament (translated).
+# The slot's material is free text the printer reports, so the slot sensor
+# is no enum (whose states must be a fixed list): the frontend translates a
+# state through the entity's state translations whatever its device class.
 EMPTY_SLOT = "empty"
 
 
@@ -81,15 +85,15 @@ class FlashForgeSensorEntityDescription(
 ):
     """Describe a FlashForge sensor."""
 
-    # Sensors with a time_fn show a time of the job instead.
+    # Sensors with a job_time show a time of the job instead.
     value_fn: Callable[[PrinterDetail], StateType | datetime] = lambda _: None
     attributes_fn: Callable[[PrinterDetail], Mapping[str, Any] | None] = lambda _: None
     # The value is one entry of a field others read too (a tool's in a
     # per-tool list): a change of that field often leaves it as it was.
     shares_field: bool = False
-    # A time of the current or last job (start, end), which the entity works
-    # out poll by poll from the fields in JOB_TIME_FIELDS.
-    time_fn: Callable[[JobTimes], datetime | None] | None = None
+    # A time of the current or last job (JobTimes' start or end), which the
+    # entity works out poll by poll from the fields in JOB_TIME_FIELDS.
+    job_time: Literal["started", "ends"] | None = None
     # The value is the job's: kept once the job ended and the printer
     # dropped it, so that no job's end logs a change to unknown.
     keeps_last_job: bool = False
@@ -210,14 +214,14 @@ SENSORS: tuple[FlashForgeSensorEntityDescription, ...] = (
         key="print_start_time",
         translation_key="print_start_time",
         device_class=SensorDeviceClass.TIMESTAMP,
-        time_fn=attrgetter("started"),
+        job_time="started",
         fields=JOB_TIME_FIELDS,
     ),
     FlashForgeSensorEntityDescription(
         key="print_end_time",
         translation_key="print_end_time",
         device_class=SensorDeviceClass.TIMESTAMP,
-        time_fn=attrgetter("ends"),
+        job_time="ends",
         fields=JOB_TIME_FIELDS,
     ),
     FlashForgeSensorEntityDescription(
@@ -459,7 +463,7 @@ def _sensor(
     coordinator: FlashForgeCoordinator, description: FlashForgeSensorEntityDescription
 ) -> FlashForgeSensor:
     """Return the sensor for a description."""
-    if description.time_fn is not None:
+    if description.job_time is not None:
         return FlashForgeJobTimeSensor(coordinator, description)
     if description.keeps_last_job:
         return FlashForgeLastJobSensor(coordinator, description)
@@ -524,7 +528,31 @@ class FlashForgeHeldSensor(FlashForgeSensor):
         super()._handle_coordinator_update()
 
 
-class FlashForgeLastJobSensor(FlashForgeHeldSensor):
+class FlashForgeKeptSensor(FlashForgeHeldSensor, RestoreSensor):
+    """A held value of the current or last job, which a restart keeps.
+
+    Once a job ended, the printer no longer tells what it was: the value
+    shown before Home Assistant restarted stands until the next job. (A job
+    that ended while Home Assistant was stopped shows the one before's
+    times: the printer tells no more of it.)
+    """
+
+    @override
+    async def async_added_to_hass(self) -> None:
+        """Take the value shown before the restart, if the printer tells none now."""
+        await super().async_added_to_hass()
+        if self._held is not None or self.coordinator.data.status.job_loaded:
+            return
+        if (last := await self.async_get_last_sensor_data()) is not None:
+            self._keep(last.native_value)
+
+    def _keep(self, value: object) -> None:
+        """Hold a value shown before the restart."""
+        if isinstance(value, str):
+            self._held = value
+
+
+class FlashForgeLastJobSensor(FlashForgeKeptSensor):
     """A value of the job, kept once the job ended and the printer dropped it."""
 
     @override
@@ -535,7 +563,7 @@ class FlashForgeLastJobSensor(FlashForgeHeldSensor):
         return kept_job_value(held, value, detail.status)
 
 
-class FlashForgeJobTimeSensor(FlashForgeHeldSensor):
+class FlashForgeJobTimeSensor(FlashForgeKeptSensor):
     """When the current or last job started or ends: steady, and kept once it ended."""
 
     def __init__(
@@ -553,8 +581,24 @@ class FlashForgeJobTimeSensor(FlashForgeHeldSensor):
         if self.coordinator.last_update_success:
             # A failed poll leaves the last detail: no news of the job.
             self._times = self._times.next(self.coordinator.data, dt_util.utcnow())
-        time_fn = self.entity_description.time_fn
-        return None if time_fn is None else time_fn(self._times)
+        return self._time()
+
+    def _time(self) -> datetime | None:
+        """Return the description's time of the job."""
+        name = self.entity_description.job_time
+        time: datetime | None = None if name is None else getattr(self._times, name)
+        return time
+
+    @override
+    def _keep(self, value: object) -> None:
+        """Hold a time shown before the restart, until the next job."""
+        if not isinstance(value, datetime):
+            return
+        if self.entity_description.job_time == "started":
+            self._times = replace(self._times, started=value)
+        elif self.entity_description.job_time == "ends":
+            self._times = replace(self._times, ends=value)
+        self._held = self._time()
 
 
 def _state(value: StateType | datetime) -> StateType | datetime:

@@ -1,16 +1,26 @@
 """Tests for the sensor platform."""
 
 from dataclasses import replace
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from freezegun.api import FrozenDateTimeFactory
+from homeassistant.components.sensor import SensorExtraStoredData
 from homeassistant.const import STATE_UNKNOWN, Platform
-from homeassistant.core import Event, EventStateChangedData, HomeAssistant, callback
+from homeassistant.core import (
+    Event,
+    EventStateChangedData,
+    HomeAssistant,
+    State,
+    callback,
+)
 from homeassistant.helpers import entity_registry as er, translation
 from homeassistant.helpers.event import async_track_state_change_event
 from homeassistant.util import dt as dt_util
 import pytest
-from pytest_homeassistant_custom_component.common import snapshot_platform
+from pytest_homeassistant_custom_component.common import (
+    mock_restore_cache_with_extra_data,
+    snapshot_platform,
+)
 from syrupy.assertion import SnapshotAssertion
 
 from custom_components.flashforge.api import FlashForgePrinter
@@ -192,6 +202,65 @@ async def test_a_job_from_start_to_end(
         assert changes["filament_type"] == ["PLA"]
         assert STATE_UNKNOWN not in changes["print_end_time"]
         assert await hass.config_entries.async_unload(entry.entry_id)
+
+
+# What the sensors of the last job showed before Home Assistant restarted.
+BEFORE_RESTART: dict[str, str | datetime] = {
+    "current_file": "Cube_PETG.gcode",
+    "filament_type": "PETG",
+    "print_start_time": datetime(2026, 11, 30, 8, 0, tzinfo=UTC),
+    "print_end_time": datetime(2026, 11, 30, 9, 30, tzinfo=UTC),
+}
+
+
+@pytest.mark.parametrize("printing", [False, True], ids=["idle", "printing"])
+async def test_the_last_job_survives_a_restart(
+    hass: HomeAssistant, emulator_factory: EmulatorFactory, printing: bool
+) -> None:
+    """The last job's file, filament and times stand after a restart, until a job runs."""
+    mock_restore_cache_with_extra_data(
+        hass,
+        [
+            (
+                State(f"sensor.adventurer_5m_pro_{key}", str(value)),
+                SensorExtraStoredData(value, None).as_dict(),
+            )
+            for key, value in BEFORE_RESTART.items()
+        ],
+    )
+    async with emulator_factory(
+        "5m-pro",
+        clock=Clock.manual(),
+        command_seconds=0,
+        heating_seconds=0,
+        print_seconds=3000,
+    ) as emulator:
+        if printing:
+            async with FlashForgePrinter(
+                emulator.host, emulator.serial, emulator.check_code, port=emulator.port
+            ) as client:
+                await client.print_file("3DBenchy_PLA.gcode")
+            emulator.advance(120)
+        await setup_platform(hass, emulator, Platform.SENSOR)
+        shown = {
+            key: hass.states.get(f"sensor.adventurer_5m_pro_{key}").state
+            for key in BEFORE_RESTART
+        }
+
+        if not printing:
+            assert shown == {
+                key: value.isoformat() if isinstance(value, datetime) else value
+                for key, value in BEFORE_RESTART.items()
+            }
+            return
+        assert shown["current_file"] == "3DBenchy_PLA.gcode"
+        assert shown["filament_type"] == "PLA"
+        started = dt_util.parse_datetime(shown["print_start_time"])
+        assert started is not None
+        assert abs(dt_util.utcnow() - timedelta(seconds=120) - started) < timedelta(
+            seconds=3
+        )
+        assert shown["print_end_time"] != BEFORE_RESTART["print_end_time"]
 
 
 # Sensors whose state is a word of the integration's, which the frontend and
