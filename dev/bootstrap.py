@@ -368,6 +368,7 @@ PRINT_TILES = (
     "status",
     "progress",
     "time_remaining",
+    "print_start_time",
     "print_end_time",
     "file_name",
     "current_layer",

@@ -126,7 +126,7 @@ async def test_print_tiles_show_the_job(
     emulators: contextlib.AsyncExitStack,
     emulator_factory: EmulatorFactory,
 ) -> None:
-    """Status, progress, time remaining, end time, file and layer have tiles."""
+    """Status, progress, time remaining, start and end time, file and layer have tiles."""
     devices, entities = await registry_dump(
         hass, emulators, emulator_factory, ["Printer"]
     )
@@ -141,10 +141,11 @@ async def test_print_tiles_show_the_job(
     }
     assert tiles == {
         "status": "Status",
-        "progress": "Progress",
+        "progress": "Print progress",
         "time_remaining": "Time remaining",
+        "print_start_time": "Print start time",
         "print_end_time": "Print end time",
-        "file_name": "File",
+        "file_name": "Current file",
         "current_layer": "Current layer",
         "total_layers": "Total layers",
         "light": "Light",
