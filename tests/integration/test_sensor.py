@@ -263,44 +263,48 @@ async def test_the_last_job_survives_a_restart(
         assert shown["print_end_time"] != BEFORE_RESTART["print_end_time"]
 
 
-# Sensors whose state is a word of the integration's, which the frontend and
-# the logbook show in the user's language: the model, the key, the state.
+# Sensors whose state is a word of the integration's, which Home Assistant
+# shows in the user's language: the model, the key, the state, its words.
 WORDS = {
-    "no error": ("5m-pro", "error_code", "none"),
-    "empty slot": ("ad5x", "slot_4", "empty"),
+    "no error": ("5m-pro", "error_code", "none", {"en": "None", "de": "Keiner"}),
+    "empty slot": ("ad5x", "slot_4", "empty", {"en": "Empty", "de": "Leer"}),
 }
 
 
-@pytest.mark.parametrize(("model", "key", "word"), WORDS.values(), ids=WORDS)
+@pytest.mark.parametrize(("model", "key", "word", "words"), WORDS.values(), ids=WORDS)
 async def test_states_in_words(
     hass: HomeAssistant,
     emulator_factory: EmulatorFactory,
     model: str,
     key: str,
     word: str,
+    words: dict[str, str],
 ) -> None:
-    """A printer without an error, or a slot without filament, says so in words."""
+    """A printer without an error, or a slot without filament, says so in words.
+
+    Neither sensor is an enum (an error code or a material is the printer's
+    own text): core translates a state by the entity's translation key
+    whatever its device class, as the frontend and the logbook do.
+    """
     async with emulator_factory(
         model, clock=Clock.manual(), command_seconds=0
     ) as emulator:
         await setup_platform(hass, emulator, Platform.SENSOR)
         entry = er.async_get(hass).async_get(await entity_id(hass, emulator, key))
         assert entry is not None
-        texts = {
-            language: await translation.async_get_translations(
-                hass, language, "entity", {"flashforge"}
+        state = hass.states.get(entry.entity_id)
+        assert state is not None
+        assert "device_class" not in state.attributes
+        shown = {}
+        for language in words:
+            hass.config.language = language
+            await translation.async_load_integrations(hass, {"flashforge"})
+            shown[language] = translation.async_translate_state(
+                hass, state.state, "sensor", "flashforge", entry.translation_key, None
             )
-            for language in ("en", "de")
-        }
 
-        assert hass.states.get(entry.entity_id).state == word
-        translated = (
-            f"component.flashforge.entity.sensor.{entry.translation_key}.state.{word}"
-        )
-        assert {language: text[translated] for language, text in texts.items()} == {
-            "en": word.capitalize(),
-            "de": {"none": "Keiner", "empty": "Leer"}[word],
-        }
+        assert state.state == word
+        assert shown == words
 
 
 async def test_an_error_code_is_shown(
