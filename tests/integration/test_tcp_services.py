@@ -26,8 +26,10 @@ from pytest_homeassistant_custom_component.common import MockUser
 
 from custom_components.flashforge.const import DOMAIN
 from flashforge_emulator import Clock, Emulator, Status
+from flashforge_emulator.images import png_to_bmp
 
 from ..conftest import EmulatorFactory
+from ..images import same_picture_as_png
 from .conftest import entry_for
 
 # The printers with the TCP API: the 5M Pro speaks HTTP as well.
@@ -731,6 +733,26 @@ async def test_thumbnail_without_tcp(hass: HomeAssistant, creator5: Emulator) ->
     assert base64.b64decode(response[device_id]["image"]) == (
         creator5.files[file_name].thumbnail
     )
+
+
+async def test_thumbnail_of_a_bmp_is_a_png(
+    hass: HomeAssistant, creator5: Emulator
+) -> None:
+    """A thumbnail the printer stores as a BMP is returned as a PNG, which phones show."""
+    stored = next(iter(creator5.files.values()))
+    png = stored.thumbnail
+    stored.thumbnail = png_to_bmp(png)
+    device_id = await add_printer(hass, creator5)
+
+    response = await call(
+        hass,
+        "get_thumbnail",
+        {"device_id": device_id, "file_name": stored.name},
+        return_response=True,
+    )
+
+    assert response[device_id]["content_type"] == "image/png"
+    assert same_picture_as_png(base64.b64decode(response[device_id]["image"]), png)
 
 
 @pytest.mark.parametrize(
