@@ -26,9 +26,9 @@ PRINT_EVENT = FlashForgeEventEntityDescription(
     key="print",
     translation_key="print",
     event_types=[event_type.value for event_type in PrintEventType],
-    # The print history follows the job and hands on its events: the
-    # entity itself reads nothing of the detail.
-    fields=(),
+    # The print history follows the job and hands on its events, made by a
+    # change of status and naming the job by these fields.
+    fields=("status", "print_file_name", "print_progress", "print_duration"),
 )
 
 
@@ -59,6 +59,13 @@ class FlashForgePrintEvent(FlashForgeEntity, EventEntity):
         self.async_on_remove(
             self.coordinator.history.async_add_event_listener(self._async_fire)
         )
+
+    @callback
+    @override
+    def _handle_coordinator_update(self) -> None:
+        """Write the state when the printer came or went; events come from the history."""
+        if self.coordinator.changed_fields is None:
+            super()._handle_coordinator_update()
 
     @callback
     def _async_fire(self, tracked: TrackedEvent) -> None:

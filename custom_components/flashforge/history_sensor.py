@@ -21,7 +21,7 @@ from .entity import FlashForgeEntity, FlashForgeEntityDescription
 class FlashForgeHistorySensorEntityDescription(
     FlashForgeEntityDescription, SensorEntityDescription
 ):
-    """Describe a sensor of the print history; it reads no field of the detail."""
+    """Describe a sensor of the print history, which it reads, not the detail."""
 
     value_fn: Callable[[PrintHistory], StateType]
 
@@ -31,6 +31,10 @@ def _last_result(history: PrintHistory) -> str | None:
     return history.last.result.value if history.last else None
 
 
+# A job ends only with a change of status: the history changes then.
+_FIELDS = ("status",)
+
+
 def _count(result: JobResult) -> FlashForgeHistorySensorEntityDescription:
     """Describe the lifetime count of the jobs that ended with a result."""
     return FlashForgeHistorySensorEntityDescription(
@@ -38,6 +42,7 @@ def _count(result: JobResult) -> FlashForgeHistorySensorEntityDescription:
         translation_key=f"{result.value}_prints",
         state_class=SensorStateClass.TOTAL_INCREASING,
         value_fn=lambda history: history.counts[result],
+        fields=_FIELDS,
     )
 
 
@@ -48,6 +53,7 @@ HISTORY_SENSORS: tuple[FlashForgeHistorySensorEntityDescription, ...] = (
         device_class=SensorDeviceClass.ENUM,
         options=[result.value for result in JobResult],
         value_fn=_last_result,
+        fields=_FIELDS,
     ),
     *(_count(result) for result in JobResult),
 )

@@ -162,6 +162,7 @@ async def test_actions_are_described(hass: HomeAssistant, device_id: str) -> Non
         "print_file",
         "list_files",
         "get_thumbnail",
+        "get_print_history",
         "move",
         "send_gcode",
     }
