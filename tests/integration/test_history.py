@@ -383,3 +383,60 @@ async def test_removing_the_entry_removes_its_history(
     await hass.async_block_till_done()
 
     assert storage_key(init_integration) not in hass_storage
+
+
+@pytest.mark.parametrize(
+    ("data", "field"),
+    [
+        ({"count": 0}, "count"),
+        ({"count": 501}, "count"),
+        ({"count": "many"}, "count"),
+        ({"result": "exploded"}, "result"),
+    ],
+)
+async def test_the_action_refuses_bad_filters(
+    hass: HomeAssistant,
+    init_integration: MockConfigEntry,
+    data: dict[str, Any],
+    field: str,
+) -> None:
+    """A count is 1 to 500 and a result one of the three ends."""
+    with pytest.raises(Exception, match=field):
+        await get_history(hass, init_integration, **data)
+
+
+async def test_each_event_of_a_job_carries_its_id(
+    hass: HomeAssistant,
+    emulator: Emulator,
+    client: FlashForgePrinter,
+    init_integration: MockConfigEntry,
+) -> None:
+    """Started, paused, resumed and finished name one job; the next job another."""
+    fired: list[tuple[str, str]] = []
+
+    async def step(action: Step) -> None:
+        await action(emulator, client)
+        state = await refresh(hass, init_integration)
+        fired.append((state.attributes[ATTR_EVENT_TYPE], state.attributes["job_id"]))
+
+    async def pause(emu: Emulator, client: FlashForgePrinter) -> None:
+        await client.pause_print()
+        emu.advance(2)
+
+    async def resume(emu: Emulator, client: FlashForgePrinter) -> None:
+        await client.resume_print()
+
+    for action in (start, pause, resume, finish, clear, start):
+        await step(action)
+
+    assert [event for event, _ in fired] == [
+        "started",
+        "paused",
+        "resumed",
+        "finished",
+        "finished",
+        "started",
+    ]
+    ids = [job_id for _, job_id in fired]
+    assert len(set(ids[:5])) == 1
+    assert ids[5] != ids[0]
