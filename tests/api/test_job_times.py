@@ -19,11 +19,19 @@ MINUTE = 60
 
 
 def detail(
-    status: MachineStatus, duration: int | None = None, left: int | None = None
+    status: MachineStatus,
+    duration: int | None = None,
+    left: int | None = None,
+    file_name: str = "Benchy.gcode",
 ) -> PrinterDetail:
     """Return a detail in a status, with the printed time and the estimate left."""
     return PrinterDetail.from_dict(
-        {"status": status.value, "printDuration": duration, "estimatedTime": left}
+        {
+            "status": status.value,
+            "printDuration": duration,
+            "estimatedTime": left,
+            "printFileName": file_name if status.job_loaded else "",
+        }
     )
 
 
@@ -109,12 +117,27 @@ def test_job_times(polls: list[Poll], shown: list[Shown]) -> None:
     assert seen == [(at(start), at(end)) for start, end in shown]
 
 
+def test_another_job_started_while_away() -> None:
+    """A job printing another file is another job, though none was seen to end."""
+    first = JobTimes().next(detail(S.PRINTING, 3000, 600), T0)
+    later = T0 + timedelta(hours=2)
+
+    then = first.next(detail(S.PRINTING, 600, 1200, "Cube.gcode"), later)
+
+    assert (then.started, then.ends) == (
+        at(7200 - 600),
+        at(7200 + 1200),
+    )
+
+
 def test_the_end_holds_within_the_tolerance() -> None:
     """An estimate that jitters by less than the tolerance leaves the end as it was."""
     first = JobTimes().next(detail(S.PRINTING, 0, 600), T0)
     jitter = END_TOLERANCE.seconds - 1
 
-    assert first.next(detail(S.PRINTING, 1, 600 + jitter), T0) is first
+    then = first.next(detail(S.PRINTING, 1, 600 + jitter), T0)
+
+    assert (then.started, then.ends) == (first.started, first.ends)
 
 
 REMAINING = {

@@ -16,7 +16,12 @@ from .status import JobPhase, MachineStatus
 # the printer's estimate jitters by seconds from poll to poll.
 END_TOLERANCE: Final = timedelta(minutes=2)
 # The fields of the detail JobTimes reads.
-JOB_TIME_FIELDS: Final = ("status", "print_duration", "estimated_time")
+JOB_TIME_FIELDS: Final = (
+    "status",
+    "print_file_name",
+    "print_duration",
+    "estimated_time",
+)
 # The phases of a job that runs: the others mean it ended, or none was loaded.
 _RUNNING: Final = frozenset({JobPhase.WORKING, JobPhase.PAUSED})
 
@@ -51,29 +56,37 @@ class JobTimes:
     ends: datetime | None = None
     # Whether the job runs, and ends is an estimate.
     running: bool = False
+    # The file the job prints, where the printer tells.
+    file_name: str | None = None
 
     def next(self, detail: PrinterDetail, now: datetime) -> JobTimes:
         """Return the times after a poll at now read detail."""
         phase = detail.status.phase
         if phase in _RUNNING:
+            file_name = detail.print_file_name or self.file_name
             estimate = _offset(now, detail.estimated_time, 1)
-            if not self.running:
-                # Started since the last poll, or before anyone watched: the
-                # time it has printed tells when it began (pauses aside).
+            if not self.running or file_name != self.file_name:
+                # Started since the last poll, or before anyone watched (one
+                # printing another file started while the printer was away):
+                # the time it has printed tells when it began (pauses aside).
                 started = _offset(now, detail.print_duration or 0, -1)
                 return JobTimes(
                     started and _whole_second(started),
                     estimate and _whole_second(estimate),
                     running=True,
+                    file_name=file_name,
                 )
             if (
                 estimate is not None
                 and self.ends is not None
                 and abs(estimate - self.ends) <= END_TOLERANCE
             ):
-                return self
+                estimate = self.ends
             return JobTimes(
-                self.started, estimate and _whole_second(estimate), running=True
+                self.started,
+                estimate and _whole_second(estimate),
+                running=True,
+                file_name=file_name,
             )
         if self.running and phase is not None:
             # The job ended (or ended and was cleared) since the last poll.
