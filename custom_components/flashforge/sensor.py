@@ -95,7 +95,9 @@ class FlashForgeSensorEntityDescription(
     # entity works out poll by poll from the fields in JOB_TIME_FIELDS.
     job_time: Literal["started", "ends"] | None = None
     # The value is the job's: kept once the job ended and the printer
-    # dropped it, so that no job's end logs a change to unknown.
+    # dropped it. The logbook records every change of state of a sensor
+    # without a unit or state class: a text dropped at each job's end would
+    # log a change to unknown there, and another at the next job's start.
     keeps_last_job: bool = False
 
 
