@@ -1,6 +1,7 @@
 """Tests for the select platform: the material of each slot of the AD5X's station."""
 
 from collections.abc import AsyncIterator
+from dataclasses import replace
 
 from homeassistant.components.select import (
     ATTR_OPTION,
@@ -16,10 +17,10 @@ from pytest_homeassistant_custom_component.common import snapshot_platform
 from syrupy.assertion import SnapshotAssertion
 
 from custom_components.flashforge.api import MATERIALS
-from flashforge_emulator import Clock, Emulator, ReceivedCommand, Status
+from flashforge_emulator import Clock, Emulator, ReceivedCommand, Status, get_profile
 
 from ..conftest import EmulatorFactory
-from .conftest import setup_platform
+from .conftest import entry_for, setup_platform
 
 SLOT_2 = "select.ad5x_slot_2_material"
 
@@ -103,3 +104,68 @@ async def test_refused_while_printing(hass: HomeAssistant, ad5x: Emulator) -> No
     assert raised.value.translation_key == "station_while_printing"
     assert raised.value.translation_placeholders == {"status": "printing"}
     assert ad5x.commands == []
+
+
+# The station's entities on each platform that follows it.
+STATION_ENTITIES = {
+    Platform.SELECT: {f"select.ad5x_slot_{slot}_material" for slot in range(1, 5)},
+    Platform.BUTTON: {
+        "button.ad5x_unload_filament",
+        *(f"button.ad5x_load_slot_{slot}" for slot in range(1, 5)),
+    },
+}
+
+
+@pytest.mark.parametrize("platform", STATION_ENTITIES)
+async def test_a_station_brings_and_takes_its_entities(
+    hass: HomeAssistant,
+    emulator_factory: EmulatorFactory,
+    entity_registry: er.EntityRegistry,
+    platform: Platform,
+) -> None:
+    """A station that appears gets its selects and buttons at the next poll; gone, they go."""
+    profile = replace(get_profile("ad5x"), has_material_feeder=False)
+    async with emulator_factory(
+        profile, clock=Clock.manual(), command_seconds=0
+    ) as emulator:
+        entry = await setup_platform(hass, emulator, platform)
+        coordinator = entry.runtime_data
+        assert not STATION_ENTITIES[platform] & set(hass.states.async_entity_ids())
+
+        emulator.printer.profile = replace(profile, has_material_feeder=True)
+        await coordinator.async_refresh()
+        await hass.async_block_till_done()
+        assert STATION_ENTITIES[platform] <= set(hass.states.async_entity_ids())
+
+        emulator.printer.profile = profile
+        await coordinator.async_refresh()
+        await hass.async_block_till_done()
+        assert not STATION_ENTITIES[platform] & set(hass.states.async_entity_ids())
+        assert not any(
+            entity_registry.async_get(entity_id)
+            for entity_id in STATION_ENTITIES[platform]
+        )
+
+
+async def test_selects_of_a_station_gone_while_stopped_leave_at_setup(
+    hass: HomeAssistant,
+    emulator_factory: EmulatorFactory,
+    entity_registry: er.EntityRegistry,
+) -> None:
+    """Selects registered for a station the printer no longer has are removed."""
+    profile = replace(get_profile("ad5x"), has_material_feeder=False)
+    async with emulator_factory(profile, command_seconds=0) as emulator:
+        entry = entry_for(emulator)
+        entry.add_to_hass(hass)
+        entity_registry.async_get_or_create(
+            "select",
+            "flashforge",
+            f"{emulator.serial}_slot_1_material",
+            config_entry=entry,
+        )
+
+        assert await hass.config_entries.async_setup(entry.entry_id)
+        await hass.async_block_till_done()
+
+        registered = er.async_entries_for_config_entry(entity_registry, entry.entry_id)
+        assert [reg for reg in registered if reg.domain == "select"] == []
