@@ -176,12 +176,16 @@ def rename(state: PrinterState, args: Mapping[str, Any]) -> Outcome:
 
 
 def calibration(state: PrinterState, args: Mapping[str, Any]) -> Outcome:
-    """Handle calibration_cmd: leveling detection and vibration compensation."""
+    """Handle calibration_cmd: run leveling detection, vibration compensation or both."""
     leveling = open_close(args.get("levelingDetection"))
     vibration = open_close(args.get("vibrationCompensation"))
     if leveling is None or vibration is None:
         return invalid('calibration_cmd values must be "open" or "close"')
+    if problem := needs_idle(state, "calibrate"):
+        return problem
     state.leveling_detection, state.vibration_compensation = leveling, vibration
+    if leveling or vibration:
+        state.start_calibration()
     return SUCCESS
 
 
@@ -197,7 +201,10 @@ def error_code(state: PrinterState, args: Mapping[str, Any]) -> Outcome:
 
 def needs_idle(state: PrinterState, what: str) -> Outcome | None:
     """Return the refusal of a command that needs the printer idle, or None."""
-    if state.status in ACTIVE_STATUSES or state.status == Status.ERROR:
+    if state.status in ACTIVE_STATUSES or state.status in (
+        Status.ERROR,
+        Status.CALIBRATE_DOING,
+    ):
         return fail(f"Cannot {what}: printer is {state.status.value}")
     return None
 
@@ -240,10 +247,11 @@ COMMON: dict[str, Handler] = {
     "delayClose_cmd": delay_close,
     "reName_cmd": rename,
     "calibration_cmd": calibration,
-    "errorCodeCtrl_cmd": error_code,
 }
 MATERIAL_STATION: dict[str, Handler] = {"msConfig_cmd": material.ms_config}
+# The AD5X's station: it alone clears an error over HTTP (its feeding errors).
 MATERIAL_FEEDER: dict[str, Handler] = {
+    "errorCodeCtrl_cmd": error_code,
     "ipdMsConfig_cmd": material.ipd_ms_config,
     "ms_cmd": material.ms,
     "ipdMs_cmd": material.ipd_ms,

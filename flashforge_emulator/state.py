@@ -55,6 +55,8 @@ class PrinterState:
         self.tvoc = 0
         self.leveling_detection = True
         self.vibration_compensation = True
+        # When a calibration under way ends (it takes heating_seconds).
+        self.calibration_ends: float | None = None
         self.cumulative_filament_m = 1234.56
         self.cumulative_print_time_s = 987654
         self.coordinate = [0.0, 0.0, 0.0]
@@ -103,6 +105,10 @@ class PrinterState:
         if now > self._now:
             job.advance(self, now)
             self._now = now
+        if self.calibration_ends is not None and self._now >= self.calibration_ends:
+            self.calibration_ends = None
+            if self.status == Status.CALIBRATE_DOING:
+                self.status = Status.READY
         self.heaters.update(self._now)
 
     # ----------------------------------------------------------- derived
@@ -174,6 +180,11 @@ class PrinterState:
         """Put the printer in the error state with an error code such as "E0011"."""
         self.status = Status.ERROR
         self.error_code = code
+
+    def start_calibration(self) -> None:
+        """Calibrate for heating_seconds, then be ready again."""
+        self.status = Status.CALIBRATE_DOING
+        self.calibration_ends = self._now + self.heating_seconds
 
     def clear_error(self) -> None:
         """Leave the error state; any interrupted job is dropped."""

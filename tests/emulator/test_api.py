@@ -9,6 +9,7 @@ import pytest
 
 from flashforge_emulator import Emulator, Status
 
+from ..conftest import EmulatorFactory
 from .helpers import control, detail, post
 
 READ_PATHS = ["/checkCode", "/detail", "/product", "/gcodeList", "/gcodeThumb"]
@@ -444,6 +445,7 @@ async def test_error_state(emulator: Emulator, session: aiohttp.ClientSession) -
     )
     assert answer["code"] == 1
     assert "E0011" in answer["message"]
+    # Only the AD5X clears an error over HTTP (errorCodeCtrl_cmd).
     answer = await control(
         session,
         emulator,
@@ -451,9 +453,35 @@ async def test_error_state(emulator: Emulator, session: aiohttp.ClientSession) -
         action="clearErrorCode",
         errorCode="E0011",
     )
-    assert answer["code"] == 0
+    assert answer["code"] == 2
+    emulator.printer.clear_error()
     served = await detail(session, emulator)
     assert (served["status"], served["errorCode"]) == ("ready", "")
+
+
+async def test_ad5x_clears_the_current_error(
+    emulator_factory: EmulatorFactory, session: aiohttp.ClientSession
+) -> None:
+    async with emulator_factory("ad5x") as ad5x:
+        ad5x.printer.set_error("E0109")
+        wrong = await control(
+            session,
+            ad5x,
+            "errorCodeCtrl_cmd",
+            action="clearErrorCode",
+            errorCode="E0100",
+        )
+        assert wrong["code"] == 1
+        answer = await control(
+            session,
+            ad5x,
+            "errorCodeCtrl_cmd",
+            action="clearErrorCode",
+            errorCode="E0109",
+        )
+        assert answer["code"] == 0
+        served = await detail(session, ad5x)
+        assert (served["status"], served["errorCode"]) == ("ready", "")
 
 
 async def test_print_unknown_file_and_bad_payload(

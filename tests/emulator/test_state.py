@@ -95,7 +95,7 @@ def test_bad_command_shapes() -> None:
     assert state.apply_command("lightControl_cmd", [1]).code == 2
     assert state.apply_command(
         "calibration_cmd",
-        {"levelingDetection": "open", "vibrationCompensation": "close"},
+        {"levelingDetection": "close", "vibrationCompensation": "close"},
     ).ok
     assert state.apply_command("calibration_cmd", {}).code == 2
     assert state.apply_command("stateCtrl_cmd", {"action": "reboot"}).code == 2
@@ -152,3 +152,28 @@ async def test_real_time_print(
         assert answer["code"] == 0
         await asyncio.sleep(0.4)
         assert (await detail(session, emu))["status"] == "completed"
+
+
+def test_calibration_runs_then_ends() -> None:
+    """A calibration takes the heating time; meanwhile the printer takes no other."""
+    state = make_state("ad5x")
+    args = {"levelingDetection": "open", "vibrationCompensation": "close"}
+    assert state.apply_command("calibration_cmd", args).ok
+    assert state.status == Status.CALIBRATE_DOING
+    assert (state.leveling_detection, state.vibration_compensation) == (True, False)
+    assert state.apply_command("calibration_cmd", args).code == 1
+    assert state.apply_command("homingCtrl_cmd", {}).code == 1
+    state.update(9.9)
+    assert state.status == Status.CALIBRATE_DOING
+    state.update(10)
+    assert state.status == Status.READY
+    assert state.apply_command("homingCtrl_cmd", {}).ok
+
+
+@pytest.mark.parametrize("status", [Status.PRINTING, Status.PAUSED, Status.ERROR])
+def test_calibration_needs_an_idle_printer(status: Status) -> None:
+    state = make_state()
+    state.status = status
+    args = {"levelingDetection": "open", "vibrationCompensation": "open"}
+    assert state.apply_command("calibration_cmd", args).code == 1
+    assert state.status == status
