@@ -127,6 +127,13 @@ def run(history: PrintHistory, steps: list[Step]) -> list[tuple[str, str]]:
             "job2",
             id="end-unseen",
         ),
+        pytest.param(
+            [("ready", None), ("printing", FILE), ("ready", None)],
+            [("started", "job1")],
+            [],
+            None,
+            id="idle-without-an-end",
+        ),
     ],
 )
 def test_sequences(

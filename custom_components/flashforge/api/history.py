@@ -139,6 +139,10 @@ class PrintHistory:
             self._take_baseline(detail, phase, now)
             return None
         if event is None:
+            if phase is JobPhase.IDLE and self.open_job is not None:
+                # Idle without an end (an Adventurer 3 finishing): how it
+                # ended is unknown, and the next start is another job.
+                self._drop()
             return None
         job = self.open_job
         if event.event_type is PrintEventType.STARTED or job is None:
@@ -164,8 +168,12 @@ class PrintHistory:
             self._end(job, result, detail.print_file_name, detail.print_duration, now)
         elif self.open_job is not None:
             # It ended and was cleared meanwhile: how, nobody can tell.
-            self.open_job = None
-            self.revision += 1
+            self._drop()
+
+    def _drop(self) -> None:
+        """Forget the open job, whose end nobody saw."""
+        self.open_job = self._named = None
+        self.revision += 1
 
     def _open(self, detail: PrinterDetail, now: datetime) -> OpenJob:
         """Open a job for the detail's print; a job still open ended unseen."""
