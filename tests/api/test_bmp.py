@@ -1,5 +1,6 @@
 """Tests for turning the BMP previews printers serve into PNG."""
 
+import asyncio
 from dataclasses import dataclass
 import io
 import re
@@ -9,7 +10,7 @@ from PIL import Image
 import pytest
 
 from custom_components.flashforge.api import FlashForgeImageError
-from custom_components.flashforge.api.bmp import MAX_SIDE, bmp_to_png
+from custom_components.flashforge.api.bmp import MAX_SIDE, async_bmp_to_png, bmp_to_png
 
 BGRX_MASKS = (0x00FF0000, 0x0000FF00, 0x000000FF)
 
@@ -113,6 +114,26 @@ def test_converts(bmp: Bmp) -> None:
     assert pixels == [pixel(x, y) for y in range(bmp.height) for x in range(bmp.width)]
 
 
+async def test_the_async_form_lets_the_loop_run() -> None:
+    """Converting on the event loop leaves it free between slices of rows."""
+    content = Bmp(width=64, height=200).encode()
+    ticks = 0
+
+    async def tick() -> None:
+        nonlocal ticks
+        while True:
+            ticks += 1
+            await asyncio.sleep(0)
+
+    ticker = asyncio.create_task(tick())
+    await asyncio.sleep(0)
+    png = await async_bmp_to_png(content)
+    ticker.cancel()
+
+    assert png == bmp_to_png(content)
+    assert ticks > 200 // 32
+
+
 def test_converts_what_the_emulator_serves() -> None:
     """The emulator's BMP (as Pillow writes it, like the AD5X) comes back intact."""
     image = Image.effect_noise((37, 20), 64).convert("RGB")
@@ -153,6 +174,15 @@ def test_refuses(content: bytes, reason: str) -> None:
     """A BMP the reader cannot read is refused with a library error, not a crash."""
     with pytest.raises(FlashForgeImageError, match=re.escape(reason)):
         bmp_to_png(content)
+
+
+def test_refuses_a_big_header_over_little_data() -> None:
+    """A header claiming the largest picture over one pixel of data reads no row."""
+    content = bytearray(Bmp(width=1, height=1).encode())
+    struct.pack_into("<ii", content, 18, MAX_SIDE, -MAX_SIDE)
+
+    with pytest.raises(FlashForgeImageError, match="cut short"):
+        bmp_to_png(bytes(content))
 
 
 @pytest.mark.parametrize(

@@ -5,18 +5,23 @@ file header, an info header of 40 bytes or more, then rows of 24-bit BGR or
 32-bit BGRX pixels, each row padded to 4 bytes, stored bottom-up unless the
 height is negative. Only these uncompressed forms are read; anything else,
 and any header that does not fit the data, is refused with an error. The
-PNG is written with zlib and struct, one 8-bit RGB row at a time.
+PNG is written with zlib and struct, one 8-bit RGB row at a time; the async
+form lets the event loop run between slices of rows.
 """
 
+import asyncio
+from collections.abc import Iterator
 import struct
 from typing import Final
 import zlib
 
 from .errors import FlashForgeImageError
 
-# A preview is a few hundred pixels wide; larger sides are no preview. The
-# bound also keeps the conversion (on the event loop) to some 0.1 s at worst.
+# A preview is a few hundred pixels wide; larger sides are no preview.
 MAX_SIDE: Final = 1024
+# Rows converted between two chances for the event loop to run other work:
+# a few milliseconds at the largest size.
+_ROWS_PER_SLICE: Final = 32
 
 _FILE_HEADER: Final = struct.Struct("<2sIHHI")
 _INFO_HEADER: Final = struct.Struct("<IiiHHI")
@@ -36,6 +41,20 @@ def is_bmp(content: bytes) -> bool:
 
 def bmp_to_png(content: bytes) -> bytes:
     """Return a BMP's pixels as a PNG; raise FlashForgeImageError if unreadable."""
+    return b"".join(_png_parts(content))
+
+
+async def async_bmp_to_png(content: bytes) -> bytes:
+    """Convert as bmp_to_png does, letting the event loop run between row slices."""
+    parts = []
+    for part in _png_parts(content):
+        parts.append(part)
+        await asyncio.sleep(0)
+    return b"".join(parts)
+
+
+def _png_parts(content: bytes) -> Iterator[bytes]:
+    """Yield a BMP's PNG in parts: headers, one IDAT chunk a slice of rows, end."""
     width, height, bits, offset = _read_headers(content)
     bytes_per_pixel = bits // 8
     stride = (width * bytes_per_pixel + 3) & ~3
@@ -48,27 +67,26 @@ def bmp_to_png(content: bytes) -> bytes:
     if height > 0:
         # Bottom-up: the first row stored is the picture's last.
         starts.reverse()
-    # The fastest level: a preview is small, and the loop waits while it runs.
-    compressor = zlib.compressobj(1)
-    parts = []
-    rgb = bytearray(width * 3)
-    for start in starts:
-        pixels = content[start : start + width * bytes_per_pixel]
-        rgb[0::3] = pixels[2::bytes_per_pixel]
-        rgb[1::3] = pixels[1::bytes_per_pixel]
-        rgb[2::3] = pixels[0::bytes_per_pixel]
-        # Filter type 0 (none) before each row.
-        parts.append(compressor.compress(b"\x00" + rgb))
-    parts.append(compressor.flush())
     header = struct.pack(">IIBBBBB", width, abs(height), 8, 2, 0, 0, 0)
-    return b"".join(
-        (
-            _PNG_SIGNATURE,
-            _chunk(b"IHDR", header),
-            _chunk(b"IDAT", b"".join(parts)),
-            _chunk(b"IEND", b""),
-        )
-    )
+    yield _PNG_SIGNATURE + _chunk(b"IHDR", header)
+    # The fastest level: the loop waits while a slice is compressed.
+    compressor = zlib.compressobj(1)
+    rgb = bytearray(width * 3)
+    for first in range(0, len(starts), _ROWS_PER_SLICE):
+        data = []
+        for start in starts[first : first + _ROWS_PER_SLICE]:
+            pixels = content[start : start + width * bytes_per_pixel]
+            rgb[0::3] = pixels[2::bytes_per_pixel]
+            rgb[1::3] = pixels[1::bytes_per_pixel]
+            rgb[2::3] = pixels[0::bytes_per_pixel]
+            # Filter type 0 (none) before each row.
+            data.append(compressor.compress(b"\x00" + rgb))
+        if first + _ROWS_PER_SLICE >= len(starts):
+            data.append(compressor.flush())
+        # The IDAT chunks together hold the zlib stream; none is left empty.
+        compressed = b"".join(data)
+        yield _chunk(b"IDAT", compressed) if compressed else b""
+    yield _chunk(b"IEND", b"")
 
 
 def _read_headers(content: bytes) -> tuple[int, int, int, int]:

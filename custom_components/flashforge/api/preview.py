@@ -2,7 +2,7 @@
 
 from typing import Final, NamedTuple
 
-from .bmp import bmp_to_png, is_bmp
+from .bmp import async_bmp_to_png, is_bmp
 
 # /gcodeThumb answers PNG; the magic number tells if a printer sends otherwise.
 _MAGIC_TYPES: Final = {
@@ -33,16 +33,16 @@ class Preview(NamedTuple):
     content_type: str
 
 
-def portable_image(content: bytes) -> bytes:
+async def portable_image(content: bytes) -> bytes:
     """Return image bytes every phone and browser shows: a BMP becomes a PNG.
 
     Raises FlashForgeImageError for a BMP that cannot be read.
     """
-    return bmp_to_png(content) if is_bmp(content) else content
+    return await async_bmp_to_png(content) if is_bmp(content) else content
 
 
-def portable_preview(content: bytes, content_type: str | None = None) -> Preview:
+async def portable_preview(content: bytes, content_type: str | None = None) -> Preview:
     """Return a preview every phone shows, typed as declared or by its bytes."""
     if is_bmp(content):
-        return Preview(bmp_to_png(content), "image/png")
+        return Preview(await async_bmp_to_png(content), "image/png")
     return Preview(content, content_type or image_type(content))

@@ -346,10 +346,10 @@ class FlashForgePrinter(ManualControl, AsyncClosing):
         """
         if self._tcp is None:
             content = await self._need_http("thumbnail").thumbnail(file_name)
-            return portable_image(content)
+            return await portable_image(content)
         if self._http is not None and "/" not in file_name:
             file_name = f"{_HTTP_FOLDER}{file_name}"
-        return portable_image(await self._tcp.thumbnail(file_name))
+        return await portable_image(await self._tcp.thumbnail(file_name))
 
     async def preview(self, file_name: str, thumb_url: str | None) -> Preview:
         """Return the preview of a file: from /gcodeThumb, else from the job's URL.
@@ -363,7 +363,7 @@ class FlashForgePrinter(ManualControl, AsyncClosing):
         """
         if self._http is None:
             content = await self._need_tcp("preview").thumbnail(file_name)
-            return portable_preview(content)
+            return await portable_preview(content)
         endpoint_missing = False
         if self._gcode_thumb:
             try:
@@ -375,7 +375,7 @@ class FlashForgePrinter(ManualControl, AsyncClosing):
                 # No /gcodeThumb at all (AD5X): the job's URL is the only source.
                 endpoint_missing = True
             else:
-                return portable_preview(content)
+                return await portable_preview(content)
         if thumb_url is None:
             raise FlashForgeResponseError("The printer offers no preview of the file")
         content, content_type = await self._http.fetch_image(thumb_url)
@@ -385,7 +385,7 @@ class FlashForgePrinter(ManualControl, AsyncClosing):
             )
         if endpoint_missing:
             self._gcode_thumb = False
-        return portable_preview(content, content_type)
+        return await portable_preview(content, content_type)
 
     # Jobs and files
 
