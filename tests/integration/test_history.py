@@ -23,6 +23,7 @@ from custom_components.flashforge.history import SAVE_DELAY
 from flashforge_emulator import Emulator
 
 from ..conftest import EmulatorFactory
+from .conftest import entry_for
 
 LAST_RESULT = "sensor.adventurer_5m_pro_last_print_result"
 COUNTS = {
@@ -440,3 +441,33 @@ async def test_each_event_of_a_job_carries_its_id(
     ids = [job_id for _, job_id in fired]
     assert len(set(ids[:5])) == 1
     assert ids[5] != ids[0]
+
+
+async def test_a_tcp_printer_keeps_a_history_too(
+    hass: HomeAssistant, emulator_factory: EmulatorFactory
+) -> None:
+    """An Adventurer 4 (the TCP API only) records its jobs, without a duration."""
+    async with emulator_factory(
+        "adventurer4",
+        command_seconds=0,
+        heating_seconds=HEATING_SECONDS,
+        print_seconds=PRINT_SECONDS,
+    ) as adventurer4:
+        entry = entry_for(adventurer4, extras=True)
+        entry.add_to_hass(hass)
+        assert await hass.config_entries.async_setup(entry.entry_id)
+        await hass.async_block_till_done()
+        printer: FlashForgePrinter = entry.runtime_data.printer
+        await printer.print_file(next(iter(adventurer4.files)))
+        adventurer4.advance(HEATING_SECONDS + PRINT_SECONDS / 2)
+        started = await refresh(hass, entry)
+        adventurer4.advance(PRINT_SECONDS)
+        ended = await refresh(hass, entry)
+
+        (job,) = (await get_history(hass, entry))["jobs"]
+        assert job["job_id"] == started.attributes["job_id"]
+        assert job["job_id"] == ended.attributes["job_id"]
+        assert job["result"] == "finished"
+        assert job["duration"] is None
+        assert value(hass, "sensor.adventurer_4_finished_prints") == "1"
+        assert await hass.config_entries.async_unload(entry.entry_id)
