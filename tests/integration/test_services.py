@@ -165,6 +165,7 @@ async def test_actions_are_described(hass: HomeAssistant, device_id: str) -> Non
         "get_print_history",
         "move",
         "send_gcode",
+        "set_slot",
     }
     assert set(descriptions["upload_file"]["fields"]) == {
         "device_id",
