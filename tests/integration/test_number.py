@@ -1,6 +1,7 @@
 """Tests for the number platform."""
 
 from collections.abc import Callable
+from unittest.mock import patch
 
 from homeassistant.components.number import (
     ATTR_VALUE,
@@ -14,10 +15,11 @@ import pytest
 from pytest_homeassistant_custom_component.common import snapshot_platform
 from syrupy.assertion import SnapshotAssertion
 
+from custom_components.flashforge.const import DOMAIN
 from flashforge_emulator import Clock, Emulator, PrinterState
 
 from ..conftest import EmulatorFactory
-from .conftest import setup_platform
+from .conftest import entry_for, setup_platform
 
 PRINT_SPEED = "number.adventurer_5m_pro_print_speed"
 Z_OFFSET = "number.adventurer_5m_pro_z_offset"
@@ -231,3 +233,41 @@ async def test_single_nozzle_printers_have_no_tool_targets(
         key.startswith("tool_")
         for key in registered_keys(entity_registry, emulator, entry_id)
     )
+
+
+async def test_tool_target_sensors_give_way_to_numbers(
+    hass: HomeAssistant,
+    emulator_factory: EmulatorFactory,
+    entity_registry: er.EntityRegistry,
+) -> None:
+    """The read-only tool target sensors of earlier versions go; the numbers come."""
+    async with emulator_factory("creator5", command_seconds=0) as emulator:
+        entry = entry_for(emulator)
+        entry.add_to_hass(hass)
+        for tool in range(1, 5):
+            entity_registry.async_get_or_create(
+                Platform.SENSOR,
+                DOMAIN,
+                f"{emulator.serial}_tool_{tool}_target_temperature",
+                config_entry=entry,
+            )
+
+        with patch(
+            "custom_components.flashforge.PLATFORMS",
+            [Platform.SENSOR, Platform.NUMBER],
+        ):
+            assert await hass.config_entries.async_setup(entry.entry_id)
+        await hass.async_block_till_done()
+
+        targets = {
+            (reg.domain, reg.unique_id.removeprefix(f"{emulator.serial}_"))
+            for reg in er.async_entries_for_config_entry(
+                entity_registry, entry.entry_id
+            )
+            if reg.unique_id.endswith("_target_temperature")
+            and "tool_" in reg.unique_id
+        }
+        assert targets == {
+            (Platform.NUMBER, f"tool_{tool}_target_temperature") for tool in range(1, 5)
+        }
+        assert await hass.config_entries.async_unload(entry.entry_id)
