@@ -410,6 +410,19 @@ async def test_unregistered_on_unload(
     assert not (await say(hass, f"how is {PRINTER}")).startswith("Status of")
 
 
+async def test_registered_once_after_a_reload(
+    hass: HomeAssistant, entry: MockConfigEntry
+) -> None:
+    """A reloaded printer registers its sentences again, once."""
+    sentences = get_agent_manager(hass).trigger_sentences
+
+    assert await hass.config_entries.async_reload(entry.entry_id)
+    await hass.async_block_till_done()
+
+    assert get_agent_manager(hass).trigger_sentences == sentences
+    assert await say(hass, f"how is {PRINTER}") == f"Status of {PRINTER}: Ready."
+
+
 async def test_unreachable_printer(
     hass: HomeAssistant, emulator: Emulator, entry: MockConfigEntry
 ) -> None:
@@ -463,3 +476,21 @@ async def test_more_ways_to_say_it(
 ) -> None:
     """The other forms the README lists reach the same command or question."""
     assert (await say(hass, sentence, language)).startswith(answer)
+
+
+async def test_built_in_sentences(
+    hass: HomeAssistant, emulator: Emulator, entry: MockConfigEntry
+) -> None:
+    """Home Assistant's own sentences reach the light and the temperatures."""
+    for word in ("on", "off"):
+        assert await say(hass, f"turn {word} the {PRINTER} light")
+        await hass.async_block_till_done()
+        light = hass.states.get("light.adventurer_5m_pro_light")
+        assert light is not None
+        assert light.state == word
+
+    answer = await say(hass, f"what is the {PRINTER} nozzle temperature")
+
+    temperature = hass.states.get("sensor.adventurer_5m_pro_nozzle_temperature")
+    assert temperature is not None
+    assert temperature.state in answer
