@@ -111,9 +111,8 @@ def checked_station(detail: PrinterDetail) -> MaterialStation:
 
 def checked_slot(detail: PrinterDetail, slot: int) -> MaterialSlot:
     """Return a slot of the station if it may be commanded now; else refuse."""
-    station = checked_station(detail)
-    found = next((each for each in station.slots if each.slot_id == slot), None)
-    if found is None:
+    checked_station(detail)
+    if (found := station_slot(detail, slot)) is None:
         raise FlashForgeStationError(StationProblem.SLOT_NOT_FOUND, slot=str(slot))
     return found
 
@@ -181,14 +180,18 @@ class StationControl:
         http, _ = await self._station()
         await http.independent_command(action)
 
-    async def _station(self) -> tuple[FlashForgeHttpClient, MaterialStation]:
-        """Return the client and the station, or refuse the command."""
+    def _client(self) -> FlashForgeHttpClient:
+        """Return the HTTP client; a printer without one has no station to command."""
         if self._http is None:
             raise FlashForgeNotSupportedError("material_station")
-        return self._http, checked_station(await self._read())
+        return self._http
+
+    async def _station(self) -> tuple[FlashForgeHttpClient, MaterialStation]:
+        """Return the client and the station, or refuse the command."""
+        http = self._client()
+        return http, checked_station(await self._read())
 
     async def _slot(self, slot: int) -> tuple[FlashForgeHttpClient, MaterialSlot]:
         """Return the client and a slot of the station, or refuse the command."""
-        if self._http is None:
-            raise FlashForgeNotSupportedError("material_station")
-        return self._http, checked_slot(await self._read(), slot)
+        http = self._client()
+        return http, checked_slot(await self._read(), slot)
