@@ -19,7 +19,7 @@ from .entity import DEVICE_FIELDS, device_info
 from .history import PrintHistoryKeeper, history_store
 from .issues import firmware_issue_id, unreachable_issue_id
 from .services import async_setup_services
-from .voice import async_setup_voice
+from .voice import async_setup_unnamed_sentences, async_setup_voice
 
 PLATFORMS: list[Platform] = [
     Platform.BINARY_SENSOR,
@@ -53,9 +53,10 @@ def platforms_of(detail: PrinterDetail) -> list[Platform]:
 
 
 async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
-    """Register the actions; look for printers on the network, now and every few minutes."""
+    """Register the actions and the sentences naming no printer; look for printers."""
     async_start_discovery(hass)
     async_setup_services(hass)
+    await async_setup_unnamed_sentences(hass)
     return True
 
 

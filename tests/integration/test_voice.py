@@ -406,7 +406,8 @@ async def test_unregistered_on_unload(
 
     assert await hass.config_entries.async_unload(entry.entry_id)
 
-    assert get_agent_manager(hass).trigger_sentences == []
+    sentences = get_agent_manager(hass).trigger_sentences
+    assert not [sentence for sentence in sentences if PRINTER in sentence]
     assert not (await say(hass, f"how is {PRINTER}")).startswith("Status of")
 
 
@@ -494,3 +495,107 @@ async def test_built_in_sentences(
     temperature = hass.states.get("sensor.adventurer_5m_pro_nozzle_temperature")
     assert temperature is not None
     assert temperature.state in answer
+
+
+@pytest.mark.parametrize(
+    ("status", "language", "sentence", "answer", "after"),
+    [
+        (
+            Status.PRINTING,
+            "en",
+            "how long until the print finishes",
+            f"{PRINTER} will be done in about 2 hours and 10 minutes.",
+            Status.PRINTING,
+        ),
+        (
+            Status.PRINTING,
+            "en",
+            "pause the print",
+            f"Pausing the print on {PRINTER}.",
+            Status.PAUSED,
+        ),
+        (
+            Status.READY,
+            "en",
+            "what is the printer status",
+            f"Status of {PRINTER}: Ready.",
+            Status.READY,
+        ),
+        (
+            Status.READY,
+            "en",
+            "what is printing",
+            f"Nothing is printing on {PRINTER}.",
+            Status.READY,
+        ),
+        (
+            Status.PAUSED,
+            "de",
+            "Setze den Druck fort",
+            f"Der Druck auf {PRINTER} wird fortgesetzt.",
+            Status.PRINTING,
+        ),
+        (
+            Status.READY,
+            "de",
+            "Wann ist der Druck fertig?",
+            f"Auf {PRINTER} läuft gerade kein Druck.",
+            Status.READY,
+        ),
+    ],
+)
+async def test_sentences_naming_no_printer(
+    hass: HomeAssistant,
+    emulator: Emulator,
+    entry: MockConfigEntry,
+    status: Status,
+    language: str,
+    sentence: str,
+    answer: str,
+    after: Status,
+) -> None:
+    """With one printer set up, it answers sentences that name no printer."""
+    put_printer_in(emulator, status)
+    await update(hass, entry)
+
+    assert await say(hass, sentence, language) == answer
+    emulator.advance(emulator.printer.pausing_seconds)
+    assert emulator.printer.status == after
+
+
+@pytest.mark.parametrize(
+    ("language", "answer"),
+    [
+        ("en", f"Which printer? Say its name: Adventurer 5M, {PRINTER}."),
+        ("de", f"Welcher Drucker? Nenne seinen Namen: Adventurer 5M, {PRINTER}."),
+    ],
+)
+async def test_several_printers_ask_which(
+    hass: HomeAssistant,
+    emulator: Emulator,
+    emulator_factory: EmulatorFactory,
+    entry: MockConfigEntry,
+    language: str,
+    answer: str,
+) -> None:
+    """With several printers, a sentence naming none asks which, and sends nothing."""
+    put_printer_in(emulator, Status.PRINTING)
+    async with emulator_factory("5m", command_seconds=0) as other:
+        second = entry_for(other)
+        second.add_to_hass(hass)
+        assert await hass.config_entries.async_setup(second.entry_id)
+        await hass.async_block_till_done()
+        commands = len(emulator.commands)
+
+        sentence = {"en": "pause the print", "de": "Pausiere den Druck"}[language]
+
+        assert await say(hass, sentence, language) == answer
+        assert len(emulator.commands) == commands
+        assert await hass.config_entries.async_unload(second.entry_id)
+
+
+async def test_no_printer_set_up(hass: HomeAssistant, entry: MockConfigEntry) -> None:
+    """With no printer loaded, a sentence naming none says so."""
+    assert await hass.config_entries.async_unload(entry.entry_id)
+
+    assert await say(hass, "what is printing") == "No FlashForge printer is set up."
