@@ -466,6 +466,12 @@ async def test_status_sensor_is_the_main_entity(
         ("de", f"Stoppe den {PRINTER}", f"{PRINTER} hat keinen Druck zum Abbrechen."),
         ("de", f"Wann wird der {PRINTER} fertig sein?", "Auf"),
         ("de", f"Wie lange noch bis der {PRINTER} fertig ist", "Auf"),
+        ("en", "cancel the print", f"{PRINTER} has no print to cancel."),
+        ("en", "resume the print", f"{PRINTER} has no paused print to resume."),
+        ("de", "was wird gedruckt", f"Auf {PRINTER} läuft gerade kein Druck."),
+        ("de", "Wie ist der Status des Druckers?", f"Status von {PRINTER}: Bereit."),
+        ("de", "Pausiere den Druck", f"{PRINTER} hat keinen Druck zum Pausieren."),
+        ("de", "Brich den Druck ab", f"{PRINTER} hat keinen Druck zum Abbrechen."),
     ],
 )
 async def test_more_ways_to_say_it(
