@@ -164,6 +164,8 @@ async def test_actions_are_described(hass: HomeAssistant, device_id: str) -> Non
         "get_thumbnail",
         "get_print_history",
         "move",
+        "extrude",
+        "calibrate",
         "send_gcode",
         "set_slot",
     }
