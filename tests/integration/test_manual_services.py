@@ -24,6 +24,7 @@ from custom_components.flashforge.const import DOMAIN
 from flashforge_emulator import Clock, Emulator, Status
 
 from ..conftest import EmulatorFactory
+from .conftest import busy
 from .test_tcp_services import add_printer, call, sent
 
 
@@ -277,3 +278,21 @@ async def test_refused_while_the_printer_works(
     }
     assert ad5x.request_counts["/control"] == 0
     assert sent(adventurer4) == []
+
+
+@pytest.mark.parametrize(
+    ("service", "data"),
+    [("calibrate", {}), ("extrude", {"distance": 5})],
+)
+async def test_printer_answers_busy(
+    hass: HomeAssistant, ad5x: Emulator, service: str, data: dict[str, Any]
+) -> None:
+    """A printer that answers Busy to the command says so, translated."""
+    device_id = await add_printer(hass, ad5x)
+    await busy(ad5x)
+
+    with pytest.raises(HomeAssistantError) as err:
+        await call(hass, service, {"device_id": device_id, **data})
+
+    assert err.value.translation_key == "printer_busy"
+    assert ad5x.printer.status == Status.READY
