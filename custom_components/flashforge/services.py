@@ -2,9 +2,8 @@
 
 Every action takes one or more printers. All input is checked (by the
 library's checks), and every targeted printer is read and checked, before
-anything is sent, so a refusal leaves nothing half-done. The action that
-sends G-code is in tcp_services, those that move, extrude and calibrate in
-manual_services.
+anything is sent, so a refusal leaves nothing half-done. G-code is sent in
+tcp_services; moves, extrusion and calibration are in manual_services.
 """
 
 import base64
