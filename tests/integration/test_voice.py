@@ -74,6 +74,7 @@ STATUS_QUESTIONS = [
     ("en", f"How is the {PRINTER}?"),
     ("en", f"what is the status of {PRINTER}"),
     ("en", f"what's the {PRINTER} status"),
+    ("en", f"What is the {PRINTER} status?"),
     ("de", f"Wie ist der Status von {PRINTER}?"),
     ("de", f"was macht der {PRINTER}"),
 ]
