@@ -75,6 +75,8 @@ STATUS_QUESTIONS = [
     ("en", f"what is the status of {PRINTER}"),
     ("en", f"what's the {PRINTER} status"),
     ("en", f"What is the {PRINTER} status?"),
+    ("en", f"what is the current state of {PRINTER}"),
+    ("en", f"tell me {PRINTER}"),
     ("de", f"Wie ist der Status von {PRINTER}?"),
     ("de", f"was macht der {PRINTER}"),
 ]
