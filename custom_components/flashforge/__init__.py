@@ -17,8 +17,12 @@ from .coordinator import FlashForgeConfigEntry, FlashForgeCoordinator
 from .discovery import async_start_discovery
 from .entity import DEVICE_FIELDS, device_info
 from .history import PrintHistoryKeeper, history_store
+from .history_services import async_setup_history_services
 from .issues import firmware_issue_id, unreachable_issue_id
+from .manual_services import async_setup_manual_services
 from .services import async_setup_services
+from .station_services import async_setup_station_services
+from .tcp_services import async_setup_tcp_services
 from .voice import async_setup_unnamed_sentences, async_setup_voice
 
 PLATFORMS: list[Platform] = [
@@ -55,7 +59,14 @@ def platforms_of(detail: PrinterDetail) -> list[Platform]:
 async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
     """Register the actions and the sentences naming no printer; look for printers."""
     async_start_discovery(hass)
-    async_setup_services(hass)
+    for async_setup_actions in (
+        async_setup_services,
+        async_setup_tcp_services,
+        async_setup_manual_services,
+        async_setup_station_services,
+        async_setup_history_services,
+    ):
+        async_setup_actions(hass)
     await async_setup_unnamed_sentences(hass)
     return True
 

@@ -2,8 +2,9 @@
 
 Every action takes one or more printers. All input is checked (by the
 library's checks), and every targeted printer is read and checked, before
-anything is sent, so a refusal leaves nothing half-done. G-code is sent in
-tcp_services; moves, extrusion and calibration are in manual_services.
+anything is sent, so a refusal leaves nothing half-done. The other actions
+have modules of their own: tcp_services (G-code), manual_services (moves,
+extrusion, calibration), station_services and history_services.
 """
 
 import base64
@@ -43,10 +44,6 @@ from .api import (
 from .const import DOMAIN, LOGGER
 from .errors import Task, refusals
 from .helpers import async_gather_all, async_run_command
-from .history_services import async_setup_history_services
-from .manual_services import async_setup_manual_services
-from .station_services import async_setup_station_services
-from .tcp_services import async_setup_tcp_services
 
 SERVICE_UPLOAD_FILE: Final = "upload_file"
 SERVICE_PRINT_FILE: Final = "print_file"
@@ -116,7 +113,7 @@ GET_THUMBNAIL_SCHEMA: Final = probatio.Schema(
 
 @callback
 def async_setup_services(hass: HomeAssistant) -> None:
-    """Register the FlashForge actions; some are for administrators only."""
+    """Register the actions on files; uploading is for administrators only."""
     service.async_register_admin_service(
         hass, DOMAIN, SERVICE_UPLOAD_FILE, _async_upload_file, UPLOAD_FILE_SCHEMA
     )
@@ -137,10 +134,6 @@ def async_setup_services(hass: HomeAssistant) -> None:
         schema=GET_THUMBNAIL_SCHEMA,
         supports_response=SupportsResponse.ONLY,
     )
-    async_setup_tcp_services(hass)
-    async_setup_manual_services(hass)
-    async_setup_station_services(hass)
-    async_setup_history_services(hass)
 
 
 async def _async_upload_file(call: ServiceCall) -> None:
