@@ -30,8 +30,10 @@ from pytest_homeassistant_custom_component.common import (
 from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 
 from custom_components.flashforge.api import relay as relay_module
+from custom_components.flashforge.button import BUTTONS
 from custom_components.flashforge.const import DOMAIN
 from custom_components.flashforge.coordinator import FlashForgeCoordinator
+from custom_components.flashforge.history_sensor import HISTORY_SENSORS
 from flashforge_emulator import Emulator, FaultKind, Status
 
 from ..conftest import EmulatorFactory
@@ -81,33 +83,36 @@ async def assert_responsive(hass: HomeAssistant) -> None:
     assert wall_clock() - started < RESPONSIVE_SECONDS
 
 
-def entity_ids(hass: HomeAssistant, entry: MockConfigEntry) -> list[str]:
-    """Return the entry's entity ids."""
+# Home Assistant keeps the print history: its sensors stay through any fault.
+HISTORY_KEYS = frozenset(description.key for description in HISTORY_SENSORS)
+# Buttons the printer's state can leave with nothing to do are unavailable then.
+STATEFUL_BUTTON_KEYS = frozenset(
+    description.key for description in BUTTONS if description.available_fn
+)
+
+
+def states(
+    hass: HomeAssistant, entry: MockConfigEntry, skip: frozenset[str] = frozenset()
+) -> dict[str, str]:
+    """Return the entry's entity states, but those of the description keys skipped."""
     registry = er.async_get(hass)
-    return [
-        reg.entity_id
-        for reg in er.async_entries_for_config_entry(registry, entry.entry_id)
-    ]
-
-
-def states(hass: HomeAssistant, entry: MockConfigEntry) -> dict[str, str]:
-    """Return the entry's entity states."""
     return {
-        entity_id: state.state
-        for entity_id in entity_ids(hass, entry)
-        if (state := hass.states.get(entity_id)) is not None
+        reg.entity_id: state.state
+        for reg in er.async_entries_for_config_entry(registry, entry.entry_id)
+        if reg.unique_id.removeprefix(f"{entry.unique_id}_") not in skip
+        and (state := hass.states.get(reg.entity_id)) is not None
     }
 
 
 def all_unavailable(hass: HomeAssistant, entry: MockConfigEntry) -> bool:
-    """Return whether every entity of the entry is unavailable."""
-    current = states(hass, entry)
+    """Return whether every entity the printer's answers make is unavailable."""
+    current = states(hass, entry, HISTORY_KEYS)
     return bool(current) and all(s == STATE_UNAVAILABLE for s in current.values())
 
 
 def none_unavailable(hass: HomeAssistant, entry: MockConfigEntry) -> bool:
-    """Return whether every entity of the entry is available."""
-    current = states(hass, entry)
+    """Return whether every entity is available, but buttons with nothing to do."""
+    current = states(hass, entry, STATEFUL_BUTTON_KEYS)
     return bool(current) and all(s != STATE_UNAVAILABLE for s in current.values())
 
 

@@ -16,6 +16,7 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.flashforge.api import FlashForgePrinter
 from custom_components.flashforge.coordinator import FlashForgeCoordinator
+from custom_components.flashforge.history_sensor import HISTORY_SENSORS
 from flashforge_emulator import Clock, Emulator
 
 from ..conftest import EmulatorFactory
@@ -145,19 +146,31 @@ async def test_durations_are_written_once_a_minute(
 async def test_availability_is_written_for_every_entity(
     hass: HomeAssistant, coordinator: FlashForgeCoordinator, emulator: Emulator
 ) -> None:
-    """Going away and coming back rewrites each entity, whatever it shows."""
-    entity_ids = {
-        entry.entity_id
+    """Going away and coming back rewrites each entity, whatever it shows.
+
+    The print history is Home Assistant's own: its sensors stay as they were.
+    """
+    history_ids = {
+        f"{coordinator.printer.serial_number}_{description.key}"
+        for description in HISTORY_SENSORS
+    }
+    entries = [
+        entry
         for entry in er.async_entries_for_config_entry(
             er.async_get(hass), coordinator.config_entry.entry_id
         )
         if entry.disabled_by is None
-    }
+    ]
+    entity_ids = {entry.entity_id for entry in entries}
+    kept = {entry.entity_id for entry in entries if entry.unique_id in history_ids}
+    assert len(kept) == len(HISTORY_SENSORS)
+    before = {entity_id: hass.states.get(entity_id) for entity_id in kept}
 
     await emulator.go_offline()
     await coordinator.async_refresh()
-    states = [hass.states.get(entity_id) for entity_id in entity_ids]
+    states = [hass.states.get(entity_id) for entity_id in entity_ids - kept]
     assert {state.state for state in states} == {STATE_UNAVAILABLE}
+    assert {entity_id: hass.states.get(entity_id) for entity_id in kept} == before
 
     await emulator.come_back()
     await coordinator.async_refresh()
