@@ -399,9 +399,13 @@ def _by_key(
 
 
 def _label(entity: dict[str, Any]) -> str:
-    """Return the entity's own name, without its printer's: what it shows."""
+    """Return the entity's own name, without its printer's: what it shows.
+
+    The device's main entity (the status) has none: its key says what it shows.
+    """
     name: str | None = entity.get("name") or entity.get("original_name")
-    return name or entity["entity_id"].split(".", 1)[1].replace("_", " ").capitalize()
+    key: str = entity.get("translation_key") or entity["entity_id"].split(".", 1)[1]
+    return name or key.replace("_", " ").capitalize()
 
 
 def _tile(entity: dict[str, Any]) -> dict[str, Any]:
