@@ -251,8 +251,9 @@ SENSORS: tuple[FlashForgeSensorEntityDescription, ...] = (
         device_class=SensorDeviceClass.DISTANCE,
         native_unit_of_measurement=UnitOfLength.MILLIMETERS,
         # Nozzles are sized in millimetres everywhere, also where lengths
-        # are shown in inches; the printer's precision is the size's own.
+        # are shown in inches; 0.25 mm nozzles exist, so two decimals.
         suggested_unit_of_measurement=UnitOfLength.MILLIMETERS,
+        suggested_display_precision=2,
         entity_category=EntityCategory.DIAGNOSTIC,
         value_fn=lambda detail: detail.nozzle_size,
         fields=("nozzle_size",),
