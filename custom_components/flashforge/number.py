@@ -25,7 +25,7 @@ from .api import FlashForgePrinter, PrinterDetail
 from .coordinator import FlashForgeConfigEntry, FlashForgeCoordinator
 from .entity import FlashForgeEntity, FlashForgeEntityDescription, entities_that_exist
 from .helpers import flashforge_exception_handler
-from .parts import async_follow_parts
+from .parts import async_follow_parts, tool_value
 
 PARALLEL_UPDATES = 1
 
@@ -153,16 +153,6 @@ async def async_setup_entry(
     )
 
 
-def _tool_target(index: int) -> Callable[[PrinterDetail], float | None]:
-    """Return a value_fn: the target of the tool at an index (from 0)."""
-
-    def value(detail: PrinterDetail) -> float | None:
-        targets = detail.nozzle_target_temperatures
-        return targets[index] if index < len(targets) else None
-
-    return value
-
-
 def _set_tool_target(
     index: int,
 ) -> Callable[[FlashForgePrinter, float], Awaitable[None]]:
@@ -182,7 +172,7 @@ def tool_targets(
             MAX_TOOL_TEMPERATURE,
             translation_key="tool_target_temperature",
             translation_placeholders={"tool": str(index + 1)},
-            value_fn=_tool_target(index),
+            value_fn=tool_value("nozzle_target_temperatures", index),
             fields=("nozzle_target_temperatures",),
             set_fn=_set_tool_target(index),
         )

@@ -6,6 +6,7 @@ describes the entities of the parts reported now, and follows the changes.
 """
 
 from collections.abc import Callable, Iterable
+from operator import attrgetter
 import re
 
 from homeassistant.const import Platform
@@ -14,6 +15,7 @@ from homeassistant.helpers import entity_registry as er
 from homeassistant.helpers.entity import Entity
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
+from .api import PrinterDetail
 from .coordinator import FlashForgeConfigEntry, FlashForgeCoordinator
 from .entity import FlashForgeEntityDescription, async_remove_entities, unique_id
 
@@ -71,3 +73,9 @@ def _registered(
         if reg.domain == platform
         and keys.fullmatch(key := reg.unique_id.removeprefix(prefix))
     }
+
+
+def tool_value(field: str, index: int) -> Callable[[PrinterDetail], float | None]:
+    """Return a value_fn: a tool's entry (index from 0) in a per-tool field."""
+    read: Callable[[PrinterDetail], tuple[float | None, ...]] = attrgetter(field)
+    return lambda detail: values[index] if len(values := read(detail)) > index else None

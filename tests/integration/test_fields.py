@@ -21,6 +21,7 @@ from custom_components.flashforge import (
     image,
     light,
     number,
+    part_sensors,
     select,
     sensor,
     switch,
@@ -292,8 +293,8 @@ async def test_entities_read_only_the_fields_they_declare(
 # The listeners that are no entity, what they run, and the fields they declare.
 FOLLOWERS: dict[str, tuple[Callable[[FlashForgeCoordinator], object], set[str]]] = {
     "device": (device_info, set(DEVICE_FIELDS)),
-    "station": (sensor.station_sensors, set(sensor.PART_FIELDS)),
-    "tools": (sensor.tool_sensors, set(sensor.PART_FIELDS)),
+    "station": (part_sensors.station_sensors, set(part_sensors.PART_FIELDS)),
+    "tools": (part_sensors.tool_sensors, set(part_sensors.PART_FIELDS)),
     "slot selects": (select.slot_selects, set(select.STATION_FIELDS)),
     "station buttons": (button.station_buttons, set(button.STATION_FIELDS)),
 }

@@ -98,6 +98,10 @@ class MaterialStation:
             slots=tuple(slots.values()),
         )
 
+    def slot(self, slot_id: int) -> MaterialSlot | None:
+        """Return a slot by its 1-based id."""
+        return next((slot for slot in self.slots if slot.slot_id == slot_id), None)
+
 
 def _whole_minutes(seconds: int | None) -> int | None:
     """Round a duration in seconds to whole minutes."""

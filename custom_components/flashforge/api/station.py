@@ -92,9 +92,7 @@ def station_ready(detail: PrinterDetail) -> bool:
 def station_slot(detail: PrinterDetail, slot_id: int) -> MaterialSlot | None:
     """Return a slot of the printer's station by its 1-based id."""
     station = detail.material_station if has_station(detail) else None
-    if station is None:
-        return None
-    return next((slot for slot in station.slots if slot.slot_id == slot_id), None)
+    return None if station is None else station.slot(slot_id)
 
 
 def checked_station(detail: PrinterDetail) -> MaterialStation:
