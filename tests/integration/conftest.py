@@ -1,12 +1,14 @@
 """Fixtures for the Home Assistant tests: config entries on the emulator."""
 
 from collections.abc import AsyncIterator, Iterator
+import contextlib
 import socket
 from typing import Any
 from unittest.mock import PropertyMock, patch
 
 from homeassistant.const import CONF_HOST, CONF_PORT, Platform
 from homeassistant.core import HomeAssistant
+from homeassistant.helpers import device_registry as dr
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
@@ -20,7 +22,7 @@ from custom_components.flashforge.const import (
     DOMAIN,
 )
 from custom_components.flashforge.discovery import TARGETS_ENVIRONMENT_VARIABLE
-from flashforge_emulator import Emulator, FaultKind, Status
+from flashforge_emulator import Clock, Emulator, FaultKind, Status
 
 from ..conftest import EmulatorFactory
 
@@ -113,6 +115,45 @@ async def emulator(emulator_factory: EmulatorFactory) -> AsyncIterator[Emulator]
         yield emu
 
 
+@pytest.fixture
+def quick_emulator(emulator_factory: EmulatorFactory) -> EmulatorFactory:
+    """Return a factory of emulators that answer at once, their clock moving only when told.
+
+    `async with quick_emulator("ad5x", tcp_port=None) as emu:`; other options
+    are the emulator's own and win over these.
+    """
+
+    def factory(
+        model: str = "5m-pro", **options: Any
+    ) -> contextlib.AbstractAsyncContextManager[Emulator]:
+        return emulator_factory(
+            model, **{"command_seconds": 0, "clock": Clock.manual()} | options
+        )
+
+    return factory
+
+
+@pytest.fixture
+async def ad5x(quick_emulator: EmulatorFactory) -> AsyncIterator[Emulator]:
+    """Return an AD5X, on HTTP and TCP, with its material station."""
+    async with quick_emulator("ad5x") as emu:
+        yield emu
+
+
+@pytest.fixture
+async def creator5(quick_emulator: EmulatorFactory) -> AsyncIterator[Emulator]:
+    """Return a Creator 5: HTTP only, four tools, a heated chamber."""
+    async with quick_emulator("creator5") as emu:
+        yield emu
+
+
+@pytest.fixture
+async def adventurer4(quick_emulator: EmulatorFactory) -> AsyncIterator[Emulator]:
+    """Return an Adventurer 4, which speaks TCP only."""
+    async with quick_emulator("adventurer4") as emu:
+        yield emu
+
+
 async def setup_platform(
     hass: HomeAssistant, emulator: Emulator, platform: Platform
 ) -> MockConfigEntry:
@@ -123,6 +164,32 @@ async def setup_platform(
         assert await hass.config_entries.async_setup(entry.entry_id)
     await hass.async_block_till_done()
     return entry
+
+
+@pytest.fixture
+def no_platforms() -> Iterator[None]:
+    """Set up printers without entities: the actions need none."""
+    with patch("custom_components.flashforge.PLATFORMS", []):
+        yield
+
+
+async def add_printer(hass: HomeAssistant, emulator: Emulator) -> str:
+    """Set a printer up, with the ports setup would find, and return its device id."""
+    entry = entry_for(emulator, extras=True)
+    entry.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+    (device,) = dr.async_entries_for_config_entry(dr.async_get(hass), entry.entry_id)
+    return device.id
+
+
+async def call(
+    hass: HomeAssistant, service: str, data: dict[str, Any], **kwargs: Any
+) -> Any:
+    """Call a FlashForge action and wait for it."""
+    return await hass.services.async_call(
+        DOMAIN, service, data, blocking=True, **kwargs
+    )
 
 
 def put_printer_in(emulator: Emulator, status: Status) -> None:

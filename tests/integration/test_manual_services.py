@@ -5,9 +5,8 @@ Adventurer 4 over TCP; every HTTP printer calibrates. (move is tested with
 the TCP actions.)
 """
 
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from typing import Any
-from unittest.mock import patch
 
 from homeassistant.core import Context, HomeAssistant
 from homeassistant.exceptions import (
@@ -21,44 +20,19 @@ import pytest
 from pytest_homeassistant_custom_component.common import MockUser
 
 from custom_components.flashforge.const import DOMAIN
-from flashforge_emulator import Clock, Emulator, Status
+from flashforge_emulator import Emulator, Status
 
 from ..conftest import EmulatorFactory
-from .conftest import busy
-from .test_tcp_services import add_printer, call, sent
+from .conftest import add_printer, busy, call
+from .test_tcp_services import sent
 
-
-@pytest.fixture(autouse=True)
-def no_platforms() -> Iterator[None]:
-    """Set up printers without entities: the actions need none."""
-    with patch("custom_components.flashforge.PLATFORMS", []):
-        yield
+pytestmark = pytest.mark.usefixtures("no_platforms")
 
 
 @pytest.fixture
-async def ad5x(emulator_factory: EmulatorFactory) -> AsyncIterator[Emulator]:
+async def ad5x(quick_emulator: EmulatorFactory) -> AsyncIterator[Emulator]:
     """Return an AD5X without its TCP API: it extrudes over HTTP."""
-    async with emulator_factory(
-        "ad5x", command_seconds=0, clock=Clock.manual(), tcp_port=None
-    ) as emu:
-        yield emu
-
-
-@pytest.fixture
-async def adventurer4(emulator_factory: EmulatorFactory) -> AsyncIterator[Emulator]:
-    """Return an Adventurer 4, which speaks TCP only."""
-    async with emulator_factory(
-        "adventurer4", command_seconds=0, clock=Clock.manual()
-    ) as emu:
-        yield emu
-
-
-@pytest.fixture
-async def creator5(emulator_factory: EmulatorFactory) -> AsyncIterator[Emulator]:
-    """Return a Creator 5: HTTP only, no manual motion."""
-    async with emulator_factory(
-        "creator5", command_seconds=0, clock=Clock.manual()
-    ) as emu:
+    async with quick_emulator("ad5x", tcp_port=None) as emu:
         yield emu
 
 
@@ -185,15 +159,13 @@ async def test_extrude_for_administrators_only(
 )
 async def test_calibrate(
     hass: HomeAssistant,
-    emulator_factory: EmulatorFactory,
+    quick_emulator: EmulatorFactory,
     model: str,
     data: dict[str, Any],
     args: dict[str, str],
 ) -> None:
     """Every HTTP printer calibrates what was chosen; any user may ask."""
-    async with emulator_factory(
-        model, command_seconds=0, clock=Clock.manual()
-    ) as emulator:
+    async with quick_emulator(model) as emulator:
         device_id = await add_printer(hass, emulator)
 
         await call(hass, "calibrate", {"device_id": device_id, **data})

@@ -1,45 +1,20 @@
 """Tests for the set_slot action: a slot of the AD5X's material station, against the emulator."""
 
-from collections.abc import AsyncIterator, Iterator
 from typing import Any
-from unittest.mock import patch
 
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
-from homeassistant.helpers import device_registry as dr
 from homeassistant.helpers.service import async_get_all_descriptions
 import probatio
 import pytest
 
 from custom_components.flashforge.const import DOMAIN
-from flashforge_emulator import Clock, Emulator, ReceivedCommand, Status
+from flashforge_emulator import Emulator, ReceivedCommand, Status
 
 from ..conftest import EmulatorFactory
-from .conftest import entry_for
+from .conftest import add_printer
 
-
-@pytest.fixture(autouse=True)
-def no_platforms() -> Iterator[None]:
-    """Set up printers without entities: the action needs none."""
-    with patch("custom_components.flashforge.PLATFORMS", []):
-        yield
-
-
-@pytest.fixture
-async def ad5x(emulator_factory: EmulatorFactory) -> AsyncIterator[Emulator]:
-    """Return an AD5X whose clock stands still."""
-    async with emulator_factory("ad5x", command_seconds=0, clock=Clock.manual()) as emu:
-        yield emu
-
-
-async def add_printer(hass: HomeAssistant, emulator: Emulator) -> str:
-    """Set a printer up and return its device id."""
-    entry = entry_for(emulator)
-    entry.add_to_hass(hass)
-    assert await hass.config_entries.async_setup(entry.entry_id)
-    await hass.async_block_till_done()
-    (device,) = dr.async_entries_for_config_entry(dr.async_get(hass), entry.entry_id)
-    return device.id
+pytestmark = pytest.mark.usefixtures("no_platforms")
 
 
 async def set_slot(
@@ -184,11 +159,11 @@ async def test_schema(hass: HomeAssistant, ad5x: Emulator, color: Any) -> None:
 async def test_refused_without_the_station(
     hass: HomeAssistant,
     ad5x: Emulator,
-    emulator_factory: EmulatorFactory,
+    quick_emulator: EmulatorFactory,
     model: str,
 ) -> None:
     """A printer without the AD5X's station refuses; targeted with an AD5X, neither is set."""
-    async with emulator_factory(model, command_seconds=0) as other:
+    async with quick_emulator(model) as other:
         devices = [await add_printer(hass, ad5x), await add_printer(hass, other)]
 
         with pytest.raises(ServiceValidationError) as raised:

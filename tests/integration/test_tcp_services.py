@@ -6,11 +6,10 @@ and 4 on TCP only, and the Creator 5, which has no TCP API.
 
 import asyncio
 import base64
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 import hashlib
 from pathlib import Path
 from typing import Any
-from unittest.mock import patch
 
 from homeassistant.core import Context, HomeAssistant
 from homeassistant.exceptions import (
@@ -18,52 +17,26 @@ from homeassistant.exceptions import (
     ServiceValidationError,
     Unauthorized,
 )
-from homeassistant.helpers import device_registry as dr
 from homeassistant.helpers.service import async_get_all_descriptions
 import probatio
 import pytest
 from pytest_homeassistant_custom_component.common import MockUser
 
 from custom_components.flashforge.const import DOMAIN
-from flashforge_emulator import Clock, Emulator, Status
+from flashforge_emulator import Emulator, Status
 from flashforge_emulator.images import png_to_bmp
 
 from ..conftest import EmulatorFactory
 from ..images import same_picture_as_png
-from .conftest import entry_for
+from .conftest import add_printer, call
+
+pytestmark = pytest.mark.usefixtures("no_platforms")
 
 # The printers with the TCP API: the 5M Pro speaks HTTP as well.
 TCP_MODELS = ["5m-pro", "adventurer3", "adventurer4"]
 TCP_ONLY_MODELS = ["adventurer3", "adventurer4"]
 # What a session and a poll send besides the work itself.
 SESSION_CODES = {"M601", "M602", "M115", "M119", "M105", "M27"}
-
-
-@pytest.fixture(autouse=True)
-def no_platforms() -> Iterator[None]:
-    """Set up printers without entities: the actions need none."""
-    with patch("custom_components.flashforge.PLATFORMS", []):
-        yield
-
-
-async def add_printer(hass: HomeAssistant, emulator: Emulator) -> str:
-    """Set a printer up and return its device id."""
-    entry = entry_for(emulator, extras=True)
-    entry.add_to_hass(hass)
-    assert await hass.config_entries.async_setup(entry.entry_id)
-    await hass.async_block_till_done()
-    devices = dr.async_entries_for_config_entry(dr.async_get(hass), entry.entry_id)
-    assert len(devices) == 1
-    return devices[0].id
-
-
-async def call(
-    hass: HomeAssistant, service: str, data: dict[str, Any], **kwargs: Any
-) -> Any:
-    """Call a FlashForge action and wait for it."""
-    return await hass.services.async_call(
-        DOMAIN, service, data, blocking=True, **kwargs
-    )
 
 
 def sent(emulator: Emulator) -> list[str]:
@@ -85,41 +58,26 @@ def store(emulator: Emulator, name: str, data: bytes = b"G28\n") -> None:
 
 @pytest.fixture(params=TCP_MODELS)
 async def tcp_printer(
-    request: pytest.FixtureRequest, emulator_factory: EmulatorFactory
+    request: pytest.FixtureRequest, quick_emulator: EmulatorFactory
 ) -> AsyncIterator[Emulator]:
     """Return each printer with the TCP API, its clock moving only when told."""
-    async with emulator_factory(
-        request.param, command_seconds=0, clock=Clock.manual()
-    ) as emu:
+    async with quick_emulator(request.param) as emu:
         yield emu
 
 
 @pytest.fixture(params=TCP_ONLY_MODELS)
 async def legacy_printer(
-    request: pytest.FixtureRequest, emulator_factory: EmulatorFactory
+    request: pytest.FixtureRequest, quick_emulator: EmulatorFactory
 ) -> AsyncIterator[Emulator]:
     """Return each printer with the TCP API only."""
-    async with emulator_factory(
-        request.param, command_seconds=0, clock=Clock.manual()
-    ) as emu:
+    async with quick_emulator(request.param) as emu:
         yield emu
 
 
 @pytest.fixture
-async def creator5(emulator_factory: EmulatorFactory) -> AsyncIterator[Emulator]:
-    """Return a Creator 5, which has no TCP API."""
-    async with emulator_factory(
-        "creator5", command_seconds=0, clock=Clock.manual()
-    ) as emu:
-        yield emu
-
-
-@pytest.fixture
-async def pro(emulator_factory: EmulatorFactory) -> AsyncIterator[Emulator]:
+async def pro(quick_emulator: EmulatorFactory) -> AsyncIterator[Emulator]:
     """Return a 5M Pro on both ports."""
-    async with emulator_factory(
-        "5m-pro", command_seconds=0, clock=Clock.manual()
-    ) as emu:
+    async with quick_emulator("5m-pro") as emu:
         yield emu
 
 
@@ -390,12 +348,12 @@ async def test_send_gcode_while_printing(
 
 
 async def test_send_gcode_to_two_printers(
-    hass: HomeAssistant, emulator_factory: EmulatorFactory
+    hass: HomeAssistant, quick_emulator: EmulatorFactory
 ) -> None:
     """One call reaches an HTTP and a TCP-only printer; each answers in its entry."""
     async with (
-        emulator_factory("5m-pro", command_seconds=0, serial="SNPRO") as pro,
-        emulator_factory("adventurer3", command_seconds=0, serial="SNA3") as a3,
+        quick_emulator("5m-pro", serial="SNPRO") as pro,
+        quick_emulator("adventurer3", serial="SNA3") as a3,
     ):
         ids = {await add_printer(hass, pro): pro, await add_printer(hass, a3): a3}
 
@@ -441,10 +399,10 @@ async def test_refused_without_tcp(
 
 
 async def test_ad5x_moves_over_http_without_tcp(
-    hass: HomeAssistant, emulator_factory: EmulatorFactory
+    hass: HomeAssistant, quick_emulator: EmulatorFactory
 ) -> None:
     """An AD5X moves over its HTTP API without the TCP API; G-code still needs TCP."""
-    async with emulator_factory("ad5x", command_seconds=0, tcp_port=None) as ad5x:
+    async with quick_emulator("ad5x", tcp_port=None) as ad5x:
         device_id = await add_printer(hass, ad5x)
 
         await call(hass, "move", {"device_id": device_id, "x": 5, "z": 2})
@@ -510,10 +468,10 @@ async def test_in_use_by_another_program(hass: HomeAssistant, pro: Emulator) -> 
 
 @pytest.mark.parametrize("model", ["5m-pro", "ad5x"])
 async def test_list_files_whole_list_over_tcp(
-    hass: HomeAssistant, emulator_factory: EmulatorFactory, model: str
+    hass: HomeAssistant, quick_emulator: EmulatorFactory, model: str
 ) -> None:
     """Over TCP, an HTTP printer lists all its files, not only the 10 recent; the recent keep their details."""
-    async with emulator_factory(model, command_seconds=0) as emu:
+    async with quick_emulator(model) as emu:
         for number in range(8):
             store(emu, f"part_{number}.gcode")
         recent = {stored.name for stored in emu.core.store.recent()}
