@@ -10,9 +10,8 @@ INTEGRATION = Path(__file__).parent.parent / "custom_components" / "flashforge"
 LIBRARY = INTEGRATION / "api"
 
 # Modules over 300 lines are split, as in core's anchors (WLED, Elgato,
-# Tailwind); the sensors' description table is one long list.
+# Tailwind).
 MAX_MODULE_LINES = 300
-LONG_TABLES = {"sensor.py"}
 
 
 def imported_packages(path: Path) -> set[str]:
@@ -45,7 +44,7 @@ def test_library_needs_only_aiohttp(path: Path) -> None:
 
 @pytest.mark.parametrize(
     "path",
-    sorted(path for path in INTEGRATION.glob("*.py") if path.name not in LONG_TABLES),
+    sorted(INTEGRATION.glob("*.py")),
     ids=lambda path: path.name,
 )
 def test_integration_modules_keep_anchor_size(path: Path) -> None:

@@ -61,6 +61,13 @@ class FlashForgeEntityDescription(EntityDescription):
     fields: tuple[str, ...] = ()
 
 
+def reported(
+    read: Callable[[PrinterDetail], object],
+) -> Callable[[FlashForgeCoordinator], bool]:
+    """Return an exists_fn: the printer reported the value at setup."""
+    return lambda coordinator: read(coordinator.data) is not None
+
+
 def exists(
     coordinator: FlashForgeCoordinator, description: FlashForgeEntityDescription
 ) -> bool:

@@ -13,7 +13,12 @@ from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .api import FlashForgePrinter, PrinterDetail
 from .coordinator import FlashForgeConfigEntry
-from .entity import FlashForgeEntity, FlashForgeEntityDescription, entities_that_exist
+from .entity import (
+    FlashForgeEntity,
+    FlashForgeEntityDescription,
+    entities_that_exist,
+    reported,
+)
 from .helpers import flashforge_exception_handler
 
 PARALLEL_UPDATES = 1
@@ -31,7 +36,7 @@ FANS: tuple[FlashForgeFanEntityDescription, ...] = (
     FlashForgeFanEntityDescription(
         key="cooling_fan",
         translation_key="cooling_fan",
-        exists_fn=lambda coordinator: coordinator.data.cooling_fan_speed is not None,
+        exists_fn=reported(lambda detail: detail.cooling_fan_speed),
         value_fn=lambda detail: detail.cooling_fan_speed,
         fields=("cooling_fan_speed",),
         set_fn=lambda printer, percentage: printer.set_printer_controls(
@@ -41,7 +46,7 @@ FANS: tuple[FlashForgeFanEntityDescription, ...] = (
     FlashForgeFanEntityDescription(
         key="chamber_fan",
         translation_key="chamber_fan",
-        exists_fn=lambda coordinator: coordinator.data.chamber_fan_speed is not None,
+        exists_fn=reported(lambda detail: detail.chamber_fan_speed),
         value_fn=lambda detail: detail.chamber_fan_speed,
         fields=("chamber_fan_speed",),
         set_fn=lambda printer, percentage: printer.set_printer_controls(

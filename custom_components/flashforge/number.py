@@ -23,7 +23,12 @@ from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .api import FlashForgePrinter, PrinterDetail
 from .coordinator import FlashForgeConfigEntry, FlashForgeCoordinator
-from .entity import FlashForgeEntity, FlashForgeEntityDescription, entities_that_exist
+from .entity import (
+    FlashForgeEntity,
+    FlashForgeEntityDescription,
+    entities_that_exist,
+    reported,
+)
 from .helpers import flashforge_exception_handler
 from .parts import async_follow_parts, tool_value
 
@@ -82,7 +87,7 @@ NUMBERS: tuple[FlashForgeNumberEntityDescription, ...] = (
         native_min_value=50,
         native_max_value=150,
         native_step=1,
-        exists_fn=lambda coordinator: coordinator.data.print_speed_adjust is not None,
+        exists_fn=reported(lambda detail: detail.print_speed_adjust),
         value_fn=lambda detail: detail.print_speed_adjust,
         fields=("print_speed_adjust",),
         set_fn=lambda printer, value: printer.set_printer_controls(speed=round(value)),
@@ -97,7 +102,7 @@ NUMBERS: tuple[FlashForgeNumberEntityDescription, ...] = (
         native_max_value=5,
         native_step=0.005,
         mode=NumberMode.BOX,
-        exists_fn=lambda coordinator: coordinator.data.z_axis_compensation is not None,
+        exists_fn=reported(lambda detail: detail.z_axis_compensation),
         value_fn=lambda detail: detail.z_axis_compensation,
         fields=("z_axis_compensation",),
         set_fn=lambda printer, value: printer.set_printer_controls(z_offset=value),

@@ -19,7 +19,7 @@ from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .api import JOB_TIME_FIELDS, MachineStatus, PrinterDetail, time_remaining_minutes
 from .coordinator import FlashForgeConfigEntry, FlashForgeCoordinator
-from .entity import async_remove_entities, entities_that_exist
+from .entity import async_remove_entities, entities_that_exist, reported
 from .history_sensor import history_sensors
 from .job_sensor import sensor_for
 from .part_sensors import PART_FIELDS, PART_KEY, part_sensors
@@ -51,13 +51,6 @@ DUPLICATES = (
 NO_ERROR = "none"
 
 
-def _reported(
-    read: Callable[[PrinterDetail], object],
-) -> Callable[[FlashForgeCoordinator], bool]:
-    """Return an exists_fn: the printer reported the value at setup."""
-    return lambda coordinator: read(coordinator.data) is not None
-
-
 def _layers_reported(coordinator: FlashForgeCoordinator) -> bool:
     """Return whether the printer tells layers: the HTTP API does, some TCP ones not."""
     return coordinator.printer.has_http or coordinator.data.print_layer is not None
@@ -71,7 +64,7 @@ def _temperature(key: str, field: str) -> FlashForgeSensorEntityDescription:
         key=key,
         translation_key=key,
         value_fn=read,
-        exists_fn=_reported(read),
+        exists_fn=reported(read),
         fields=(field,),
     )
 
@@ -219,7 +212,7 @@ SENSORS: tuple[FlashForgeSensorEntityDescription, ...] = (
         entity_registry_enabled_default=False,
         value_fn=lambda detail: detail.tvoc,
         fields=("tvoc",),
-        exists_fn=_reported(lambda detail: detail.tvoc),
+        exists_fn=reported(lambda detail: detail.tvoc),
     ),
     FlashForgeSensorEntityDescription(
         key="lifetime_filament",

@@ -13,6 +13,7 @@ from .entity import (
     FlashForgeToggleEntityDescription,
     async_remove_entities,
     entities_that_exist,
+    reported,
 )
 
 PARALLEL_UPDATES = 1
@@ -49,7 +50,7 @@ SWITCHES: tuple[FlashForgeSwitchEntityDescription, ...] = (
         key="auto_shutdown",
         translation_key="auto_shutdown",
         entity_category=EntityCategory.CONFIG,
-        exists_fn=lambda coordinator: coordinator.data.auto_shutdown is not None,
+        exists_fn=reported(lambda detail: detail.auto_shutdown),
         is_on_fn=lambda detail: detail.auto_shutdown,
         fields=("auto_shutdown",),
         set_fn=lambda printer, on: printer.set_auto_shutdown(enabled=on),
