@@ -14,7 +14,7 @@ from .api import (
     FlashForgePrinter,
     PrinterDetail,
     can_control,
-    has_station,
+    station_in_use,
     station_ready,
     station_slot,
 )
@@ -130,9 +130,7 @@ def station_buttons(
     coordinator: FlashForgeCoordinator,
 ) -> list[FlashForgeButtonEntityDescription]:
     """Describe unloading the filament, and loading each slot of the station."""
-    detail = coordinator.data
-    station = detail.material_station
-    if not has_station(detail) or station is None:
+    if (station := station_in_use(coordinator.data)) is None:
         return []
     return [
         FlashForgeButtonEntityDescription(

@@ -10,7 +10,13 @@ from homeassistant.const import EntityCategory, Platform
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
-from .api import MATERIALS, FlashForgePrinter, PrinterDetail, has_station, station_slot
+from .api import (
+    MATERIALS,
+    FlashForgePrinter,
+    PrinterDetail,
+    station_in_use,
+    station_slot,
+)
 from .coordinator import FlashForgeConfigEntry, FlashForgeCoordinator
 from .entity import FlashForgeEntity, FlashForgeEntityDescription
 from .helpers import flashforge_exception_handler
@@ -54,9 +60,7 @@ def slot_selects(
     coordinator: FlashForgeCoordinator,
 ) -> list[FlashForgeSelectEntityDescription]:
     """Describe a select of the material for each slot of the station."""
-    detail = coordinator.data
-    station = detail.material_station
-    if not has_station(detail) or station is None:
+    if (station := station_in_use(coordinator.data)) is None:
         return []
     return [
         FlashForgeSelectEntityDescription(
