@@ -13,7 +13,7 @@ import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.flashforge.const import DOMAIN
-from flashforge_emulator import Clock, Emulator, Status
+from flashforge_emulator import Emulator, Status
 
 from ..conftest import EmulatorFactory
 from .conftest import busy, entry_for, put_printer_in
@@ -32,14 +32,10 @@ def exception_text(language: str, key: str) -> str:
 
 
 @pytest.fixture
-async def emulator(emulator_factory: EmulatorFactory) -> AsyncIterator[Emulator]:
+async def emulator(quick_emulator: EmulatorFactory) -> AsyncIterator[Emulator]:
     """Return a 5M Pro whose clock stands still: a print stays where put."""
-    async with emulator_factory(
-        "5m-pro",
-        clock=Clock.manual(),
-        command_seconds=0,
-        heating_seconds=0,
-        print_seconds=PRINT_SECONDS,
+    async with quick_emulator(
+        "5m-pro", heating_seconds=0, print_seconds=PRINT_SECONDS
     ) as emu:
         yield emu
 
@@ -169,6 +165,49 @@ async def test_status_in_words(
             f"Der Druck auf {PRINTER} wird abgebrochen.",
             Status.CANCEL,
         ),
+        # With one printer set up, a sentence need not name it.
+        (
+            Status.PRINTING,
+            "en",
+            "how long until the print finishes",
+            f"{PRINTER} will be done in about 2 hours and 10 minutes.",
+            Status.PRINTING,
+        ),
+        (
+            Status.PRINTING,
+            "en",
+            "pause the print",
+            f"Pausing the print on {PRINTER}.",
+            Status.PAUSED,
+        ),
+        (
+            Status.READY,
+            "en",
+            "what is the printer status",
+            f"Status of {PRINTER}: Ready.",
+            Status.READY,
+        ),
+        (
+            Status.READY,
+            "en",
+            "what is printing",
+            f"Nothing is printing on {PRINTER}.",
+            Status.READY,
+        ),
+        (
+            Status.PAUSED,
+            "de",
+            "Setze den Druck fort",
+            f"Der Druck auf {PRINTER} wird fortgesetzt.",
+            Status.PRINTING,
+        ),
+        (
+            Status.READY,
+            "de",
+            "Wann ist der Druck fertig?",
+            f"Auf {PRINTER} läuft gerade kein Druck.",
+            Status.READY,
+        ),
     ],
 )
 async def test_commands(
@@ -181,7 +220,7 @@ async def test_commands(
     answer: str,
     after: Status,
 ) -> None:
-    """Pause, resume and cancel reach the printer, and say so."""
+    """A sentence reaches the printer, named or the only one, and is answered."""
     put_printer_in(emulator, before)
     await update(hass, entry)
 
@@ -217,6 +256,49 @@ async def test_commands(
             f"{PRINTER} abbrechen",
             f"{PRINTER} hat keinen Druck zum Abbrechen. Status: Abgebrochen.",
         ),
+        # What is printing names the file; nothing printing says so.
+        (
+            Status.PRINTING,
+            "en",
+            f"what is {PRINTER} printing",
+            f"{PRINTER} is printing 3DBenchy PLA, 0 percent done.",
+        ),
+        (
+            Status.PRINTING,
+            "de",
+            f"Was druckt der {PRINTER} gerade?",
+            f"{PRINTER} druckt 3DBenchy PLA, zu 0 Prozent fertig.",
+        ),
+        (
+            Status.PAUSED,
+            "en",
+            f"what's the {PRINTER} printing",
+            f"{PRINTER} has paused printing 3DBenchy PLA at 0 percent.",
+        ),
+        (
+            Status.READY,
+            "en",
+            f"what is {PRINTER} printing",
+            f"Nothing is printing on {PRINTER}.",
+        ),
+        (
+            Status.READY,
+            "de",
+            f"was druckt {PRINTER}",
+            f"Auf {PRINTER} läuft gerade kein Druck.",
+        ),
+        (
+            Status.CANCEL,
+            "en",
+            f"when will {PRINTER} finish",
+            f"Nothing is printing on {PRINTER}.",
+        ),
+        (
+            Status.READY,
+            "de",
+            f"Wann ist der {PRINTER} fertig?",
+            f"Auf {PRINTER} läuft gerade kein Druck.",
+        ),
     ],
 )
 async def test_refusals(
@@ -228,7 +310,7 @@ async def test_refusals(
     sentence: str,
     answer: str,
 ) -> None:
-    """A command the button would not offer now is refused, and nothing is sent."""
+    """A question, or a command the button would not offer now, sends nothing."""
     put_printer_in(emulator, status)
     await update(hass, entry)
     commands = len(emulator.commands)
@@ -301,69 +383,6 @@ async def test_time_left(
         "en": f"how long until {PRINTER} is done",
         "de": f"Wie lange braucht der {PRINTER} noch?",
     }[language]
-
-    assert await say(hass, sentence, language) == answer
-
-
-@pytest.mark.parametrize(
-    ("status", "language", "sentence", "answer"),
-    [
-        (
-            Status.PRINTING,
-            "en",
-            f"what is {PRINTER} printing",
-            f"{PRINTER} is printing 3DBenchy PLA, 0 percent done.",
-        ),
-        (
-            Status.PRINTING,
-            "de",
-            f"Was druckt der {PRINTER} gerade?",
-            f"{PRINTER} druckt 3DBenchy PLA, zu 0 Prozent fertig.",
-        ),
-        (
-            Status.PAUSED,
-            "en",
-            f"what's the {PRINTER} printing",
-            f"{PRINTER} has paused printing 3DBenchy PLA at 0 percent.",
-        ),
-        (
-            Status.READY,
-            "en",
-            f"what is {PRINTER} printing",
-            f"Nothing is printing on {PRINTER}.",
-        ),
-        (
-            Status.READY,
-            "de",
-            f"was druckt {PRINTER}",
-            f"Auf {PRINTER} läuft gerade kein Druck.",
-        ),
-        (
-            Status.CANCEL,
-            "en",
-            f"when will {PRINTER} finish",
-            f"Nothing is printing on {PRINTER}.",
-        ),
-        (
-            Status.READY,
-            "de",
-            f"Wann ist der {PRINTER} fertig?",
-            f"Auf {PRINTER} läuft gerade kein Druck.",
-        ),
-    ],
-)
-async def test_what_is_printing(
-    hass: HomeAssistant,
-    emulator: Emulator,
-    entry: MockConfigEntry,
-    status: Status,
-    language: str,
-    sentence: str,
-    answer: str,
-) -> None:
-    """What is printing names the file; nothing printing says so."""
-    put_printer_in(emulator, status)
-    await update(hass, entry)
 
     assert await say(hass, sentence, language) == answer
 
@@ -504,72 +523,6 @@ async def test_built_in_sentences(
     temperature = hass.states.get("sensor.adventurer_5m_pro_nozzle_temperature")
     assert temperature is not None
     assert temperature.state in answer
-
-
-@pytest.mark.parametrize(
-    ("status", "language", "sentence", "answer", "after"),
-    [
-        (
-            Status.PRINTING,
-            "en",
-            "how long until the print finishes",
-            f"{PRINTER} will be done in about 2 hours and 10 minutes.",
-            Status.PRINTING,
-        ),
-        (
-            Status.PRINTING,
-            "en",
-            "pause the print",
-            f"Pausing the print on {PRINTER}.",
-            Status.PAUSED,
-        ),
-        (
-            Status.READY,
-            "en",
-            "what is the printer status",
-            f"Status of {PRINTER}: Ready.",
-            Status.READY,
-        ),
-        (
-            Status.READY,
-            "en",
-            "what is printing",
-            f"Nothing is printing on {PRINTER}.",
-            Status.READY,
-        ),
-        (
-            Status.PAUSED,
-            "de",
-            "Setze den Druck fort",
-            f"Der Druck auf {PRINTER} wird fortgesetzt.",
-            Status.PRINTING,
-        ),
-        (
-            Status.READY,
-            "de",
-            "Wann ist der Druck fertig?",
-            f"Auf {PRINTER} läuft gerade kein Druck.",
-            Status.READY,
-        ),
-    ],
-)
-async def test_sentences_naming_no_printer(
-    hass: HomeAssistant,
-    emulator: Emulator,
-    entry: MockConfigEntry,
-    status: Status,
-    language: str,
-    sentence: str,
-    answer: str,
-    after: Status,
-) -> None:
-    """With one printer set up, it answers sentences that name no printer."""
-    put_printer_in(emulator, status)
-    await update(hass, entry)
-
-    assert await say(hass, sentence, language) == answer
-    emulator.advance(emulator.printer.pausing_seconds)
-    assert emulator.printer.status == after
 
 
 @pytest.mark.parametrize(
