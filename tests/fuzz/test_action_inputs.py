@@ -15,7 +15,7 @@ import probatio
 import pytest
 
 from custom_components.flashforge.const import DOMAIN
-from flashforge_emulator import Clock, Emulator, Status
+from flashforge_emulator import Emulator, Status
 
 from ..conftest import EmulatorFactory
 from ..integration.conftest import entry_for
@@ -50,11 +50,9 @@ def opened_paths() -> Iterator[list[str]]:
 
 
 @pytest.fixture
-async def printer(emulator_factory: EmulatorFactory) -> AsyncIterator[Emulator]:
+async def printer(quick_emulator: EmulatorFactory) -> AsyncIterator[Emulator]:
     """Return a 5M Pro whose clock moves only when told."""
-    async with emulator_factory(
-        "5m-pro", command_seconds=0, clock=Clock.manual()
-    ) as emu:
+    async with quick_emulator("5m-pro") as emu:
         yield emu
 
 

@@ -1,17 +1,14 @@
 """Fuzz extrude and calibrate: any input is sent once and sane, or refused in words, never half-sent."""
 
-from collections.abc import AsyncIterator
 import math
 from typing import Any
 
 from homeassistant.core import HomeAssistant
 from hypothesis import event, given, strategies as st
-import pytest
 
 from custom_components.flashforge.const import DOMAIN
-from flashforge_emulator import Clock, Emulator, Status
+from flashforge_emulator import Emulator, Status
 
-from ..conftest import EmulatorFactory
 from .profiles import ACTIONS
 from .test_action_inputs import (
     add_printer_once,
@@ -38,13 +35,6 @@ FLAGS = st.one_of(
 STATUSES = st.sampled_from(
     [Status.READY, Status.READY, Status.PRINTING, Status.PAUSED, Status.CALIBRATE_DOING]
 )
-
-
-@pytest.fixture
-async def ad5x(emulator_factory: EmulatorFactory) -> AsyncIterator[Emulator]:
-    """Return an AD5X whose clock moves only when told."""
-    async with emulator_factory("ad5x", command_seconds=0, clock=Clock.manual()) as emu:
-        yield emu
 
 
 async def call_once(

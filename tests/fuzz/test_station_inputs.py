@@ -1,17 +1,14 @@
 """Fuzz the set_slot action: any input is set, or refused in words, never half-sent."""
 
-from collections.abc import AsyncIterator
 from typing import Any
 
 from homeassistant.core import HomeAssistant
 from hypothesis import event, given, strategies as st
-import pytest
 
 from custom_components.flashforge.api import MATERIALS, PALETTE
 from custom_components.flashforge.const import DOMAIN
-from flashforge_emulator import Clock, Emulator, Status
+from flashforge_emulator import Emulator, Status
 
-from ..conftest import EmulatorFactory
 from .profiles import ACTIONS
 from .test_action_inputs import (
     add_printer_once,
@@ -45,13 +42,6 @@ COLORS = st.one_of(
     st.dictionaries(st.text(max_size=2), st.integers(), max_size=2),
     st.none(),
 )
-
-
-@pytest.fixture
-async def ad5x(emulator_factory: EmulatorFactory) -> AsyncIterator[Emulator]:
-    """Return an AD5X whose clock moves only when told."""
-    async with emulator_factory("ad5x", command_seconds=0, clock=Clock.manual()) as emu:
-        yield emu
 
 
 @ACTIONS

@@ -7,7 +7,7 @@ import pytest
 from pytest_homeassistant_custom_component.common import snapshot_platform
 from syrupy.assertion import SnapshotAssertion
 
-from flashforge_emulator import Clock, Emulator
+from flashforge_emulator import Emulator
 
 from ..conftest import EmulatorFactory
 from .conftest import setup_platform
@@ -16,15 +16,13 @@ from .conftest import setup_platform
 @pytest.mark.parametrize("model", ["5m-pro", "5m", "ad5x"])
 async def test_binary_sensors(
     hass: HomeAssistant,
-    emulator_factory: EmulatorFactory,
+    quick_emulator: EmulatorFactory,
     entity_registry: er.EntityRegistry,
     snapshot: SnapshotAssertion,
     model: str,
 ) -> None:
     """Enclosed printers have a door; every printer reports printing and errors."""
-    async with emulator_factory(
-        model, clock=Clock.manual(), command_seconds=0
-    ) as emulator:
+    async with quick_emulator(model) as emulator:
         entry_id = (
             await setup_platform(hass, emulator, Platform.BINARY_SENSOR)
         ).entry_id

@@ -17,7 +17,7 @@ from pytest_homeassistant_custom_component.common import snapshot_platform
 from syrupy.assertion import SnapshotAssertion
 
 from custom_components.flashforge.api import MachineStatus
-from flashforge_emulator import Clock, Emulator, Status
+from flashforge_emulator import Emulator, Status
 
 from ..conftest import EmulatorFactory
 from .conftest import put_printer_in, setup_platform
@@ -29,14 +29,12 @@ CLEAR_PLATFORM = "button.adventurer_5m_pro_clear_platform"
 
 
 @pytest.fixture
-async def emulator(emulator_factory: EmulatorFactory) -> AsyncIterator[Emulator]:
+async def emulator(quick_emulator: EmulatorFactory) -> AsyncIterator[Emulator]:
     """Return a 5M Pro whose clock stands still, so a print stays where put.
 
     Without heating time a print starts printing, and a pause is paused, at once.
     """
-    async with emulator_factory(
-        "5m-pro", clock=Clock.manual(), command_seconds=0, heating_seconds=0
-    ) as emu:
+    async with quick_emulator("5m-pro", heating_seconds=0) as emu:
         yield emu
 
 
@@ -213,11 +211,9 @@ AD5X_CLEAR_ERROR = "button.ad5x_clear_error"
 
 
 @pytest.fixture
-async def ad5x(emulator_factory: EmulatorFactory) -> AsyncIterator[Emulator]:
-    """Return an AD5X whose clock stands still: it homes and clears errors over HTTP."""
-    async with emulator_factory(
-        "ad5x", clock=Clock.manual(), command_seconds=0, tcp_port=None
-    ) as emu:
+async def ad5x(quick_emulator: EmulatorFactory) -> AsyncIterator[Emulator]:
+    """Return an AD5X without its TCP API: it homes and clears errors over HTTP."""
+    async with quick_emulator("ad5x", tcp_port=None) as emu:
         yield emu
 
 

@@ -17,7 +17,7 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry
 from custom_components.flashforge.api import FlashForgePrinter
 from custom_components.flashforge.coordinator import FlashForgeCoordinator
 from custom_components.flashforge.history_sensor import HISTORY_SENSORS
-from flashforge_emulator import Clock, Emulator
+from flashforge_emulator import Emulator
 
 from ..conftest import EmulatorFactory
 from .conftest import entry_for
@@ -26,14 +26,10 @@ PRINT_SECONDS = 36_000.0
 
 
 @pytest.fixture
-async def emulator(emulator_factory: EmulatorFactory) -> AsyncIterator[Emulator]:
+async def emulator(quick_emulator: EmulatorFactory) -> AsyncIterator[Emulator]:
     """Return a 5M Pro on a clock that moves only when a test moves it."""
-    async with emulator_factory(
-        "5m-pro",
-        clock=Clock.manual(),
-        command_seconds=0,
-        heating_seconds=10,
-        print_seconds=PRINT_SECONDS,
+    async with quick_emulator(
+        "5m-pro", heating_seconds=10, print_seconds=PRINT_SECONDS
     ) as emu:
         yield emu
 

@@ -11,7 +11,7 @@ from syrupy.assertion import SnapshotAssertion
 from syrupy.filters import props
 
 from custom_components.flashforge import PLATFORMS
-from flashforge_emulator import Clock, Profile, get_profile
+from flashforge_emulator import Profile, get_profile
 
 from ..conftest import EmulatorFactory
 from .conftest import entry_for, setup_platform
@@ -29,16 +29,14 @@ PROFILES = {
 @pytest.mark.parametrize("profile", PROFILES)
 async def test_entities(
     hass: HomeAssistant,
-    emulator_factory: EmulatorFactory,
+    quick_emulator: EmulatorFactory,
     entity_registry: er.EntityRegistry,
     snapshot: SnapshotAssertion,
     profile: str,
     platform: Platform,
 ) -> None:
     """Each model gets the entities its hardware has, with its idle values."""
-    async with emulator_factory(
-        PROFILES[profile], clock=Clock.manual(), command_seconds=0
-    ) as emulator:
+    async with quick_emulator(PROFILES[profile]) as emulator:
         entry = await setup_platform(hass, emulator, platform)
         if er.async_entries_for_config_entry(entity_registry, entry.entry_id):
             # Camera and image states carry a fresh access token each run.

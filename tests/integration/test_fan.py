@@ -21,7 +21,7 @@ import pytest
 from pytest_homeassistant_custom_component.common import snapshot_platform
 from syrupy.assertion import SnapshotAssertion
 
-from flashforge_emulator import Clock, Emulator
+from flashforge_emulator import Emulator
 
 from ..conftest import EmulatorFactory
 from .conftest import setup_platform
@@ -38,14 +38,12 @@ FANS = [
 @pytest.mark.usefixtures("entity_registry_enabled_by_default")
 async def test_fans(
     hass: HomeAssistant,
-    emulator_factory: EmulatorFactory,
+    quick_emulator: EmulatorFactory,
     entity_registry: er.EntityRegistry,
     snapshot: SnapshotAssertion,
 ) -> None:
     """The cooling and chamber fans are set in percent."""
-    async with emulator_factory(
-        "5m-pro", clock=Clock.manual(), command_seconds=0
-    ) as emulator:
+    async with quick_emulator("5m-pro") as emulator:
         emulator.printer.chamber_fan = 40
         entry_id = (await setup_platform(hass, emulator, Platform.FAN)).entry_id
         await snapshot_platform(hass, entity_registry, snapshot, entry_id)

@@ -39,7 +39,7 @@ from custom_components.flashforge.entity import (
     FlashForgeEntityDescription,
     device_info,
 )
-from flashforge_emulator import PROFILES, Clock, Emulator, Status
+from flashforge_emulator import PROFILES, Emulator, Status
 
 from ..conftest import EmulatorFactory
 from .conftest import entry_for
@@ -82,17 +82,13 @@ class Recording:
 @pytest.fixture
 async def coordinator(
     hass: HomeAssistant,
-    emulator_factory: EmulatorFactory,
+    quick_emulator: EmulatorFactory,
     entity_registry_enabled_by_default: None,
     request: pytest.FixtureRequest,
 ) -> AsyncIterator[FlashForgeCoordinator]:
     """Set up every platform, every entity enabled, on a printer of the model."""
-    async with emulator_factory(
-        request.param,
-        clock=Clock.manual(),
-        command_seconds=0,
-        heating_seconds=HEATING_SECONDS,
-        print_seconds=PRINT_SECONDS,
+    async with quick_emulator(
+        request.param, heating_seconds=HEATING_SECONDS, print_seconds=PRINT_SECONDS
     ) as emulator:
         # The Adventurer 3 and 4 speak only TCP: they get the entry the flow makes.
         entry = entry_for(emulator, extras=True)

@@ -15,7 +15,7 @@ import pytest
 from pytest_homeassistant_custom_component.common import snapshot_platform
 from syrupy.assertion import SnapshotAssertion
 
-from flashforge_emulator import Clock, Emulator
+from flashforge_emulator import Emulator
 
 from ..conftest import EmulatorFactory
 from .conftest import setup_platform
@@ -26,14 +26,12 @@ ENTITY_ID = "light.adventurer_5m_pro_light"
 @pytest.mark.usefixtures("entity_registry_enabled_by_default")
 async def test_light(
     hass: HomeAssistant,
-    emulator_factory: EmulatorFactory,
+    quick_emulator: EmulatorFactory,
     entity_registry: er.EntityRegistry,
     snapshot: SnapshotAssertion,
 ) -> None:
     """Every printer has a light, switched on and off only."""
-    async with emulator_factory(
-        "5m-pro", clock=Clock.manual(), command_seconds=0
-    ) as emulator:
+    async with quick_emulator("5m-pro") as emulator:
         entry_id = (await setup_platform(hass, emulator, Platform.LIGHT)).entry_id
         await snapshot_platform(hass, entity_registry, snapshot, entry_id)
         assert await hass.config_entries.async_unload(entry_id)

@@ -16,7 +16,7 @@ from pytest_homeassistant_custom_component.common import snapshot_platform
 from syrupy.assertion import SnapshotAssertion
 
 from custom_components.flashforge.const import DOMAIN
-from flashforge_emulator import Clock, Emulator, PrinterState
+from flashforge_emulator import Emulator, PrinterState
 
 from ..conftest import EmulatorFactory
 from .conftest import entry_for, setup_platform
@@ -51,15 +51,13 @@ def registered_keys(
 @pytest.mark.parametrize("model", ["5m-pro", "creator5"])
 async def test_numbers(
     hass: HomeAssistant,
-    emulator_factory: EmulatorFactory,
+    quick_emulator: EmulatorFactory,
     entity_registry: er.EntityRegistry,
     snapshot: SnapshotAssertion,
     model: str,
 ) -> None:
     """Speed, z offset and the heaters the printer lets a client set."""
-    async with emulator_factory(
-        model, clock=Clock.manual(), command_seconds=0
-    ) as emulator:
+    async with quick_emulator(model) as emulator:
         entry_id = (await setup_platform(hass, emulator, Platform.NUMBER)).entry_id
         await snapshot_platform(hass, entity_registry, snapshot, entry_id)
         assert await hass.config_entries.async_unload(entry_id)

@@ -1,6 +1,5 @@
 """Tests for the select platform: the material of each slot of the AD5X's station."""
 
-from collections.abc import AsyncIterator
 from dataclasses import replace
 
 from homeassistant.components.select import (
@@ -17,19 +16,12 @@ from pytest_homeassistant_custom_component.common import snapshot_platform
 from syrupy.assertion import SnapshotAssertion
 
 from custom_components.flashforge.api import MATERIALS
-from flashforge_emulator import Clock, Emulator, ReceivedCommand, Status, get_profile
+from flashforge_emulator import Emulator, ReceivedCommand, Status, get_profile
 
 from ..conftest import EmulatorFactory
 from .conftest import entry_for, setup_platform
 
 SLOT_2 = "select.ad5x_slot_2_material"
-
-
-@pytest.fixture
-async def ad5x(emulator_factory: EmulatorFactory) -> AsyncIterator[Emulator]:
-    """Return an AD5X whose clock stands still."""
-    async with emulator_factory("ad5x", clock=Clock.manual(), command_seconds=0) as emu:
-        yield emu
 
 
 async def select(hass: HomeAssistant, entity_id: str, option: str) -> None:
@@ -119,15 +111,13 @@ STATION_ENTITIES = {
 @pytest.mark.parametrize("platform", STATION_ENTITIES)
 async def test_a_station_brings_and_takes_its_entities(
     hass: HomeAssistant,
-    emulator_factory: EmulatorFactory,
+    quick_emulator: EmulatorFactory,
     entity_registry: er.EntityRegistry,
     platform: Platform,
 ) -> None:
     """A station that appears gets its selects and buttons at the next poll; gone, they go."""
     profile = replace(get_profile("ad5x"), has_material_feeder=False)
-    async with emulator_factory(
-        profile, clock=Clock.manual(), command_seconds=0
-    ) as emulator:
+    async with quick_emulator(profile) as emulator:
         entry = await setup_platform(hass, emulator, platform)
         coordinator = entry.runtime_data
         assert not STATION_ENTITIES[platform] & set(hass.states.async_entity_ids())

@@ -43,15 +43,13 @@ PROFILES = {
 @pytest.mark.parametrize("profile", PROFILES)
 async def test_sensors(
     hass: HomeAssistant,
-    emulator_factory: EmulatorFactory,
+    quick_emulator: EmulatorFactory,
     entity_registry: er.EntityRegistry,
     snapshot: SnapshotAssertion,
     profile: str,
 ) -> None:
     """Each profile gets the sensors its hardware has, with idle values."""
-    async with emulator_factory(
-        PROFILES[profile], clock=Clock.manual(), command_seconds=0
-    ) as emulator:
+    async with quick_emulator(PROFILES[profile]) as emulator:
         entry_id = (await setup_platform(hass, emulator, Platform.SENSOR)).entry_id
         await snapshot_platform(hass, entity_registry, snapshot, entry_id)
         assert await hass.config_entries.async_unload(entry_id)
@@ -134,7 +132,7 @@ JOB_KEYS = (
 @pytest.mark.usefixtures("entity_registry_enabled_by_default")
 async def test_a_job_from_start_to_end(
     hass: HomeAssistant,
-    emulator_factory: EmulatorFactory,
+    quick_emulator: EmulatorFactory,
     freezer: FrozenDateTimeFactory,
 ) -> None:
     """The start is fixed, the end steady; once ended, 0 is left and the job stays shown.
@@ -142,12 +140,8 @@ async def test_a_job_from_start_to_end(
     The logbook records each change of a text sensor's state: the file and
     the filament change once, when the job starts, and not again at its end.
     """
-    async with emulator_factory(
-        "5m-pro",
-        clock=Clock.manual(),
-        command_seconds=0,
-        heating_seconds=10,
-        print_seconds=600,
+    async with quick_emulator(
+        "5m-pro", heating_seconds=10, print_seconds=600
     ) as emulator:
         entry = await setup_platform(hass, emulator, Platform.SENSOR)
         coordinator = entry.runtime_data
@@ -215,7 +209,7 @@ BEFORE_RESTART: dict[str, str | datetime] = {
 
 @pytest.mark.parametrize("printing", [False, True], ids=["idle", "printing"])
 async def test_the_last_job_survives_a_restart(
-    hass: HomeAssistant, emulator_factory: EmulatorFactory, printing: bool
+    hass: HomeAssistant, quick_emulator: EmulatorFactory, printing: bool
 ) -> None:
     """The last job's file, filament and times stand after a restart, until a job runs."""
     mock_restore_cache_with_extra_data(
@@ -228,12 +222,8 @@ async def test_the_last_job_survives_a_restart(
             for key, value in BEFORE_RESTART.items()
         ],
     )
-    async with emulator_factory(
-        "5m-pro",
-        clock=Clock.manual(),
-        command_seconds=0,
-        heating_seconds=0,
-        print_seconds=3000,
+    async with quick_emulator(
+        "5m-pro", heating_seconds=0, print_seconds=3000
     ) as emulator:
         if printing:
             async with FlashForgePrinter(
@@ -276,7 +266,7 @@ WORDS = {
 @pytest.mark.parametrize(("model", "key", "word", "words"), WORDS.values(), ids=WORDS)
 async def test_states_in_words(
     hass: HomeAssistant,
-    emulator_factory: EmulatorFactory,
+    quick_emulator: EmulatorFactory,
     model: str,
     key: str,
     word: str,
@@ -288,9 +278,7 @@ async def test_states_in_words(
     own text): core translates a state by the entity's translation key
     whatever its device class, as the frontend and the logbook do.
     """
-    async with emulator_factory(
-        model, clock=Clock.manual(), command_seconds=0
-    ) as emulator:
+    async with quick_emulator(model) as emulator:
         await setup_platform(hass, emulator, Platform.SENSOR)
         entry = er.async_get(hass).async_get(await entity_id(hass, emulator, key))
         assert entry is not None
@@ -310,12 +298,10 @@ async def test_states_in_words(
 
 
 async def test_an_error_code_is_shown(
-    hass: HomeAssistant, emulator_factory: EmulatorFactory
+    hass: HomeAssistant, quick_emulator: EmulatorFactory
 ) -> None:
     """The printer's error code replaces "none" while it reports one."""
-    async with emulator_factory(
-        "5m-pro", clock=Clock.manual(), command_seconds=0
-    ) as emulator:
+    async with quick_emulator("5m-pro") as emulator:
         entry = await setup_platform(hass, emulator, Platform.SENSOR)
         error_code = await entity_id(hass, emulator, "error_code")
 
@@ -327,12 +313,10 @@ async def test_an_error_code_is_shown(
 
 
 async def test_nozzle_size_is_a_length(
-    hass: HomeAssistant, emulator_factory: EmulatorFactory
+    hass: HomeAssistant, quick_emulator: EmulatorFactory
 ) -> None:
     """The printer's "0.4mm" is 0.4 millimetres."""
-    async with emulator_factory(
-        "5m-pro", clock=Clock.manual(), command_seconds=0
-    ) as emulator:
+    async with quick_emulator("5m-pro") as emulator:
         await setup_platform(hass, emulator, Platform.SENSOR)
         state = hass.states.get(await entity_id(hass, emulator, "nozzle_size"))
 
@@ -342,12 +326,10 @@ async def test_nozzle_size_is_a_length(
 
 @pytest.mark.usefixtures("entity_registry_enabled_by_default")
 async def test_material_slots(
-    hass: HomeAssistant, emulator_factory: EmulatorFactory
+    hass: HomeAssistant, quick_emulator: EmulatorFactory
 ) -> None:
     """Each AD5X slot shows its material, or empty, with colour and load state."""
-    async with emulator_factory(
-        "ad5x", clock=Clock.manual(), command_seconds=0
-    ) as emulator:
+    async with quick_emulator("ad5x") as emulator:
         await setup_platform(hass, emulator, Platform.SENSOR)
         loaded = hass.states.get(await entity_id(hass, emulator, "slot_1"))
         empty = hass.states.get(await entity_id(hass, emulator, "slot_4"))
@@ -407,16 +389,14 @@ def report(emulator: Emulator, flag: str, *, on: bool) -> None:
 @pytest.mark.parametrize(("model", "flag", "part"), PARTS.values(), ids=PARTS)
 async def test_a_part_brings_and_takes_its_sensors(
     hass: HomeAssistant,
-    emulator_factory: EmulatorFactory,
+    quick_emulator: EmulatorFactory,
     model: str,
     flag: str,
     part: set[str],
 ) -> None:
     """A station or tools that appear get sensors at the next poll; gone, they go."""
     profile = replace(get_profile(model), **{flag: False})
-    async with emulator_factory(
-        profile, clock=Clock.manual(), command_seconds=0
-    ) as emulator:
+    async with quick_emulator(profile) as emulator:
         entry = await setup_platform(hass, emulator, Platform.SENSOR)
         coordinator = entry.runtime_data
         others = registered(hass, emulator, entry.entry_id)
@@ -440,12 +420,10 @@ async def test_a_part_brings_and_takes_its_sensors(
 
 @pytest.mark.usefixtures("entity_registry_enabled_by_default")
 async def test_a_slot_that_goes_takes_its_sensor(
-    hass: HomeAssistant, emulator_factory: EmulatorFactory
+    hass: HomeAssistant, quick_emulator: EmulatorFactory
 ) -> None:
     """Slots leaving the station take their sensors; the others stay."""
-    async with emulator_factory(
-        "ad5x", clock=Clock.manual(), command_seconds=0
-    ) as emulator:
+    async with quick_emulator("ad5x") as emulator:
         entry = await setup_platform(hass, emulator, Platform.SENSOR)
         before = registered(hass, emulator, entry.entry_id)
         gone = entity_ids(hass, emulator, {"slot_3", "slot_4"})
@@ -492,12 +470,10 @@ async def test_a_part_gone_while_stopped_leaves_at_setup(
 
 @pytest.mark.usefixtures("entity_registry_enabled_by_default")
 async def test_one_tool_warming_writes_only_its_sensors(
-    hass: HomeAssistant, emulator_factory: EmulatorFactory
+    hass: HomeAssistant, quick_emulator: EmulatorFactory
 ) -> None:
     """The tools share one field of the detail; a tool whose value holds is not written."""
-    async with emulator_factory(
-        "creator5", clock=Clock.manual(), command_seconds=0
-    ) as emulator:
+    async with quick_emulator("creator5") as emulator:
         entry = await setup_platform(hass, emulator, Platform.SENSOR)
         emulator.printer.nozzle_temp = 100.0  # the first tool's
 

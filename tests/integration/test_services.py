@@ -26,7 +26,7 @@ from syrupy.assertion import SnapshotAssertion
 
 from custom_components.flashforge.api import MachineStatus
 from custom_components.flashforge.const import DOMAIN
-from flashforge_emulator import Clock, Emulator, FaultKind, Status
+from flashforge_emulator import Emulator, FaultKind, Status
 
 from ..conftest import EmulatorFactory
 from .conftest import entry_for
@@ -99,19 +99,10 @@ def printer_client(hass: HomeAssistant, index: int = 0) -> Any:
 
 @pytest.fixture
 async def printer(
-    emulator_factory: EmulatorFactory,
+    quick_emulator: EmulatorFactory,
 ) -> AsyncIterator[Emulator]:
     """Return a 5M Pro whose clock moves only when told."""
-    async with emulator_factory(
-        "5m-pro", command_seconds=0, clock=Clock.manual()
-    ) as emu:
-        yield emu
-
-
-@pytest.fixture
-async def ad5x(emulator_factory: EmulatorFactory) -> AsyncIterator[Emulator]:
-    """Return an AD5X whose clock moves only when told."""
-    async with emulator_factory("ad5x", command_seconds=0, clock=Clock.manual()) as emu:
+    async with quick_emulator("5m-pro") as emu:
         yield emu
 
 
@@ -1307,15 +1298,15 @@ async def test_bad_target(
 
 async def test_two_printers_at_once(
     hass: HomeAssistant,
-    emulator_factory: EmulatorFactory,
+    quick_emulator: EmulatorFactory,
     media: Path,
 ) -> None:
     """One call sends the same bytes to two printers and prints on both."""
     data = gcode(size=600_000)
     write(media, "part.gcode", data)
     async with (
-        emulator_factory("5m-pro", command_seconds=0, clock=Clock.manual()) as first,
-        emulator_factory("5m", command_seconds=0, clock=Clock.manual()) as second,
+        quick_emulator("5m-pro") as first,
+        quick_emulator("5m") as second,
     ):
         ids = [await add_printer(hass, first), await add_printer(hass, second)]
 
@@ -1334,14 +1325,14 @@ async def test_two_printers_at_once(
 
 async def test_one_of_two_printers_offline(
     hass: HomeAssistant,
-    emulator_factory: EmulatorFactory,
+    quick_emulator: EmulatorFactory,
     media: Path,
 ) -> None:
     """When one printer is offline, nothing is sent to the other either."""
     write(media, "part.gcode", gcode())
     async with (
-        emulator_factory("5m-pro", command_seconds=0, clock=Clock.manual()) as first,
-        emulator_factory("5m", command_seconds=0, clock=Clock.manual()) as second,
+        quick_emulator("5m-pro") as first,
+        quick_emulator("5m") as second,
     ):
         ids = [await add_printer(hass, first), await add_printer(hass, second)]
         await second.go_offline()
@@ -1361,7 +1352,7 @@ async def test_one_of_two_printers_offline(
 
 async def test_one_of_two_uploads_fails(
     hass: HomeAssistant,
-    emulator_factory: EmulatorFactory,
+    quick_emulator: EmulatorFactory,
     media: Path,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
@@ -1369,9 +1360,9 @@ async def test_one_of_two_uploads_fails(
     data = gcode(size=1_000_000)
     write(media, "part.gcode", data)
     async with (
-        emulator_factory("5m-pro", command_seconds=0, clock=Clock.manual()) as first,
-        emulator_factory("5m", command_seconds=0, clock=Clock.manual()) as second,
-        emulator_factory("5m", command_seconds=0, clock=Clock.manual()) as third,
+        quick_emulator("5m-pro") as first,
+        quick_emulator("5m") as second,
+        quick_emulator("5m") as third,
     ):
         ids = [await add_printer(hass, emu) for emu in (first, second, third)]
         for emu in (second, third):

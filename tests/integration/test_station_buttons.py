@@ -1,7 +1,5 @@
 """Tests for the material station's buttons: load a slot, unload the filament."""
 
-from collections.abc import AsyncIterator
-
 from homeassistant.components.button import DOMAIN as BUTTON_DOMAIN, SERVICE_PRESS
 from homeassistant.const import ATTR_ENTITY_ID, STATE_UNAVAILABLE, Platform
 from homeassistant.core import HomeAssistant
@@ -9,20 +7,13 @@ from homeassistant.exceptions import HomeAssistantError
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
-from flashforge_emulator import Clock, Emulator, ReceivedCommand, Status
+from flashforge_emulator import Emulator, ReceivedCommand, Status
 
 from ..conftest import EmulatorFactory
 from .conftest import setup_platform
 
 UNLOAD = "button.ad5x_unload_filament"
 LOAD = [f"button.ad5x_load_slot_{slot}" for slot in range(1, 5)]
-
-
-@pytest.fixture
-async def ad5x(emulator_factory: EmulatorFactory) -> AsyncIterator[Emulator]:
-    """Return an AD5X whose clock stands still; slot 4 of its station is empty."""
-    async with emulator_factory("ad5x", clock=Clock.manual(), command_seconds=0) as emu:
-        yield emu
 
 
 async def press(hass: HomeAssistant, entity_id: str) -> None:

@@ -15,7 +15,7 @@ import pytest
 from pytest_homeassistant_custom_component.common import snapshot_platform
 from syrupy.assertion import SnapshotAssertion
 
-from flashforge_emulator import Clock, Emulator
+from flashforge_emulator import Emulator
 
 from ..conftest import EmulatorFactory
 from .conftest import setup_platform
@@ -36,15 +36,13 @@ async def switch(hass: HomeAssistant, service: str, entity_id: str) -> None:
 @pytest.mark.parametrize("model", ["5m-pro", "5m"])
 async def test_switches(
     hass: HomeAssistant,
-    emulator_factory: EmulatorFactory,
+    quick_emulator: EmulatorFactory,
     entity_registry: er.EntityRegistry,
     snapshot: SnapshotAssertion,
     model: str,
 ) -> None:
     """The 5M Pro has filtration; every printer has auto shutdown."""
-    async with emulator_factory(
-        model, clock=Clock.manual(), command_seconds=0
-    ) as emulator:
+    async with quick_emulator(model) as emulator:
         entry_id = (await setup_platform(hass, emulator, Platform.SWITCH)).entry_id
         await snapshot_platform(hass, entity_registry, snapshot, entry_id)
         assert await hass.config_entries.async_unload(entry_id)

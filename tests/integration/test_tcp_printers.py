@@ -28,7 +28,7 @@ from syrupy.assertion import SnapshotAssertion
 from custom_components.flashforge import coordinator as coordinator_module
 from custom_components.flashforge.const import CONF_TCP_PORT, DOMAIN
 from custom_components.flashforge.issues import firmware_issue_id
-from flashforge_emulator import Clock, Emulator
+from flashforge_emulator import Emulator
 from flashforge_emulator.profiles import get_profile
 
 from ..conftest import EmulatorFactory
@@ -45,14 +45,10 @@ async def set_up(hass: HomeAssistant, entry: MockConfigEntry) -> MockConfigEntry
 
 
 @pytest.fixture
-async def adventurer4(emulator_factory: EmulatorFactory) -> AsyncIterator[Emulator]:
+async def adventurer4(quick_emulator: EmulatorFactory) -> AsyncIterator[Emulator]:
     """Return an Adventurer 4 emulator that answers at once, its time moved by hand."""
-    async with emulator_factory(
-        "adventurer4",
-        clock=Clock.manual(),
-        command_seconds=0,
-        heating_seconds=0.5,
-        print_seconds=600,
+    async with quick_emulator(
+        "adventurer4", heating_seconds=0.5, print_seconds=600
     ) as emulator:
         yield emulator
 
@@ -72,14 +68,14 @@ ENTITY_SETS = {
 @pytest.mark.parametrize("profile", ENTITY_SETS)
 async def test_entities(
     hass: HomeAssistant,
-    emulator_factory: EmulatorFactory,
+    quick_emulator: EmulatorFactory,
     entity_registry: er.EntityRegistry,
     snapshot: SnapshotAssertion,
     profile: str,
 ) -> None:
     """Each TCP printer gets the entities its API reports, keyed as HTTP printers'."""
     model, make_entry = ENTITY_SETS[profile]
-    async with emulator_factory(model, clock=Clock.manual(), command_seconds=0) as emu:
+    async with quick_emulator(model) as emu:
         entry = await set_up(hass, make_entry(emu))
         entries = er.async_entries_for_config_entry(entity_registry, entry.entry_id)
         states = {
