@@ -1,6 +1,6 @@
 """Tests for the print job event: what fires, when, and with what."""
 
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from collections.abc import AsyncIterator, Iterator
 from unittest.mock import patch
 
 from homeassistant.components.event import ATTR_EVENT_TYPE, ATTR_EVENT_TYPES
@@ -18,14 +18,24 @@ from custom_components.flashforge.api import FlashForgePrinter, MachineStatus
 from flashforge_emulator import Emulator
 
 from ..conftest import EmulatorFactory
+from .job_steps import (
+    FILE,
+    HEATING_SECONDS,
+    PAUSING_SECONDS,
+    PRINT_SECONDS,
+    Step,
+    cancel,
+    clear,
+    fail,
+    finish,
+    heat_up,
+    pause,
+    print_half,
+    resume,
+    start,
+)
 
 ENTITY_ID = "event.adventurer_5m_pro_print_status"
-FILE = "3DBenchy_PLA.gcode"
-HEATING_SECONDS = 30.0
-PRINT_SECONDS = 300.0
-PAUSING_SECONDS = 2.0  # the emulator's cap on a quarter of the heating time
-
-type Step = Callable[[Emulator, FlashForgePrinter], Awaitable[None]]
 
 
 @pytest.fixture
@@ -67,55 +77,6 @@ async def refresh(hass: HomeAssistant, entry: MockConfigEntry) -> State:
     state = hass.states.get(ENTITY_ID)
     assert state is not None
     return state
-
-
-# Steps a user (or the printer itself) takes.
-
-
-async def start(emu: Emulator, client: FlashForgePrinter) -> None:
-    """Start printing the Benchy; the printer heats first."""
-    await client.print_file(FILE)
-
-
-async def heat_up(emu: Emulator, client: FlashForgePrinter) -> None:
-    """Let heating end and printing begin."""
-    emu.advance(HEATING_SECONDS)
-
-
-async def print_half(emu: Emulator, client: FlashForgePrinter) -> None:
-    """Print half of the job."""
-    emu.advance(PRINT_SECONDS / 2)
-
-
-async def pause(emu: Emulator, client: FlashForgePrinter) -> None:
-    """Pause the print and wait until the printer has parked."""
-    await client.pause_print()
-    emu.advance(PAUSING_SECONDS)
-
-
-async def resume(emu: Emulator, client: FlashForgePrinter) -> None:
-    """Resume a paused print."""
-    await client.resume_print()
-
-
-async def finish(emu: Emulator, client: FlashForgePrinter) -> None:
-    """Print to the end."""
-    emu.advance(PRINT_SECONDS)
-
-
-async def cancel(emu: Emulator, client: FlashForgePrinter) -> None:
-    """Cancel the print."""
-    await client.cancel_print()
-
-
-async def fail(emu: Emulator, client: FlashForgePrinter) -> None:
-    """Have the printer stop with an error, as a filament runout would."""
-    emu.printer.set_error("E0011")
-
-
-async def clear(emu: Emulator, client: FlashForgePrinter) -> None:
-    """Take the finished or cancelled print off the plate."""
-    await client.clear_platform()
 
 
 async def toggle_light(emu: Emulator, client: FlashForgePrinter) -> None:

@@ -1,6 +1,6 @@
 """Tests for the print history: recorded on the emulator, kept across restarts, removed."""
 
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from collections.abc import AsyncIterator, Iterator
 from datetime import timedelta
 from typing import Any
 from unittest.mock import patch
@@ -24,17 +24,25 @@ from flashforge_emulator import Emulator
 
 from ..conftest import EmulatorFactory
 from .conftest import entry_for
+from .job_steps import (
+    FILE,
+    HEATING_SECONDS,
+    PRINT_SECONDS,
+    Step,
+    cancel,
+    clear,
+    fail,
+    finish,
+    pause,
+    resume,
+    start_printing,
+)
 
 LAST_RESULT = "sensor.adventurer_5m_pro_last_print_result"
 COUNTS = {
     result: f"sensor.adventurer_5m_pro_{result}_prints"
     for result in ("finished", "cancelled", "failed")
 }
-FILE = "3DBenchy_PLA.gcode"
-HEATING_SECONDS = 30.0
-PRINT_SECONDS = 300.0
-
-type Step = Callable[[Emulator, FlashForgePrinter], Awaitable[None]]
 
 
 @pytest.fixture
@@ -97,35 +105,6 @@ def value(hass: HomeAssistant, entity_id: str) -> str:
     return state.state
 
 
-async def start(emu: Emulator, client: FlashForgePrinter) -> None:
-    """Start printing the Benchy and let it heat up."""
-    await client.print_file(FILE)
-    emu.advance(HEATING_SECONDS)
-
-
-async def finish(emu: Emulator, client: FlashForgePrinter) -> None:
-    """Print to the end."""
-    emu.advance(PRINT_SECONDS)
-
-
-async def cancel(emu: Emulator, client: FlashForgePrinter) -> None:
-    """Cancel the print."""
-    await client.cancel_print()
-
-
-async def fail(emu: Emulator, client: FlashForgePrinter) -> None:
-    """Have the printer stop with an error, as a filament runout would."""
-    emu.printer.set_error("E0011")
-
-
-async def clear(emu: Emulator, client: FlashForgePrinter) -> None:
-    """Take the ended print off the plate, and any error with it."""
-    if emu.printer.status == "error":
-        emu.printer.clear_error()
-    else:
-        await client.clear_platform()
-
-
 async def run_job(
     hass: HomeAssistant,
     emulator: Emulator,
@@ -134,7 +113,7 @@ async def run_job(
     end: Step,
 ) -> tuple[State, State]:
     """Run a job from start to its end; return the event states at both."""
-    await start(emulator, client)
+    await start_printing(emulator, client)
     started = await refresh(hass, entry)
     emulator.advance(PRINT_SECONDS / 2)
     await refresh(hass, entry)
@@ -248,7 +227,7 @@ async def test_the_history_and_the_open_job_survive_a_restart(
 ) -> None:
     """A job started before Home Assistant stopped ends with its own id after."""
     await run_job(hass, emulator, client, init_integration, cancel)
-    await start(emulator, client)
+    await start_printing(emulator, client)
     started = await refresh(hass, init_integration)
     job_id = started.attributes["job_id"]
 
@@ -280,7 +259,7 @@ async def test_a_job_running_before_home_assistant_started_it_by_its_printed_tim
     config_entry: MockConfigEntry,
 ) -> None:
     """A job seen first while printing began as long ago as it has printed."""
-    await start(emulator, client)
+    await start_printing(emulator, client)
     emulator.advance(PRINT_SECONDS / 2)
     config_entry.add_to_hass(hass)
     assert await hass.config_entries.async_setup(config_entry.entry_id)
@@ -300,7 +279,7 @@ async def test_a_job_that_ended_while_home_assistant_was_stopped_is_recorded(
     init_integration: MockConfigEntry,
 ) -> None:
     """The printer still shows how the job ended: it is recorded, without an event."""
-    await start(emulator, client)
+    await start_printing(emulator, client)
     started = await refresh(hass, init_integration)
     assert await hass.config_entries.async_unload(init_integration.entry_id)
     await finish(emulator, client)
@@ -324,7 +303,7 @@ async def test_the_history_is_kept_without_the_event_entity(
     with patch("custom_components.flashforge.PLATFORMS", [Platform.SENSOR]):
         assert await hass.config_entries.async_setup(config_entry.entry_id)
         await hass.async_block_till_done()
-        await start(emulator, client)
+        await start_printing(emulator, client)
         await config_entry.runtime_data.async_refresh()
         await finish(emulator, client)
         await config_entry.runtime_data.async_refresh()
@@ -420,14 +399,7 @@ async def test_each_event_of_a_job_carries_its_id(
         state = await refresh(hass, init_integration)
         fired.append((state.attributes[ATTR_EVENT_TYPE], state.attributes["job_id"]))
 
-    async def pause(emu: Emulator, client: FlashForgePrinter) -> None:
-        await client.pause_print()
-        emu.advance(2)
-
-    async def resume(emu: Emulator, client: FlashForgePrinter) -> None:
-        await client.resume_print()
-
-    for action in (start, pause, resume, finish, clear, start):
+    for action in (start_printing, pause, resume, finish, clear, start_printing):
         await step(action)
 
     assert [event for event, _ in fired] == [
