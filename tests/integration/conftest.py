@@ -13,6 +13,7 @@ import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.flashforge import coordinator as coordinator_module
+from custom_components.flashforge.api import FlashForgePrinter
 from custom_components.flashforge.config_flow import FlashForgeConfigFlow
 from custom_components.flashforge.const import (
     CONF_CAMERA_PORT,
@@ -218,6 +219,15 @@ async def busy(emulator: Emulator) -> None:
 async def offline(emulator: Emulator) -> None:
     """Take the printer off the network."""
     await emulator.go_offline()
+
+
+@pytest.fixture
+async def client(emulator: Emulator) -> AsyncIterator[FlashForgePrinter]:
+    """Return a client of the emulator, as the user's app or touchscreen."""
+    async with FlashForgePrinter(
+        emulator.host, emulator.serial, emulator.check_code, port=emulator.port
+    ) as client:
+        yield client
 
 
 @pytest.fixture

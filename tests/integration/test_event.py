@@ -5,7 +5,7 @@ from unittest.mock import patch
 
 from homeassistant.components.event import ATTR_EVENT_TYPE, ATTR_EVENT_TYPES
 from homeassistant.const import STATE_UNAVAILABLE, STATE_UNKNOWN, Platform
-from homeassistant.core import HomeAssistant, State
+from homeassistant.core import HomeAssistant
 from homeassistant.helpers import entity_registry as er
 import pytest
 from pytest_homeassistant_custom_component.common import (
@@ -20,7 +20,7 @@ from flashforge_emulator import Emulator
 from ..conftest import EmulatorFactory
 from .job_steps import (
     FILE,
-    HEATING_SECONDS,
+    JOB_PACE,
     PAUSING_SECONDS,
     PRINT_SECONDS,
     Step,
@@ -31,6 +31,7 @@ from .job_steps import (
     heat_up,
     pause,
     print_half,
+    refresh,
     resume,
     start,
 )
@@ -40,17 +41,8 @@ ENTITY_ID = "event.adventurer_5m_pro_print_status"
 
 @pytest.fixture
 async def emulator(emulator_factory: EmulatorFactory) -> AsyncIterator[Emulator]:
-    """Return a 5M Pro whose prints take long enough to catch every state.
-
-    Commands apply at once; the print moves only as far as a test advances
-    it, give or take the test's own run time.
-    """
-    async with emulator_factory(
-        "5m-pro",
-        command_seconds=0,
-        heating_seconds=HEATING_SECONDS,
-        print_seconds=PRINT_SECONDS,
-    ) as emu:
+    """Return a 5M Pro whose prints take long enough to catch every state."""
+    async with emulator_factory("5m-pro", **JOB_PACE) as emu:
         yield emu
 
 
@@ -59,24 +51,6 @@ def only_events() -> Iterator[None]:
     """Set up the event platform alone."""
     with patch("custom_components.flashforge.PLATFORMS", [Platform.EVENT]):
         yield
-
-
-@pytest.fixture
-async def client(emulator: Emulator) -> AsyncIterator[FlashForgePrinter]:
-    """Return a client of the emulator, as the user's app or touchscreen."""
-    async with FlashForgePrinter(
-        emulator.host, emulator.serial, emulator.check_code, port=emulator.port
-    ) as client:
-        yield client
-
-
-async def refresh(hass: HomeAssistant, entry: MockConfigEntry) -> State:
-    """Poll the printer now and return the event entity's state."""
-    await entry.runtime_data.async_refresh()
-    await hass.async_block_till_done()
-    state = hass.states.get(ENTITY_ID)
-    assert state is not None
-    return state
 
 
 async def toggle_light(emu: Emulator, client: FlashForgePrinter) -> None:

@@ -27,6 +27,7 @@ from .conftest import entry_for
 from .job_steps import (
     FILE,
     HEATING_SECONDS,
+    JOB_PACE,
     PRINT_SECONDS,
     Step,
     cancel,
@@ -34,6 +35,7 @@ from .job_steps import (
     fail,
     finish,
     pause,
+    refresh,
     resume,
     start_printing,
 )
@@ -48,12 +50,7 @@ COUNTS = {
 @pytest.fixture
 async def emulator(emulator_factory: EmulatorFactory) -> AsyncIterator[Emulator]:
     """Return a 5M Pro whose prints move only as far as a test advances them."""
-    async with emulator_factory(
-        "5m-pro",
-        command_seconds=0,
-        heating_seconds=HEATING_SECONDS,
-        print_seconds=PRINT_SECONDS,
-    ) as emu:
+    async with emulator_factory("5m-pro", **JOB_PACE) as emu:
         yield emu
 
 
@@ -66,36 +63,9 @@ def events_and_sensors() -> Iterator[None]:
         yield
 
 
-@pytest.fixture
-async def client(emulator: Emulator) -> AsyncIterator[FlashForgePrinter]:
-    """Return a client of the emulator, as the user's app or touchscreen."""
-    async with FlashForgePrinter(
-        emulator.host, emulator.serial, emulator.check_code, port=emulator.port
-    ) as client:
-        yield client
-
-
 def storage_key(entry: MockConfigEntry) -> str:
     """Return the key of the entry's print history in Home Assistant's storage."""
     return f"{DOMAIN}.history.{entry.entry_id}"
-
-
-def event_entity(hass: HomeAssistant, entry: MockConfigEntry) -> str:
-    """Return the entity id of the printer's print event."""
-    entity_id = er.async_get(hass).async_get_entity_id(
-        Platform.EVENT, DOMAIN, f"{entry.unique_id}_print"
-    )
-    assert entity_id is not None
-    return entity_id
-
-
-async def refresh(hass: HomeAssistant, entry: MockConfigEntry) -> State:
-    """Poll the printer now and return the event entity's state."""
-    await entry.runtime_data.async_refresh()
-    await hass.async_block_till_done()
-    state = hass.states.get(event_entity(hass, entry))
-    assert state is not None
-    return state
 
 
 def value(hass: HomeAssistant, entity_id: str) -> str:
