@@ -66,6 +66,14 @@ def camera_id(hass: HomeAssistant, emulator: Emulator) -> str:
     return entity_id
 
 
+@pytest.fixture
+def entity_id(
+    hass: HomeAssistant, init_integration: MockConfigEntry, emulator: Emulator
+) -> str:
+    """Set the 5M Pro up and return its camera's entity id."""
+    return camera_id(hass, emulator)
+
+
 def camera_entity(hass: HomeAssistant, entity_id: str) -> FlashForgeCamera:
     """Return the camera entity object."""
     entity = hass.data[DATA_COMPONENT].get_entity(entity_id)
@@ -207,11 +215,10 @@ async def watch(
 async def test_two_viewers_share_one_connection(
     hass: HomeAssistant,
     hass_client: ClientSessionGenerator,
-    init_integration: MockConfigEntry,
+    entity_id: str,
     emulator: Emulator,
 ) -> None:
     """Two viewers watch at once over one printer connection, closed after them."""
-    entity_id = camera_id(hass, emulator)
     client = await hass_client()
     url = f"/api/camera_proxy_stream/{entity_id}"
 
@@ -237,11 +244,9 @@ async def test_two_viewers_share_one_connection(
 async def test_streaming_while_viewers_watch(
     hass: HomeAssistant,
     hass_client: ClientSessionGenerator,
-    init_integration: MockConfigEntry,
-    emulator: Emulator,
+    entity_id: str,
 ) -> None:
     """The camera is streaming while any viewer is served, idle before and after."""
-    entity_id = camera_id(hass, emulator)
 
     def state() -> str:
         camera = hass.states.get(entity_id)
@@ -267,11 +272,10 @@ async def test_streaming_while_viewers_watch(
 async def test_still_image(
     hass: HomeAssistant,
     hass_client: ClientSessionGenerator,
-    init_integration: MockConfigEntry,
+    entity_id: str,
     emulator: Emulator,
 ) -> None:
     """With nobody watching, a still image opens the stream for one frame."""
-    entity_id = camera_id(hass, emulator)
     client = await hass_client()
 
     response = await client.get(f"/api/camera_proxy/{entity_id}")
@@ -288,11 +292,10 @@ async def test_still_image(
 async def test_stream_off(
     hass: HomeAssistant,
     hass_client: ClientSessionGenerator,
-    init_integration: MockConfigEntry,
+    entity_id: str,
     emulator: Emulator,
 ) -> None:
     """While the stream is off the camera says so at once, and turns it back on."""
-    entity_id = camera_id(hass, emulator)
     camera = camera_entity(hass, entity_id)
     assert is_on(camera)
 
@@ -349,12 +352,12 @@ async def test_viewers_end(
     hass: HomeAssistant,
     hass_client: ClientSessionGenerator,
     init_integration: MockConfigEntry,
+    entity_id: str,
     emulator: Emulator,
     end: Callable[[HomeAssistant, MockConfigEntry, str], Awaitable[None]],
     camera_listens: bool,
 ) -> None:
     """Turning the stream off or unloading the entry ends the viewers' streams at once."""
-    entity_id = camera_id(hass, emulator)
     response = await watch(hass_client, entity_id)
 
     await end(hass, init_integration, entity_id)
@@ -365,14 +368,12 @@ async def test_viewers_end(
 
 
 async def test_reconnects_while_viewers_remain(
-    hass: HomeAssistant,
     hass_client: ClientSessionGenerator,
-    init_integration: MockConfigEntry,
+    entity_id: str,
     emulator: Emulator,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     """When the printer drops the stream, the relay reconnects; viewers go on."""
-    entity_id = camera_id(hass, emulator)
     response = await watch(hass_client, entity_id)
 
     # The printer ends the running stream and answers 503 for a moment.
@@ -390,12 +391,11 @@ async def test_reconnects_while_viewers_remain(
 async def test_viewers_end_when_the_camera_stays_away(
     hass: HomeAssistant,
     hass_client: ClientSessionGenerator,
-    init_integration: MockConfigEntry,
+    entity_id: str,
     emulator: Emulator,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     """After several failed reconnects the viewers' streams end."""
-    entity_id = camera_id(hass, emulator)
     camera = camera_entity(hass, entity_id)
     response = await watch(hass_client, entity_id)
 
@@ -411,10 +411,12 @@ async def test_viewers_end_when_the_camera_stays_away(
 
 
 async def test_offline_printer(
-    hass: HomeAssistant, init_integration: MockConfigEntry, emulator: Emulator
+    hass: HomeAssistant,
+    init_integration: MockConfigEntry,
+    entity_id: str,
+    emulator: Emulator,
 ) -> None:
     """While the printer is unreachable the camera has no image."""
-    entity_id = camera_id(hass, emulator)
     camera = camera_entity(hass, entity_id)
     await emulator.go_offline()
     await init_integration.runtime_data.async_refresh()
@@ -427,13 +429,11 @@ async def test_offline_printer(
 
 
 async def test_no_first_frame(
-    hass: HomeAssistant,
     hass_client: ClientSessionGenerator,
-    init_integration: MockConfigEntry,
+    entity_id: str,
     emulator: Emulator,
 ) -> None:
     """A viewer gets an error, not a hanging stream, if no frame comes in time."""
-    entity_id = camera_id(hass, emulator)
     client = await hass_client()
     with patch.object(camera_module, "FIRST_FRAME_TIMEOUT", 0):
         response = await client.get(f"/api/camera_proxy_stream/{entity_id}")
