@@ -297,53 +297,40 @@ async def test_states_in_words(
         assert shown == words
 
 
-async def test_an_error_code_is_shown(
-    hass: HomeAssistant, quick_emulator: EmulatorFactory
-) -> None:
+async def test_an_error_code_is_shown(hass: HomeAssistant, emulator: Emulator) -> None:
     """The printer's error code replaces "none" while it reports one."""
-    async with quick_emulator("5m-pro") as emulator:
-        entry = await setup_platform(hass, emulator, Platform.SENSOR)
-        error_code = await entity_id(hass, emulator, "error_code")
+    entry = await setup_platform(hass, emulator, Platform.SENSOR)
+    error_code = await entity_id(hass, emulator, "error_code")
 
-        emulator.printer.set_error("E0011")
-        await entry.runtime_data.async_refresh()
-        await hass.async_block_till_done()
+    emulator.printer.set_error("E0011")
+    await entry.runtime_data.async_refresh()
+    await hass.async_block_till_done()
 
-        assert hass.states.get(error_code).state == "E0011"
+    assert hass.states.get(error_code).state == "E0011"
 
 
-async def test_nozzle_size_is_a_length(
-    hass: HomeAssistant, quick_emulator: EmulatorFactory
-) -> None:
+async def test_nozzle_size_is_a_length(hass: HomeAssistant, emulator: Emulator) -> None:
     """The printer's "0.4mm" is 0.4 millimetres."""
-    async with quick_emulator("5m-pro") as emulator:
-        await setup_platform(hass, emulator, Platform.SENSOR)
-        state = hass.states.get(await entity_id(hass, emulator, "nozzle_size"))
+    await setup_platform(hass, emulator, Platform.SENSOR)
+    state = hass.states.get(await entity_id(hass, emulator, "nozzle_size"))
 
-        assert (state.state, state.attributes["unit_of_measurement"]) == ("0.4", "mm")
-        assert state.attributes["device_class"] == "distance"
+    assert (state.state, state.attributes["unit_of_measurement"]) == ("0.4", "mm")
+    assert state.attributes["device_class"] == "distance"
 
 
 @pytest.mark.usefixtures("entity_registry_enabled_by_default")
-async def test_material_slots(
-    hass: HomeAssistant, quick_emulator: EmulatorFactory
-) -> None:
+async def test_material_slots(hass: HomeAssistant, ad5x: Emulator) -> None:
     """Each AD5X slot shows its material, or empty, with colour and load state."""
-    async with quick_emulator("ad5x") as emulator:
-        await setup_platform(hass, emulator, Platform.SENSOR)
-        loaded = hass.states.get(await entity_id(hass, emulator, "slot_1"))
-        empty = hass.states.get(await entity_id(hass, emulator, "slot_4"))
+    await setup_platform(hass, ad5x, Platform.SENSOR)
+    loaded = hass.states.get(await entity_id(hass, ad5x, "slot_1"))
+    empty = hass.states.get(await entity_id(hass, ad5x, "slot_4"))
 
-        assert (
-            loaded.state,
-            loaded.attributes["color"],
-            loaded.attributes["loaded"],
-        ) == (
-            "PLA",
-            "#FFFFFF",
-            True,
-        )
-        assert (empty.state, empty.attributes["loaded"]) == ("empty", False)
+    assert (
+        loaded.state,
+        loaded.attributes["color"],
+        loaded.attributes["loaded"],
+    ) == ("PLA", "#FFFFFF", True)
+    assert (empty.state, empty.attributes["loaded"]) == ("empty", False)
 
 
 STATION = {"active_slot", "slot_1", "slot_2", "slot_3", "slot_4"}
