@@ -20,6 +20,8 @@ from custom_components.flashforge.api import (
     history_from_data,
 )
 
+from ..recording import Recording
+
 FILE = "3DBenchy_PLA.gcode"
 OTHER = "cube.gcode"
 T0 = datetime(2026, 12, 1, 12, 0, tzinfo=UTC)
@@ -394,20 +396,6 @@ def test_the_stored_history_is_bounded_too() -> None:
 def test_event_types_carry_over() -> None:
     """Every result is the name of the event that ends a job that way."""
     assert {result.value for result in JobResult} <= set(PrintEventType)
-
-
-class Recording:
-    """A PrinterDetail that notes the name of every attribute read from it."""
-
-    def __init__(self, detail: PrinterDetail, reads: set[str]) -> None:
-        """Wrap a detail; reads go into the given set."""
-        self.detail = detail
-        self.reads = reads
-
-    def __getattr__(self, name: str) -> Any:
-        """Note the read and answer it from the detail."""
-        self.reads.add(name)
-        return getattr(self.detail, name)
 
 
 def test_the_history_reads_only_the_fields_it_declares() -> None:

@@ -42,6 +42,7 @@ from custom_components.flashforge.entity import (
 from flashforge_emulator import PROFILES, Emulator, Status
 
 from ..conftest import EmulatorFactory
+from ..recording import Recording
 from .conftest import entry_for
 from .test_entity import written
 
@@ -63,20 +64,6 @@ PRINT_SECONDS = 3000.0
 PAUSING_SECONDS = 2.0
 
 type Entities = dict[str, CoordinatorEntity[FlashForgeCoordinator]]
-
-
-class Recording:
-    """A PrinterDetail that notes the name of every attribute read from it."""
-
-    def __init__(self, detail: PrinterDetail, reads: set[str]) -> None:
-        """Wrap a detail; reads go into the given set."""
-        self.detail = detail
-        self.reads = reads
-
-    def __getattr__(self, name: str) -> Any:
-        """Note the read and answer it from the detail."""
-        self.reads.add(name)
-        return getattr(self.detail, name)
 
 
 @pytest.fixture
