@@ -36,16 +36,13 @@ async def emulator(quick_emulator: EmulatorFactory) -> AsyncIterator[Emulator]:
 
 @pytest.fixture
 async def coordinator(
-    hass: HomeAssistant, emulator: Emulator
+    hass: HomeAssistant, emulator: Emulator, client: FlashForgePrinter
 ) -> AsyncIterator[FlashForgeCoordinator]:
     """Set up every platform for a printer that is printing."""
     entry: MockConfigEntry = entry_for(emulator)
     entry.add_to_hass(hass)
     assert await hass.config_entries.async_setup(entry.entry_id)
-    async with FlashForgePrinter(
-        emulator.host, emulator.serial, emulator.check_code, port=emulator.port
-    ) as client:
-        await client.print_file(next(iter(emulator.files)))
+    await client.print_file(next(iter(emulator.files)))
     emulator.advance(10 + 645)
     coordinator: FlashForgeCoordinator = entry.runtime_data
     await coordinator.async_refresh()
