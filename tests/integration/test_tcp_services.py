@@ -637,6 +637,17 @@ async def test_options_a_tcp_printer_lacks(
 # get_thumbnail
 
 
+async def thumbnail(hass: HomeAssistant, device_id: str, file_name: str) -> Any:
+    """Ask for a file's thumbnail; return the printer's part of the response."""
+    response = await call(
+        hass,
+        "get_thumbnail",
+        {"device_id": device_id, "file_name": file_name},
+        return_response=True,
+    )
+    return response[device_id]
+
+
 async def test_thumbnail_of_any_file(hass: HomeAssistant, pro: Emulator) -> None:
     """Over TCP, the thumbnail of a file beyond the 10 recent is returned as base64 PNG."""
     for number in range(12):
@@ -644,15 +655,10 @@ async def test_thumbnail_of_any_file(hass: HomeAssistant, pro: Emulator) -> None
     oldest = min(pro.files.values(), key=lambda stored: stored.order)
     device_id = await add_printer(hass, pro)
 
-    response = await call(
-        hass,
-        "get_thumbnail",
-        {"device_id": device_id, "file_name": oldest.name},
-        return_response=True,
-    )
+    response = await thumbnail(hass, device_id, oldest.name)
 
-    assert response[device_id]["content_type"] == "image/png"
-    assert base64.b64decode(response[device_id]["image"]) == oldest.thumbnail
+    assert response["content_type"] == "image/png"
+    assert base64.b64decode(response["image"]) == oldest.thumbnail
 
 
 async def test_thumbnail_on_each_model(
@@ -665,15 +671,10 @@ async def test_thumbnail_on_each_model(
     )
     file_name = listed[device_id]["files"][0]["file_name"]
 
-    response = await call(
-        hass,
-        "get_thumbnail",
-        {"device_id": device_id, "file_name": file_name},
-        return_response=True,
-    )
+    response = await thumbnail(hass, device_id, file_name)
 
     stored = tcp_printer.files[file_name.rsplit("/", 1)[-1]]
-    assert base64.b64decode(response[device_id]["image"]) == stored.thumbnail
+    assert base64.b64decode(response["image"]) == stored.thumbnail
 
 
 async def test_thumbnail_without_tcp(hass: HomeAssistant, creator5: Emulator) -> None:
@@ -681,16 +682,9 @@ async def test_thumbnail_without_tcp(hass: HomeAssistant, creator5: Emulator) ->
     device_id = await add_printer(hass, creator5)
     file_name = next(iter(creator5.files))
 
-    response = await call(
-        hass,
-        "get_thumbnail",
-        {"device_id": device_id, "file_name": file_name},
-        return_response=True,
-    )
+    response = await thumbnail(hass, device_id, file_name)
 
-    assert base64.b64decode(response[device_id]["image"]) == (
-        creator5.files[file_name].thumbnail
-    )
+    assert base64.b64decode(response["image"]) == creator5.files[file_name].thumbnail
 
 
 async def test_thumbnail_of_a_bmp_is_a_png(
@@ -702,15 +696,10 @@ async def test_thumbnail_of_a_bmp_is_a_png(
     stored.thumbnail = png_to_bmp(png)
     device_id = await add_printer(hass, creator5)
 
-    response = await call(
-        hass,
-        "get_thumbnail",
-        {"device_id": device_id, "file_name": stored.name},
-        return_response=True,
-    )
+    response = await thumbnail(hass, device_id, stored.name)
 
-    assert response[device_id]["content_type"] == "image/png"
-    assert same_picture_as_png(base64.b64decode(response[device_id]["image"]), png)
+    assert response["content_type"] == "image/png"
+    assert same_picture_as_png(base64.b64decode(response["image"]), png)
 
 
 @pytest.mark.parametrize(
@@ -724,11 +713,6 @@ async def test_thumbnail_refused(
     device_id = await add_printer(hass, tcp_printer)
 
     with pytest.raises(HomeAssistantError) as err:
-        await call(
-            hass,
-            "get_thumbnail",
-            {"device_id": device_id, "file_name": file_name},
-            return_response=True,
-        )
+        await thumbnail(hass, device_id, file_name)
 
     assert err.value.translation_key == key
