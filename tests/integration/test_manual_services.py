@@ -94,14 +94,28 @@ async def test_extrude_schema(
     assert ad5x.request_counts["/control"] == 0
 
 
-async def test_extrude_nothing(hass: HomeAssistant, ad5x: Emulator) -> None:
-    """A distance of 0 is refused, translated."""
+@pytest.mark.parametrize(
+    ("service", "data", "key"),
+    [
+        ("extrude", {"distance": 0}, "extrude_no_distance"),
+        (
+            "calibrate",
+            {"leveling": False, "vibration_compensation": False},
+            "calibrate_nothing",
+        ),
+    ],
+    ids=["extrude no distance", "calibrate nothing"],
+)
+async def test_nothing_to_do(
+    hass: HomeAssistant, ad5x: Emulator, service: str, data: dict[str, Any], key: str
+) -> None:
+    """Extruding no distance or calibrating nothing is refused, translated."""
     device_id = await add_printer(hass, ad5x)
 
     with pytest.raises(ServiceValidationError) as err:
-        await call(hass, "extrude", {"device_id": device_id, "distance": 0})
+        await call(hass, service, {"device_id": device_id, **data})
 
-    assert err.value.translation_key == "extrude_no_distance"
+    assert err.value.translation_key == key
     assert ad5x.request_counts["/control"] == 0
 
 
@@ -173,25 +187,6 @@ async def test_calibrate(
         assert controls(emulator, "calibration_cmd") == [args]
         for entry in hass.config_entries.async_entries(DOMAIN):
             assert await hass.config_entries.async_unload(entry.entry_id)
-
-
-async def test_calibrate_nothing(hass: HomeAssistant, ad5x: Emulator) -> None:
-    """Choosing no calibration is refused, translated."""
-    device_id = await add_printer(hass, ad5x)
-
-    with pytest.raises(ServiceValidationError) as err:
-        await call(
-            hass,
-            "calibrate",
-            {
-                "device_id": device_id,
-                "leveling": False,
-                "vibration_compensation": False,
-            },
-        )
-
-    assert err.value.translation_key == "calibrate_nothing"
-    assert ad5x.request_counts["/control"] == 0
 
 
 async def test_calibrate_refused_over_tcp(
