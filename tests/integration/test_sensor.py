@@ -64,6 +64,13 @@ async def entity_id(hass: HomeAssistant, emulator: Emulator, key: str) -> str:
     return found
 
 
+async def sensor_state(hass: HomeAssistant, emulator: Emulator, key: str) -> State:
+    """Return the state of a sensor by its key."""
+    state = hass.states.get(await entity_id(hass, emulator, key))
+    assert state is not None
+    return state
+
+
 @pytest.mark.usefixtures("entity_registry_enabled_by_default")
 async def test_sensors_while_printing(
     hass: HomeAssistant, emulator_factory: EmulatorFactory
@@ -300,19 +307,18 @@ async def test_states_in_words(
 async def test_an_error_code_is_shown(hass: HomeAssistant, emulator: Emulator) -> None:
     """The printer's error code replaces "none" while it reports one."""
     entry = await setup_platform(hass, emulator, Platform.SENSOR)
-    error_code = await entity_id(hass, emulator, "error_code")
 
     emulator.printer.set_error("E0011")
     await entry.runtime_data.async_refresh()
     await hass.async_block_till_done()
 
-    assert hass.states.get(error_code).state == "E0011"
+    assert (await sensor_state(hass, emulator, "error_code")).state == "E0011"
 
 
 async def test_nozzle_size_is_a_length(hass: HomeAssistant, emulator: Emulator) -> None:
     """The printer's "0.4mm" is 0.4 millimetres."""
     await setup_platform(hass, emulator, Platform.SENSOR)
-    state = hass.states.get(await entity_id(hass, emulator, "nozzle_size"))
+    state = await sensor_state(hass, emulator, "nozzle_size")
 
     assert (state.state, state.attributes["unit_of_measurement"]) == ("0.4", "mm")
     assert state.attributes["device_class"] == "distance"
@@ -322,8 +328,8 @@ async def test_nozzle_size_is_a_length(hass: HomeAssistant, emulator: Emulator) 
 async def test_material_slots(hass: HomeAssistant, ad5x: Emulator) -> None:
     """Each AD5X slot shows its material, or empty, with colour and load state."""
     await setup_platform(hass, ad5x, Platform.SENSOR)
-    loaded = hass.states.get(await entity_id(hass, ad5x, "slot_1"))
-    empty = hass.states.get(await entity_id(hass, ad5x, "slot_4"))
+    loaded = await sensor_state(hass, ad5x, "slot_1")
+    empty = await sensor_state(hass, ad5x, "slot_4")
 
     assert (
         loaded.state,
