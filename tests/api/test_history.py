@@ -184,13 +184,21 @@ def test_a_record_holds_the_job_and_its_figures() -> None:
     }
 
 
-def test_a_job_found_running_started_its_printed_time_ago() -> None:
+@pytest.mark.parametrize(
+    ("printed", "started"),
+    [
+        pytest.param(3600, T0 - timedelta(hours=1), id="an-hour"),
+        # A duration reaching before the calendar's start: the job is new.
+        pytest.param(10**12, T0, id="beyond-the-calendar"),
+    ],
+)
+def test_a_job_found_running_started_its_printed_time_ago(
+    printed: int, started: datetime
+) -> None:
     """The printer's elapsed print duration tells when a job seen late began."""
     history = PrintHistory(new_id=numbered())
-    assert history.see(detail("printing", printDuration=3600), T0) is None
-    assert history.open_job == OpenJob(
-        job_id="job1", file_name=FILE, started=T0 - timedelta(hours=1)
-    )
+    assert history.see(detail("printing", printDuration=printed), T0) is None
+    assert history.open_job == OpenJob(job_id="job1", file_name=FILE, started=started)
 
 
 @pytest.mark.parametrize(
@@ -323,6 +331,8 @@ GOOD_JOB = {
                     GOOD_JOB,
                     {**GOOD_JOB, "result": "exploded"},
                     {**GOOD_JOB, "started": "yesterday"},
+                    # In UTC before the calendar's first day.
+                    {**GOOD_JOB, "started": "0001-01-01T00:00:00+05:00"},
                     {**GOOD_JOB, "job_id": 7},
                     "job",
                 ]

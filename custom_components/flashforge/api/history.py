@@ -3,12 +3,13 @@
 from collections import deque
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from enum import StrEnum
 from itertools import islice
 from typing import Final, NamedTuple
 from uuid import uuid4
 
+from .job_times import job_began
 from .jobs import JobWatch, PrintEvent, PrintEventType
 from .models import PrinterDetail
 from .status import JobPhase
@@ -76,11 +77,6 @@ class TrackedEvent(NamedTuple):
 
     event: PrintEvent
     job_id: str
-
-
-def _started(detail: PrinterDetail, now: datetime) -> datetime:
-    """Return when the detail's job began: its printed time before now."""
-    return now - timedelta(seconds=detail.print_duration or 0)
 
 
 class PrintHistory:
@@ -180,7 +176,8 @@ class PrintHistory:
         self.open_job = job = OpenJob(
             job_id=self._new_id(),
             file_name=detail.print_file_name,
-            started=_started(detail, now),
+            # A duration beyond the calendar is no start: the job is new.
+            started=job_began(detail, now) or now,
         )
         self._named = detail if detail.print_file_name is not None else None
         self.revision += 1

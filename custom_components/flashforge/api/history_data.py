@@ -114,9 +114,9 @@ def _time(value: object) -> datetime | None:
         return None
     try:
         time = datetime.fromisoformat(value)
-    except ValueError:
+        return time.replace(tzinfo=UTC) if time.tzinfo is None else time.astimezone(UTC)
+    except ValueError, OverflowError:  # in UTC beyond the calendar
         return None
-    return time.replace(tzinfo=UTC) if time.tzinfo is None else time.astimezone(UTC)
 
 
 def _optional[T](value: object, kind: type[T]) -> T | None:

@@ -41,6 +41,15 @@ def _offset(now: datetime, seconds: int | None, sign: int) -> datetime | None:
         return None
 
 
+def job_began(detail: PrinterDetail, now: datetime) -> datetime | None:
+    """Return when the detail's job began: the time it has printed (pauses aside) ago.
+
+    To the second; None when that reaches beyond the calendar.
+    """
+    started = _offset(now, detail.print_duration or 0, -1)
+    return started and _whole_second(started)
+
+
 @dataclass(frozen=True, slots=True)
 class JobTimes:
     """When the current job, or else the last one seen, started and ends.
@@ -69,9 +78,8 @@ class JobTimes:
                 # Started since the last poll, or before anyone watched (one
                 # printing another file started while the printer was away):
                 # the time it has printed tells when it began (pauses aside).
-                started = _offset(now, detail.print_duration or 0, -1)
                 return JobTimes(
-                    started and _whole_second(started),
+                    job_began(detail, now),
                     estimate and _whole_second(estimate),
                     running=True,
                     file_name=file_name,
