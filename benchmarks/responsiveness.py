@@ -99,6 +99,12 @@ async def run(settings: Settings) -> Section:
                 ],
             )
             await control.wait_for_status(session, printer, "paused")
+            if state_of(hass, status) != "paused":
+                # Resume is unavailable until Home Assistant sees the pause
+                # done: read the printer now rather than wait for the poll.
+                await time_until_state(
+                    hass, status, is_("paused"), entry.runtime_data.async_refresh
+                )
             resume_samples += await _latencies(
                 hass,
                 status,
