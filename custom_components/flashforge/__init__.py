@@ -23,7 +23,7 @@ from .manual_services import async_setup_manual_services
 from .services import async_setup_services
 from .station_services import async_setup_station_services
 from .tcp_services import async_setup_tcp_services
-from .voice import async_setup_unnamed_sentences, async_setup_voice
+from .voice import async_setup_sentences, async_setup_voice
 
 PLATFORMS: list[Platform] = [
     Platform.BINARY_SENSOR,
@@ -67,7 +67,7 @@ async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
         async_setup_history_services,
     ):
         async_setup_actions(hass)
-    await async_setup_unnamed_sentences(hass)
+    await async_setup_sentences(hass)
     return True
 
 

@@ -7,14 +7,18 @@ matches them before its own intents. Sentences and answers are texts under
 """
 
 from collections.abc import Awaitable, Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any, Final
 
-from hassil.recognize import RecognizeResult
-from homeassistant.components.conversation import ConversationInput
-from homeassistant.components.conversation.agent_manager import get_agent_manager
+from homeassistant.config_entries import ConfigEntryState
 from homeassistant.core import CALLBACK_TYPE, Event, HomeAssistant, callback
 from homeassistant.helpers import device_registry as dr
 from homeassistant.helpers.translation import async_get_translations
+from homeassistant.setup import async_when_setup
+
+if TYPE_CHECKING:
+    from hassil.recognize import RecognizeResult
+    from homeassistant.components.conversation import ConversationInput
+    from homeassistant.components.conversation.agent_manager import AgentManager
 
 from .const import DOMAIN
 from .coordinator import FlashForgeConfigEntry, FlashForgeCoordinator
@@ -28,6 +32,20 @@ from .voice_answers import (
 )
 
 type Responder = Callable[[ConversationInput, RecognizeResult], Awaitable[str | None]]
+
+CONVERSATION: Final = "conversation"
+
+
+def _agent_manager(hass: HomeAssistant) -> AgentManager:
+    """Return the conversation agent's manager.
+
+    Imported only once the agent is set up: the agent and its sentence
+    matcher are heavy, and a Home Assistant without them never loads them
+    for a printer.
+    """
+    from homeassistant.components.conversation.agent_manager import get_agent_manager  # noqa: PLC0415
+
+    return get_agent_manager(hass)
 
 
 async def async_sentences(hass: HomeAssistant, prefix: str) -> dict[str, list[str]]:
@@ -89,7 +107,7 @@ class PrinterVoice:
             return
         self._async_unregister()
         self._name = name
-        manager = get_agent_manager(self._coordinator.hass)
+        manager = _agent_manager(self._coordinator.hass)
         printer = name_template(name)
         for key, answer in self._answers.items():
             sentences = [
@@ -121,8 +139,13 @@ class PrinterVoice:
 
 
 async def async_setup_voice(hass: HomeAssistant, entry: FlashForgeConfigEntry) -> None:
-    """Make the entry's printer something to talk to, until the entry unloads."""
-    await PrinterVoice(entry.runtime_data).async_start(entry)
+    """Make the entry's printer something to talk to, until the entry unloads.
+
+    Without the conversation agent nothing is registered: the printers
+    loaded by then are registered when it is set up (async_setup_sentences).
+    """
+    if CONVERSATION in hass.config.components:
+        await PrinterVoice(entry.runtime_data).async_start(entry)
 
 
 def _unnamed_responder(hass: HomeAssistant, key: str) -> Responder:
@@ -149,11 +172,34 @@ def _unnamed_responder(hass: HomeAssistant, key: str) -> Responder:
     return respond
 
 
-async def async_setup_unnamed_sentences(hass: HomeAssistant) -> None:
+async def _async_register_unnamed(hass: HomeAssistant) -> None:
     """Register the sentences naming no printer, while Home Assistant runs.
 
     The one printer set up answers them; with several, the answer asks which.
     """
-    manager = get_agent_manager(hass)
+    manager = _agent_manager(hass)
     for key, sentences in (await async_sentences(hass, "unnamed")).items():
         manager.register_trigger(sentences, _unnamed_responder(hass, key))
+
+
+async def async_setup_sentences(hass: HomeAssistant) -> None:
+    """Register the sentences when the conversation agent is set up, if ever.
+
+    The agent is an after-dependency: set up first where it is used, never
+    loaded for the printers alone. Entries loaded before it are registered
+    with it; those loaded after register themselves (async_setup_voice).
+    """
+    if CONVERSATION in hass.config.components:
+        await _async_register_unnamed(hass)
+        return
+
+    async def agent_set_up(hass: HomeAssistant, _component: str) -> None:
+        # Taken before any await: an entry loading from now on sees the
+        # agent and registers itself.
+        loaded = hass.config_entries.async_loaded_entries(DOMAIN)
+        await _async_register_unnamed(hass)
+        for entry in loaded:
+            if entry.state is ConfigEntryState.LOADED:
+                await async_setup_voice(hass, entry)
+
+    async_when_setup(hass, CONVERSATION, agent_set_up)

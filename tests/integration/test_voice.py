@@ -446,6 +446,35 @@ async def test_registered_once_after_a_reload(
     assert await say(hass, f"how is {PRINTER}") == f"Status of {PRINTER}: Ready."
 
 
+@pytest.mark.parametrize("agent", [True, False])
+async def test_agent_set_up_after_the_printer(
+    hass: HomeAssistant, emulator: Emulator, agent: bool
+) -> None:
+    """Printers loaded before the agent are registered when it comes; none loads it."""
+    assert await async_setup_component(hass, "homeassistant", {})
+    entry = entry_for(emulator)
+    entry.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+    assert "conversation" not in hass.config.components
+    if not agent:
+        return
+
+    assert await async_setup_component(hass, "conversation", {})
+    await hass.async_block_till_done()
+
+    assert await say(hass, f"how is {PRINTER}") == f"Status of {PRINTER}: Ready."
+    assert await say(hass, "what is the printer status") == (
+        f"Status of {PRINTER}: Ready."
+    )
+    assert await hass.config_entries.async_reload(entry.entry_id)
+    await hass.async_block_till_done()
+    sentences = get_agent_manager(hass).trigger_sentences
+    assert len([sentence for sentence in sentences if PRINTER in sentence]) == len(
+        {sentence for sentence in sentences if PRINTER in sentence}
+    )
+
+
 async def test_unreachable_printer(
     hass: HomeAssistant, emulator: Emulator, entry: MockConfigEntry
 ) -> None:
