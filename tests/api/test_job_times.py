@@ -1,17 +1,22 @@
 """Tests for a job's times, time left and kept values between polls."""
 
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import pytest
 
 from custom_components.flashforge.api import (
     END_TOLERANCE,
+    JOB_TIME_FIELDS,
     JobTimes,
     MachineStatus,
     PrinterDetail,
+    history_from_data,
     kept_job_value,
     time_remaining_minutes,
 )
+
+from ..recording import Recording
 
 S = MachineStatus
 T0 = datetime(2026, 12, 1, 12, 0, 0, 400_000, tzinfo=UTC)
@@ -138,6 +143,121 @@ def test_the_end_holds_within_the_tolerance() -> None:
     then = first.next(detail(S.PRINTING, 1, 600 + jitter), T0)
 
     assert (then.started, then.ends) == (first.started, first.ends)
+
+
+def test_job_times_read_only_the_fields_they_declare() -> None:
+    """The history keeper advances the times when one of JOB_TIME_FIELDS changed."""
+    reads: set[str] = set()
+    times = JobTimes()
+    for polls, _ in RUNS.values():
+        for seconds, status, duration, left in polls:
+            seen = Recording(detail(status, duration, left), reads)
+            now = T0 + timedelta(seconds=seconds)
+            times = times.next(seen, now)  # type: ignore[arg-type]
+
+    assert reads <= set(JOB_TIME_FIELDS)
+
+
+# Ended jobs and an open one as Home Assistant stores them (history_data).
+OLDER = {
+    "job_id": "older",
+    "started": "2026-12-01T08:00:00+00:00",
+    "ended": "2026-12-01T09:30:00+00:00",
+    "result": "cancelled",
+}
+LAST = {
+    "job_id": "last",
+    "file_name": "Cube.gcode",
+    "started": "2026-12-01T10:00:00.600000+00:00",
+    "ended": "2026-12-01T11:00:00.250000+00:00",
+    "result": "finished",
+}
+OPEN = {"job_id": "open", "file_name": "Benchy.gcode", "started": "2026-12-01T11:50:00"}
+# The times a history keeps or a poll makes: start, end (seconds after T0),
+# whether the job runs, its file.
+type Kept = tuple[int | None, int | None, bool, str | None]
+NOTHING: Kept = (None, None, False, None)
+OPEN_TIMES: Kept = (-600, None, True, "Benchy.gcode")
+LAST_TIMES: Kept = (-7200, -3600, False, None)
+
+SEEDS: dict[str, tuple[object, Kept]] = {
+    "nothing stored": (None, NOTHING),
+    "not a history": (["not", "a", "history"], NOTHING),
+    "a job runs: its start": ({"jobs": [OLDER, LAST], "open_job": OPEN}, OPEN_TIMES),
+    "none runs: the last job's, to the second": ({"jobs": [OLDER, LAST]}, LAST_TIMES),
+    "a damaged open job: the last job's": (
+        {"jobs": [LAST], "open_job": {**OPEN, "started": "soon"}},
+        LAST_TIMES,
+    ),
+    "a damaged last job: the one before's": (
+        {"jobs": [OLDER, {**LAST, "ended": None}]},
+        (-14400, -9000, False, None),
+    ),
+    "an open job without a start: none": (
+        {"open_job": {**OPEN, "started": None}},
+        NOTHING,
+    ),
+}
+
+
+def kept(times: JobTimes) -> tuple[object, ...]:
+    """Return what the times hold, to compare with a Kept."""
+    return (times.started, times.ends, times.running, times.file_name)
+
+
+@pytest.mark.parametrize(("data", "seed"), SEEDS.values(), ids=SEEDS)
+def test_times_kept_in_a_history(data: object, seed: Kept) -> None:
+    """A running open job gives its start; else the last job its start and end."""
+    started, ends, running, file_name = seed
+
+    times = JobTimes.kept_in(history_from_data(data))
+
+    assert kept(times) == (at(started), at(ends), running, file_name)
+
+
+# A poll at T0 after a restart: the stored history, the printer's state, the times.
+AFTER_RESTART: dict[str, tuple[dict[str, Any], PrinterDetail, Kept]] = {
+    "still printing: the stored start stands": (
+        {"open_job": OPEN},
+        detail(S.PRINTING, 3000, 600),
+        (-600, 600, True, "Benchy.gcode"),
+    ),
+    "ended while stopped: its start, ended when seen": (
+        {"open_job": OPEN},
+        detail(S.COMPLETED, 600, 0),
+        (-600, 0, False, None),
+    ),
+    "ended and cleared while stopped: the same": (
+        {"open_job": OPEN},
+        detail(S.READY),
+        (-600, 0, False, None),
+    ),
+    "another file prints: another job": (
+        {"open_job": OPEN},
+        detail(S.PRINTING, 60, 600, "Cube.gcode"),
+        (-60, 600, True, "Cube.gcode"),
+    ),
+    "idle: the last job's stand": ({"jobs": [LAST]}, detail(S.READY), LAST_TIMES),
+    "a job runs now: its own": (
+        {"jobs": [LAST]},
+        detail(S.PRINTING, 60, 600),
+        (-60, 600, True, "Benchy.gcode"),
+    ),
+}
+
+
+@pytest.mark.parametrize(
+    ("data", "seen", "shown"), AFTER_RESTART.values(), ids=AFTER_RESTART
+)
+def test_kept_times_carry_on(
+    data: dict[str, Any], seen: PrinterDetail, shown: Kept
+) -> None:
+    """The first poll after a restart goes on from the times the history kept."""
+    started, ends, running, file_name = shown
+
+    times = JobTimes.kept_in(history_from_data(data)).next(seen, T0)
+
+    assert kept(times) == (at(started), at(ends), running, file_name)
 
 
 REMAINING = {

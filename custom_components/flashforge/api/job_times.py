@@ -7,10 +7,14 @@ is what that job was, and stays so until the next job starts.
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Final
+from typing import TYPE_CHECKING, Final
 
 from .models import PrinterDetail
 from .status import JobPhase, MachineStatus
+
+if TYPE_CHECKING:
+    # The history takes job_began from here: it imports this module.
+    from .history import PrintHistory
 
 # The estimated end moves only when the estimate moves by more than this:
 # the printer's estimate jitters by seconds from poll to poll.
@@ -67,6 +71,25 @@ class JobTimes:
     running: bool = False
     # The file the job prints, where the printer tells.
     file_name: str | None = None
+
+    @classmethod
+    def kept_in(cls, history: PrintHistory) -> JobTimes:
+        """Return the times a kept history tells: its open job's, else its last job's.
+
+        An open job runs as far as the history knows: the next poll fixes
+        its end, or carries it on with its start. To the second, as the
+        times of a poll.
+        """
+        if (job := history.open_job) is not None:
+            return cls(
+                _whole_second(job.started),
+                None,
+                running=True,
+                file_name=job.file_name,
+            )
+        if (last := history.last) is not None:
+            return cls(_whole_second(last.started), _whole_second(last.ended))
+        return cls()
 
     def next(self, detail: PrinterDetail, now: datetime) -> JobTimes:
         """Return the times after a poll at now read detail."""
