@@ -162,6 +162,14 @@ def _figures(section: Section, label: str, samples: Samples, limit: float) -> No
         samples.bare,
         None,
     )
+    # What the integration adds to what polling through Home Assistant costs.
+    _ratio(
+        section,
+        f"{label}: CPU per update / the floor",
+        samples.poll,
+        samples.floor,
+        None,
+    )
     writes = samples.writes
     per_update = writes.total / len(samples.poll)
     busiest = (
