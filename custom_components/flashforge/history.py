@@ -1,4 +1,8 @@
-"""Keep each printer's print history in Home Assistant's storage, and hand on its events."""
+"""Keep each printer's print history in Home Assistant's storage, and hand on its events.
+
+The keeper also works out the current or last job's times, from the history
+at start-up and then poll by poll.
+"""
 
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, Final
@@ -9,6 +13,8 @@ from homeassistant.util import dt as dt_util
 
 from .api import (
     HISTORY_FIELDS,
+    JOB_TIME_FIELDS,
+    JobTimes,
     PrintHistory,
     TrackedEvent,
     history_as_data,
@@ -36,7 +42,10 @@ class PrintHistoryKeeper:
     """Record a printer's jobs as the coordinator reads it, and save them.
 
     It follows the printer whether or not the event entity is enabled; the
-    entity and the history sensors listen to it.
+    entity and the history sensors listen to it. It starts listening to the
+    coordinator before the entities do, so the coordinator calls it first:
+    the job's time sensors, which listen for the same JOB_TIME_FIELDS,
+    read the times it advanced in the same poll.
     """
 
     def __init__(
@@ -48,6 +57,8 @@ class PrintHistoryKeeper:
         """Keep a history read from a store, for a coordinator."""
         self.coordinator = coordinator
         self.history = history
+        # The current or last job's times; Home Assistant kept them in the history.
+        self.times = JobTimes.kept_in(history)
         self._store = store
         self._saved = history.revision
         self._event_listeners: list[EventListener] = []
@@ -65,9 +76,23 @@ class PrintHistoryKeeper:
     def async_start(self) -> CALLBACK_TYPE:
         """Take the printer's state now as the baseline; follow its job from here."""
         self._async_update()
-        return self.coordinator.async_add_listener(
-            self._async_update, frozenset(HISTORY_FIELDS)
+        self._async_advance_times()
+        coordinator = self.coordinator
+        stops = (
+            coordinator.async_add_listener(
+                self._async_update, frozenset(HISTORY_FIELDS)
+            ),
+            coordinator.async_add_listener(
+                self._async_advance_times, frozenset(JOB_TIME_FIELDS)
+            ),
         )
+
+        @callback
+        def stop() -> None:
+            for stop_listening in stops:
+                stop_listening()
+
+        return stop
 
     async def async_stop(self) -> None:
         """Write what has not been written yet: the entry unloads."""
@@ -105,6 +130,13 @@ class PrintHistoryKeeper:
         if tracked is not None:
             for event_listener in list(self._event_listeners):
                 event_listener(tracked)
+
+    @callback
+    def _async_advance_times(self) -> None:
+        """Work out the job's times from the printer's new state."""
+        if self.coordinator.last_update_success:
+            # A failed poll leaves the last detail: no news of the job.
+            self.times = self.times.next(self.coordinator.data, dt_util.utcnow())
 
     @callback
     def _data(self) -> dict[str, Any]:

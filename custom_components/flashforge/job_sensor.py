@@ -1,15 +1,13 @@
 """Sensors that hold their value: across polls, once a job ended, and across restarts."""
 
-from dataclasses import replace
 from datetime import datetime
 from typing import override
 
 from homeassistant.components.sensor import RestoreSensor
 from homeassistant.core import callback
 from homeassistant.helpers.typing import StateType
-from homeassistant.util import dt as dt_util
 
-from .api import JobTimes, kept_job_value
+from .api import kept_job_value
 from .coordinator import FlashForgeCoordinator
 from .sensor_entity import FlashForgeSensor, FlashForgeSensorEntityDescription, as_state
 
@@ -56,9 +54,7 @@ class FlashForgeKeptSensor(FlashForgeHeldSensor, RestoreSensor):
     """A held value of the current or last job, which a restart keeps.
 
     Once a job ended, the printer no longer tells what it was: the value
-    shown before Home Assistant restarted stands until the next job. (A job
-    that ended while Home Assistant was stopped shows the one before's
-    times: the printer tells no more of it.)
+    shown before Home Assistant restarted stands until the next job.
     """
 
     @override
@@ -87,42 +83,22 @@ class FlashForgeLastJobSensor(FlashForgeKeptSensor):
         return kept_job_value(held, value, detail.status)
 
 
-class FlashForgeJobTimeSensor(FlashForgeKeptSensor):
-    """When the current or last job started or ends: steady, and kept once it ended."""
+class FlashForgeJobTimeSensor(FlashForgeHeldSensor):
+    """When the current or last job started or ends: steady, and kept once it ended.
 
-    def __init__(
-        self,
-        coordinator: FlashForgeCoordinator,
-        description: FlashForgeSensorEntityDescription,
-    ) -> None:
-        """Start knowing no job."""
-        self._times = JobTimes()
-        super().__init__(coordinator, description)
+    The history keeper works the times out, once per poll for the printer,
+    from the history Home Assistant kept across a restart. It listens for
+    the same fields, and before the entities: the coordinator calls it
+    first, so the times read here are the poll's.
+    """
 
     @override
     def _next_value(self, held: StateType | datetime) -> datetime | None:
-        """Return the time after the latest poll."""
-        if self.coordinator.last_update_success:
-            # A failed poll leaves the last detail: no news of the job.
-            self._times = self._times.next(self.coordinator.data, dt_util.utcnow())
-        return self._time()
-
-    def _time(self) -> datetime | None:
-        """Return the description's time of the job."""
+        """Return the description's time of the job after the latest poll."""
         name = self.entity_description.job_time
-        time: datetime | None = None if name is None else getattr(self._times, name)
+        times = self.coordinator.history.times
+        time: datetime | None = None if name is None else getattr(times, name)
         return time
-
-    @override
-    def _keep(self, value: object) -> None:
-        """Hold a time shown before the restart, until the next job."""
-        if not isinstance(value, datetime):
-            return
-        if self.entity_description.job_time == "started":
-            self._times = replace(self._times, started=value)
-        elif self.entity_description.job_time == "ends":
-            self._times = replace(self._times, ends=value)
-        self._held = self._time()
 
 
 def sensor_for(

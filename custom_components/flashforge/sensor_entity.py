@@ -31,7 +31,7 @@ class FlashForgeSensorEntityDescription(
     # per-tool list): a change of that field often leaves it as it was.
     shares_field: bool = False
     # A time of the current or last job (JobTimes' start or end), which the
-    # entity works out poll by poll from the fields in JOB_TIME_FIELDS.
+    # history keeper works out poll by poll from the fields in JOB_TIME_FIELDS.
     job_time: Literal["started", "ends"] | None = None
     # The value is the job's: kept once the job ended and the printer
     # dropped it. The logbook records every change of state of a sensor

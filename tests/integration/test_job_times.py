@@ -1,0 +1,191 @@
+"""Tests for the job's start and end time sensors: worked out by the history keeper."""
+
+from collections.abc import AsyncIterator, Iterator
+from datetime import datetime, timedelta
+from typing import Any
+from unittest.mock import patch
+
+from freezegun.api import FrozenDateTimeFactory
+from homeassistant.const import STATE_UNKNOWN, Platform
+from homeassistant.core import HomeAssistant
+from homeassistant.util import dt as dt_util
+import pytest
+from pytest_homeassistant_custom_component.common import MockConfigEntry
+
+from custom_components.flashforge.api import FlashForgePrinter
+from custom_components.flashforge.const import DOMAIN
+from flashforge_emulator import Emulator
+
+from ..conftest import EmulatorFactory
+from .job_steps import JOB_PACE, Step, cancel, clear, finish, print_half, start_printing
+from .test_entity import written
+
+START = "sensor.adventurer_5m_pro_print_start_time"
+END = "sensor.adventurer_5m_pro_print_end_time"
+
+
+@pytest.fixture
+async def emulator(emulator_factory: EmulatorFactory) -> AsyncIterator[Emulator]:
+    """Return a 5M Pro whose prints move only as far as a test advances them."""
+    async with emulator_factory("5m-pro", **JOB_PACE) as emu:
+        yield emu
+
+
+@pytest.fixture(autouse=True)
+def sensors_only() -> Iterator[None]:
+    """Set up the sensor platform alone."""
+    with patch("custom_components.flashforge.PLATFORMS", [Platform.SENSOR]):
+        yield
+
+
+def value(hass: HomeAssistant, entity_id: str) -> str:
+    """Return an entity's state."""
+    state = hass.states.get(entity_id)
+    assert state is not None
+    return state.state
+
+
+async def poll(
+    hass: HomeAssistant, entry: MockConfigEntry, freezer: FrozenDateTimeFactory
+) -> datetime:
+    """Poll the printer a minute on; return that moment, to the second."""
+    freezer.tick(timedelta(minutes=1))
+    await entry.runtime_data.async_refresh()
+    await hass.async_block_till_done(wait_background_tasks=True)
+    return dt_util.utcnow().replace(microsecond=0)
+
+
+async def test_the_times_show_in_the_poll_that_changes_them(
+    hass: HomeAssistant,
+    emulator: Emulator,
+    client: FlashForgePrinter,
+    init_integration: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """The keeper works the times out before the sensors read them, in each poll.
+
+    A sensor called before the keeper would show the last poll's times:
+    unknown at the start, the estimate at the end. Between, a poll that
+    leaves the times as they were writes neither sensor.
+    """
+    keeper = init_integration.runtime_data.history
+    await start_printing(emulator, client)
+    await poll(hass, init_integration, freezer)
+    job = keeper.history.open_job
+    assert job is not None
+    assert value(hass, START) == job.started.isoformat()
+    assert value(hass, END) != STATE_UNKNOWN
+
+    with written(hass) as writes:
+        for _ in range(3):
+            emulator.advance(60)
+            await poll(hass, init_integration, freezer)
+    assert {START, END}.isdisjoint(writes)
+
+    await finish(emulator, client)
+    ended = await poll(hass, init_integration, freezer)
+    assert value(hass, START) == job.started.isoformat()
+    assert value(hass, END) == ended.isoformat()
+
+
+# A restart: the steps before Home Assistant stops (each followed by a
+# poll), those while it is stopped, and the end it shows after: the one
+# shown before, the moment it saw the job ended, or an estimate to come.
+RESTARTS: dict[str, tuple[list[Step], list[Step], str]] = {
+    "a job running across the restart keeps its start": (
+        [start_printing],
+        [print_half],
+        "estimate",
+    ),
+    "a job that ended keeps its start and end": (
+        [start_printing, finish, clear],
+        [],
+        "kept",
+    ),
+    "a cancelled job too": ([start_printing, cancel], [], "kept"),
+    "a job that ended while stopped: its start, its end when seen": (
+        [start_printing],
+        [finish],
+        "restarted",
+    ),
+    "the same once cleared": ([start_printing], [finish, clear], "restarted"),
+}
+
+
+@pytest.mark.parametrize(("before", "stopped", "end"), RESTARTS.values(), ids=RESTARTS)
+async def test_the_times_across_a_restart(
+    hass: HomeAssistant,
+    emulator: Emulator,
+    client: FlashForgePrinter,
+    init_integration: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+    before: list[Step],
+    stopped: list[Step],
+    end: str,
+) -> None:
+    """The times come back from the print history Home Assistant kept."""
+    for step in before:
+        await step(emulator, client)
+        await poll(hass, init_integration, freezer)
+    shown = (value(hass, START), value(hass, END))
+    assert STATE_UNKNOWN not in shown
+
+    assert await hass.config_entries.async_unload(init_integration.entry_id)
+    await hass.async_block_till_done()
+    freezer.tick(timedelta(hours=1))
+    for step in stopped:
+        await step(emulator, client)
+    assert await hass.config_entries.async_setup(init_integration.entry_id)
+    await hass.async_block_till_done(wait_background_tasks=True)
+    restarted = dt_util.utcnow().replace(microsecond=0)
+
+    assert value(hass, START) == shown[0]
+    if end == "kept":
+        assert value(hass, END) == shown[1]
+    elif end == "restarted":
+        assert value(hass, END) == restarted.isoformat()
+    else:
+        ends = dt_util.parse_datetime(value(hass, END))
+        assert ends is not None
+        assert ends > restarted
+
+
+# A print history as Home Assistant stored it: two jobs, none running.
+STORED: dict[str, Any] = {
+    "jobs": [
+        {
+            "job_id": "older",
+            "started": "2026-11-30T06:00:00+00:00",
+            "ended": "2026-11-30T07:00:00+00:00",
+            "result": "finished",
+        },
+        {
+            "job_id": "last",
+            "file_name": "Cube_PETG.gcode",
+            "started": "2026-11-30T08:00:00.500000+00:00",
+            "ended": "2026-11-30T09:30:00.250000+00:00",
+            "result": "cancelled",
+        },
+    ],
+    "counts": {"finished": 1, "cancelled": 1, "failed": 0},
+    "open_job": None,
+}
+
+
+async def test_the_times_of_a_stored_history(
+    hass: HomeAssistant,
+    emulator: Emulator,
+    config_entry: MockConfigEntry,
+    hass_storage: dict[str, Any],
+) -> None:
+    """An idle printer shows the last job the stored history holds, to the second."""
+    key = f"{DOMAIN}.history.{config_entry.entry_id}"
+    hass_storage[key] = {"version": 1, "key": key, "data": STORED}
+    config_entry.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(config_entry.entry_id)
+    await hass.async_block_till_done()
+
+    assert (value(hass, START), value(hass, END)) == (
+        "2026-11-30T08:00:00+00:00",
+        "2026-11-30T09:30:00+00:00",
+    )
