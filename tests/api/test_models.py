@@ -22,6 +22,8 @@ from custom_components.flashforge.api.const import (
 from custom_components.flashforge.api.fields import parse_version
 from custom_components.flashforge.api.models import mappings_as_json, parse_file_list
 
+from ..details import fields_that_differ
+
 FIXTURES = Path(__file__).parent.parent / "fixtures"
 
 
@@ -151,6 +153,45 @@ ALIKE_BUT_NOT_SAME = [
     ),
     ({"name": "P"}, {}, "name", None),
 ]
+
+
+@pytest.mark.parametrize(
+    ("before", "after"),
+    [
+        *((before, after) for before, after, _, _ in ALIKE_BUT_NOT_SAME),
+        (
+            {"printProgress": 0.5, "printLayer": 3},
+            {"printProgress": 0.51, "printLayer": 3},
+        ),
+        ({"zAxisCompensation": 0.0}, {"zAxisCompensation": -0.0}),
+        ({"rightTemp": 200}, {"rightTemp": 200.0}),
+        ({"status": "printing"}, {}),
+    ],
+)
+def test_the_parser_tells_which_fields_changed(
+    before: dict[str, Any], after: dict[str, Any]
+) -> None:
+    """The fields the parser says changed are those comparing each field finds."""
+    parser = DetailParser()
+    first = parser.parse(before)
+    second = parser.parse(after)
+
+    assert parser.changes(first, second) == fields_that_differ(first, second)
+
+
+def test_the_parser_tells_only_of_its_last_two_details() -> None:
+    """Any other pair is not told: the caller compares it."""
+    answer = load("detail_ad5x.json")["detail"]
+    parser = DetailParser()
+    first = parser.parse(answer)
+    second = parser.parse(answer | {"rightTemp": 1.0})
+    third = parser.parse(answer | {"rightTemp": 2.0})
+
+    assert parser.changes(second, third) == {"nozzle_temperature"}
+    assert parser.changes(first, second) is None
+    assert parser.changes(first, third) is None
+    assert parser.changes(third, second) is None
+    assert DetailParser().changes(second, third) is None
 
 
 @pytest.mark.parametrize(

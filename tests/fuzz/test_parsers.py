@@ -21,6 +21,7 @@ from custom_components.flashforge.api.models import (
     parse_file_list,
 )
 
+from ..details import fields_that_differ
 from .profiles import FUZZ
 from .strategies import MUTANT, detail_objects, file_lists, product_objects
 
@@ -263,8 +264,13 @@ def same_layout_histories(draw: st.DrawFn) -> list[dict[str, Any]]:
 @FUZZ
 @given(detail_histories() | same_layout_histories())
 def test_incremental_detail_parser(history: list[dict[str, Any]]) -> None:
-    """Parsed after any previous answers, a detail is the one parsed from scratch."""
+    """Parsed after any previous answers, a detail is the one parsed from scratch.
+
+    The fields the parser says changed are those a comparison of every field
+    finds changed.
+    """
     parser = DetailParser()
+    previous: PrinterDetail | None = None
 
     for data in history:
         detail = parser.parse(data)
@@ -273,6 +279,11 @@ def test_incremental_detail_parser(history: list[dict[str, Any]]) -> None:
         # repr tells -0.0 from 0.0 and 1 from 1.0 and True; raw may hold NaN.
         assert repr(detail) == repr(fresh)
         assert repr(detail.raw) == repr(fresh.raw)
+        if previous is not None:
+            assert parser.changes(previous, detail) == fields_that_differ(
+                previous, detail
+            )
+        previous = detail
 
 
 @FUZZ

@@ -299,30 +299,58 @@ class DetailParser:
 
     Between two polls a printing printer changes a few values; a field whose
     raw value is alike to last time's (same type, same value) keeps what was
-    read from it instead of being read again.
+    read from it instead of being read again. The parser also tells which
+    fields of its last detail differ from the one before (``changes``), so
+    that a reader need not compare every field itself.
     """
 
-    __slots__ = ("_changes", "_values")
+    __slots__ = ("_changes", "_last", "_values")
 
     def __init__(self) -> None:
         """Start from an answer without keys."""
         self._changes = KeyChanges()
         self._values: dict[str, Any] = _NO_VALUES
+        # The last two details and the fields in which they differ.
+        self._last: tuple[
+            PrinterDetail | None, PrinterDetail | None, frozenset[str]
+        ] = (
+            None,
+            None,
+            frozenset(),
+        )
 
     def parse(self, data: Mapping[str, Any]) -> PrinterDetail:
         """Return the detail of data, equal to ``PrinterDetail.from_dict(data)``."""
-        values = self._values.copy()
+        last = self._values
+        values = last.copy()
         get = data.get
+        changed: list[str] = []
         for key in self._changes.since_last(data):
             for name, read in _DETAIL_FIELDS_BY_KEY.get(key, ()):
-                values[name] = read(get(key))
+                values[name] = value = read(get(key))
+                if value != last[name]:
+                    changed.append(name)
         values["raw"] = BoundedAnswer(data)
         self._values = values
         detail = object.__new__(PrinterDetail)
         # The fields at once, not 57 frozen setattr calls; the next parse
         # copies values before changing them, so the detail's stay as they are.
         object.__setattr__(detail, "__dict__", values)
+        self._last = (self._last[1], detail, frozenset(changed))
         return detail
+
+    def changes(
+        self, before: PrinterDetail, after: PrinterDetail
+    ) -> frozenset[str] | None:
+        """Return the fields in which after differs from before; None if not told.
+
+        Told for the last detail parsed against the one parsed just before it
+        (the raw answer aside); any other pair is for the caller to compare.
+        """
+        previous, latest, changed = self._last
+        if after is latest and before is previous:
+            return changed
+        return None
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)

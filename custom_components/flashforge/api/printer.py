@@ -296,6 +296,18 @@ class FlashForgePrinter(ManualControl, AsyncClosing):
         self.last_detail = detail
         return detail
 
+    def detail_changes(
+        self, before: PrinterDetail, after: PrinterDetail
+    ) -> frozenset[str] | None:
+        """Return the fields in which two successive details differ; None if not told.
+
+        Told for two details read one after the other over HTTP; other pairs
+        are for the caller to compare.
+        """
+        if self._http is None:
+            return None
+        return self._http.detail_changes(before, after)
+
     @property
     def _url_host(self) -> str:
         """Return the host as a URL names it (an IPv6 address in brackets)."""

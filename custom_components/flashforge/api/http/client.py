@@ -131,6 +131,12 @@ class FlashForgeHttpClient(AsyncClosing):
         self._last_detail = (content, detail)
         return detail
 
+    def detail_changes(
+        self, before: PrinterDetail, after: PrinterDetail
+    ) -> frozenset[str] | None:
+        """Return the fields in which two successive details differ; None if not told."""
+        return self._detail_parser.changes(before, after)
+
     async def product(self) -> ProductInfo:
         """Return which features the printer lets a client control."""
         data = await self._request("/product")
