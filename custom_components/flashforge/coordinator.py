@@ -1,10 +1,8 @@
 """Coordinator that polls a FlashForge printer."""
 
-from collections.abc import Awaitable, Callable, Iterable, Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from functools import partial
-from itertools import compress
-from operator import attrgetter, ne
-from typing import Any, cast, override
+from typing import Any, override
 
 from homeassistant.config_entries import ConfigEntry
 from homeassistant.const import CONF_HOST, CONF_PORT
@@ -39,6 +37,7 @@ from .const import (
     SLOW_INTERVAL,
     UNREACHABLE_REPAIR_AFTER,
 )
+from .dispatch import FieldDispatch
 from .errors import Task, translated_error
 from .history import PrintHistoryKeeper
 from .issues import (
@@ -61,14 +60,6 @@ def printer_for(hass: HomeAssistant, data: Mapping[str, Any]) -> FlashForgePrint
         camera_port=data.get(CONF_CAMERA_PORT, LEGACY_CAMERA_PORT),
         session=async_get_clientsession(hass),
     )
-
-
-def _reader(names: tuple[str, ...]) -> Callable[[object], tuple[Any, ...]]:
-    """Return a function reading these attributes into a tuple, one for each."""
-    if len(names) > 1:
-        # One C call for all of them: this runs on every update.
-        return attrgetter(*names)
-    return lambda detail: tuple(getattr(detail, name) for name in names)
 
 
 class FlashForgeCoordinator(TimestampDataUpdateCoordinator[PrinterDetail]):
@@ -96,11 +87,7 @@ class FlashForgeCoordinator(TimestampDataUpdateCoordinator[PrinterDetail]):
         self._find_tcp = (
             self.printer.has_http and CONF_TCP_PORT not in config_entry.data
         )
-        # The fields listeners read, and what the last listener pass told:
-        # availability, the data, and the values of those fields in it.
-        self._watched: tuple[str, ...] = ()
-        self._read = _reader(self._watched)
-        self._told: tuple[bool, object, tuple[Any, ...]] | None = None
+        self._dispatch = FieldDispatch(self.printer.detail_changes)
         super().__init__(
             hass,
             LOGGER,
@@ -128,58 +115,32 @@ class FlashForgeCoordinator(TimestampDataUpdateCoordinator[PrinterDetail]):
         self, update_callback: CALLBACK_TYPE, context: Any = None
     ) -> Callable[[], None]:
         """Listen for changes of the fields in context; to every update for None."""
-        if context is not None and not set(context) <= set(self._watched):
-            # A listener removed later leaves its fields watched: comparing
-            # a field too many costs less than keeping count.
-            self._watched = tuple(sorted({*self._watched, *context}))
-            self._read = _reader(self._watched)
-            if self._told is not None and isinstance(self._told[1], PrinterDetail):
-                success, detail, _ = self._told
-                self._told = (success, detail, self._read(detail))
-        return super().async_add_listener(update_callback, context)
+        self._dispatch.listener_added(context)
+        remove = super().async_add_listener(update_callback, context)
 
-    def _changed(self) -> frozenset[str] | None:
-        """Return the watched fields changed since the last pass; None for all of them."""
-        told, success, detail = self._told, self.last_update_success, self.data
-        comparable = isinstance(detail, PrinterDetail)
-        values = self._read(detail) if comparable else ()
-        self._told = (success, detail, values)
-        if (
-            told is None
-            or told[0] != success
-            or not comparable
-            or not isinstance(told[1], PrinterDetail)
-        ):
-            return None
-        if told[1] is detail or told[2] == values:
-            return frozenset()
-        # Compared in C: a printing poll changes a few of some 40 fields.
-        return frozenset(compress(self._watched, map(ne, told[2], values, strict=True)))
+        @callback
+        def remove_listener() -> None:
+            remove()
+            self._dispatch.listener_removed()
+
+        return remove_listener
 
     @callback
     @override
     def async_update_listeners(self) -> None:
-        """Call the listeners whose fields changed; all when availability changed.
-
-        While printing, every answer differs, but most fields do not: one
-        comparison per field here spares each entity working out its state.
-        """
-        self.changed_fields = changed = self._changed()
-        # Contexts are what listeners gave: fields, or None for every update.
-        listeners = cast(
-            "list[tuple[CALLBACK_TYPE, Iterable[str] | None]]",
-            list(self._listeners.values()),
+        """Call the listeners whose fields changed; all when availability changed."""
+        self.changed_fields = changed = self._dispatch.changed(
+            self.last_update_success, self.data
         )
-        for update_callback, fields in listeners:
-            if changed is None or fields is None or not changed.isdisjoint(fields):
-                try:
-                    update_callback()
-                except Exception:
-                    self.logger.exception(
-                        "Unexpected error updating listener %s for %s",
-                        id(update_callback),
-                        self.name,
-                    )
+        for update_callback in self._dispatch.to_call(self._listeners, changed):
+            try:
+                update_callback()
+            except Exception:
+                self.logger.exception(
+                    "Unexpected error updating listener %s for %s",
+                    id(update_callback),
+                    self.name,
+                )
 
     def _adapt_interval(self, detail: PrinterDetail | None) -> None:
         """Pick the interval for the printer's state."""

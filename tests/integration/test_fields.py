@@ -100,9 +100,14 @@ def fewest_entities(coordinator: FlashForgeCoordinator) -> int:
 
 
 async def walk_through_a_job(
-    hass: HomeAssistant, coordinator: FlashForgeCoordinator
+    hass: HomeAssistant,
+    coordinator: FlashForgeCoordinator,
+    after_poll: Callable[[], Awaitable[None]] | None = None,
 ) -> list[PrinterDetail]:
-    """Take the printer through a job's states; return the detail of each."""
+    """Take the printer through a job's states; return the detail of each.
+
+    after_poll runs after each poll, once Home Assistant has seen it.
+    """
     emulator = emulator_of(coordinator)
     printer = coordinator.printer
     file_name = next(iter(emulator.files))
@@ -112,6 +117,8 @@ async def walk_through_a_job(
         await coordinator.async_refresh()
         await hass.async_block_till_done()
         details.append(coordinator.data)
+        if after_poll is not None:
+            await after_poll()
 
     async def start() -> None:
         await printer.print_file(file_name)
@@ -451,6 +458,44 @@ async def test_a_changed_field_updates_exactly_the_entities_reading_it(
     assert wrong_writers == {}
 
 
+@pytest.mark.parametrize("coordinator", sorted(PROFILES), indirect=True)
+async def test_polls_through_a_job_leave_nothing_stale(
+    hass: HomeAssistant, coordinator: FlashForgeCoordinator
+) -> None:
+    """Polled through a job, every entity shows what it shows once it works it out again.
+
+    Over HTTP the printer's client tells which fields two successive polls
+    changed; over TCP the coordinator compares each field. Neither may leave
+    an entity behind.
+    """
+    previous = coordinator.data
+    told: list[bool] = []
+    stale: list[dict[str, tuple[Any, Any]]] = []
+
+    async def check() -> None:
+        nonlocal previous
+        detail = coordinator.data
+        told.append(coordinator.printer.detail_changes(previous, detail) is not None)
+        kept = set(entities_of(hass, coordinator))
+        after = shown(hass, coordinator, kept)
+        await rewrite_all(hass, coordinator)
+        rewritten = shown(hass, coordinator, kept)
+        if after != rewritten:
+            stale.append(
+                {
+                    key: (after.get(key), rewritten.get(key))
+                    for key in after.keys() | rewritten.keys()
+                    if after.get(key) != rewritten.get(key)
+                }
+            )
+        previous = detail
+
+    await walk_through_a_job(hass, coordinator, check)
+
+    assert stale == []
+    assert any(told) is coordinator.printer.has_http
+
+
 # Changes to the detail, and the test listeners they reach, in order.
 LISTENER_CASES: dict[
     str, tuple[Callable[[PrinterDetail], PrinterDetail], list[str]]
@@ -513,6 +558,34 @@ async def test_a_listener_hears_of_its_fields(
     await push(hass, coordinator, change(coordinator.data))
 
     assert calls == expected
+
+
+async def test_listeners_removed_are_not_called_and_new_ones_are(
+    hass: HomeAssistant, init_integration: MockConfigEntry
+) -> None:
+    """Listeners that come and go between updates are called as they stand."""
+    coordinator: FlashForgeCoordinator = init_integration.runtime_data
+    calls: list[str] = []
+
+    def listen(name: str) -> Callable[[], None]:
+        return coordinator.async_add_listener(
+            lambda: calls.append(name), frozenset({"light_on"})
+        )
+
+    def toggle_light() -> PrinterDetail:
+        return dataclasses.replace(
+            coordinator.data, light_on=not coordinator.data.light_on
+        )
+
+    stop_first = listen("first")
+    await push(hass, coordinator, toggle_light())
+    stop_first()
+    stop_second = listen("second")
+    await push(hass, coordinator, toggle_light())
+    stop_second()
+    await push(hass, coordinator, toggle_light())
+
+    assert calls == ["first", "second"]
 
 
 async def test_every_listener_hears_of_the_printer_coming_and_going(
