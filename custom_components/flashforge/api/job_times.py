@@ -112,7 +112,8 @@ class JobTimes:
                 and self.ends is not None
                 and abs(estimate - self.ends) <= END_TOLERANCE
             ):
-                estimate = self.ends
+                # Nothing moved: the same times, as most polls of a job find.
+                return self
             return JobTimes(
                 self.started,
                 estimate and _whole_second(estimate),
