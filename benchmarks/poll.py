@@ -32,8 +32,11 @@ request and parsing and the coordinator's own work, without the entities);
 ratios are of the medians. The floor is Home Assistant's own
 `TimestampDataUpdateCoordinator` around the bare request, with one listener
 that does nothing: what any integration polling through a coordinator pays
-at least, before it parses anything or writes a state. Each measurement follows the same pause, as a
-poll follows its interval, so none runs on caches another warmed. The
+at least, before it parses anything or writes a state. The listener pass
+(the coordinator calling the entities whose fields changed, and their
+state writes) is timed inside the refreshes. Each measurement follows the
+same pause, as a poll follows its interval, so none runs on caches another
+warmed. The
 emulator runs in a subprocess, so only the Home Assistant side is counted.
 Idle: the printer is `ready` and nothing changes. Printing: a print runs,
 and the printer's clock runs faster than the wall clock so that between
@@ -69,6 +72,8 @@ class Samples:
     alone: list[float]
     poll: list[float]
     writes: StateWriteCounter
+    # CPU of the coordinator's listener passes over all polls, writes included.
+    listener_passes: float
 
 
 async def _sample(
@@ -108,6 +113,16 @@ async def _sample(
     alone_cpu: list[float] = []
     poll_cpu: list[float] = []
     samples = (bare_cpu, floor_cpu, alone_cpu, poll_cpu)
+    passes: list[float] = []
+    update_listeners = coordinator.async_update_listeners
+
+    def timed_pass() -> None:
+        start = time.process_time()
+        update_listeners()
+        passes.append(time.process_time() - start)
+
+    # The refresh calls it on the instance: timed here, the rest untouched.
+    coordinator.async_update_listeners = timed_pass  # type: ignore[method-assign]
     try:
         with StateWriteCounter(hass) as writes:
             for _ in range(settings.poll_samples):
@@ -115,8 +130,9 @@ async def _sample(
                     await asyncio.sleep(settings.poll_gap)
                     cpu.append(await cpu_of(job))
     finally:
+        del coordinator.async_update_listeners
         unsubscribe()
-    return Samples(bare_cpu, floor_cpu, alone_cpu, poll_cpu, writes)
+    return Samples(bare_cpu, floor_cpu, alone_cpu, poll_cpu, writes, sum(passes))
 
 
 def _ratio(
@@ -169,6 +185,13 @@ def _figures(section: Section, label: str, samples: Samples, limit: float) -> No
         samples.poll,
         samples.floor,
         None,
+    )
+    section.add(
+        Figure(
+            f"{label}: the entities' share, the listener pass per update (state writes"
+            " included)",
+            f"{samples.listener_passes / len(samples.poll) * MS:.3f} ms",
+        )
     )
     writes = samples.writes
     per_update = writes.total / len(samples.poll)
