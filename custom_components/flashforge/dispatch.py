@@ -44,8 +44,8 @@ class FieldDispatch:
     def __init__(self, detail_changes: DetailChanges) -> None:
         """Take how the printer's client tells two successive details apart."""
         self._detail_changes = detail_changes
-        # The fields listeners read (its properties among them), and how to
-        # read them all at once.
+        # The fields listeners read, and how to read them all at once; the
+        # detail's properties among them, which the client does not tell of.
         self._watched: tuple[str, ...] = ()
         self._read = _reader(self._watched)
         self._derived: tuple[str, ...] = ()
