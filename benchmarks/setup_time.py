@@ -141,7 +141,8 @@ async def run(settings: Settings) -> Section:
         Figure(
             "first entry (with the integration's import)",
             f"median {first * MS:.0f} ms, max {max(firsts) * MS:.0f} ms "
-            f"({len(firsts)} fresh processes)",
+            f"({len(firsts)} fresh processes; this benchmark's own: "
+            f"{firsts[0] * MS:.0f} ms)",
             f"< {TARGET * MS:.0f} ms",
             first < TARGET,
         )
