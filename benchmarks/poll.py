@@ -11,6 +11,7 @@ from typing import Any
 import aiohttp
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.aiohttp_client import async_get_clientsession
+from homeassistant.helpers.entity_platform import async_get_platforms
 from homeassistant.helpers.update_coordinator import TimestampDataUpdateCoordinator
 
 from . import control
@@ -34,7 +35,9 @@ ratios are of the medians. The floor is Home Assistant's own
 that does nothing: what any integration polling through a coordinator pays
 at least, before it parses anything or writes a state. The listener pass
 (the coordinator calling the entities whose fields changed, and their
-state writes) is timed inside the refreshes. Each measurement follows the
+state writes) and each state write are timed inside the refreshes; the
+floor plus the writes an update made, at what a write cost, is the least
+any poll showing the same changes could cost. Each measurement follows the
 same pause, as a poll follows its interval, so none runs on caches another
 warmed. The
 emulator runs in a subprocess, so only the Home Assistant side is counted.
@@ -72,8 +75,30 @@ class Samples:
     alone: list[float]
     poll: list[float]
     writes: StateWriteCounter
-    # CPU of the coordinator's listener passes over all polls, writes included.
-    listener_passes: float
+    # The coordinator's listener passes (state writes included), and the
+    # entities' state writes, over all polls.
+    listener_passes: CpuTally
+    state_writes: CpuTally
+
+
+@dataclass(slots=True)
+class CpuTally:
+    """The CPU time and number of calls of a timed callable."""
+
+    seconds: float = 0.0
+    calls: int = 0
+
+
+def _timed(call: Callable[[], None], tally: CpuTally) -> Callable[[], None]:
+    """Return call, counting its CPU time and calls in tally."""
+
+    def timed() -> None:
+        start = time.process_time()
+        call()
+        tally.seconds += time.process_time() - start
+        tally.calls += 1
+
+    return timed
 
 
 async def _sample(
@@ -113,16 +138,22 @@ async def _sample(
     alone_cpu: list[float] = []
     poll_cpu: list[float] = []
     samples = (bare_cpu, floor_cpu, alone_cpu, poll_cpu)
-    passes: list[float] = []
-    update_listeners = coordinator.async_update_listeners
-
-    def timed_pass() -> None:
-        start = time.process_time()
-        update_listeners()
-        passes.append(time.process_time() - start)
-
-    # The refresh calls it on the instance: timed here, the rest untouched.
-    coordinator.async_update_listeners = timed_pass  # type: ignore[method-assign]
+    passes, state_writes = CpuTally(), CpuTally()
+    entities = [
+        entity
+        for platform in async_get_platforms(hass, "flashforge")
+        for entity in platform.entities.values()
+    ]
+    # The refresh and the entities call these on the instances: timed here,
+    # the rest untouched.
+    coordinator.async_update_listeners = _timed(  # type: ignore[method-assign]
+        coordinator.async_update_listeners, passes
+    )
+    for entity in entities:
+        # Final in Home Assistant: a timer on this instance, not an override.
+        entity.async_write_ha_state = _timed(  # type: ignore[method-assign,misc]
+            entity.async_write_ha_state, state_writes
+        )
     try:
         with StateWriteCounter(hass) as writes:
             for _ in range(settings.poll_samples):
@@ -131,8 +162,12 @@ async def _sample(
                     cpu.append(await cpu_of(job))
     finally:
         del coordinator.async_update_listeners
+        for entity in entities:
+            del entity.async_write_ha_state
         unsubscribe()
-    return Samples(bare_cpu, floor_cpu, alone_cpu, poll_cpu, writes, sum(passes))
+    return Samples(
+        bare_cpu, floor_cpu, alone_cpu, poll_cpu, writes, passes, state_writes
+    )
 
 
 def _ratio(
@@ -186,13 +221,33 @@ def _figures(section: Section, label: str, samples: Samples, limit: float) -> No
         samples.floor,
         None,
     )
+    updates = len(samples.poll)
     section.add(
         Figure(
             f"{label}: the entities' share, the listener pass per update (state writes"
             " included)",
-            f"{samples.listener_passes / len(samples.poll) * MS:.3f} ms",
+            f"{samples.listener_passes.seconds / updates * MS:.3f} ms",
         )
     )
+    if state_writes := samples.state_writes.calls:
+        per_write = samples.state_writes.seconds / state_writes
+        section.add(
+            Figure(
+                f"{label}: CPU per state write (Home Assistant's own work, timed"
+                " in the entities)",
+                f"{per_write * MS:.3f} ms ({state_writes} writes)",
+            )
+        )
+        # No poll showing these changes can cost less than the floor and the
+        # writes that show them.
+        least = median(samples.floor) + state_writes / updates * per_write
+        section.add(
+            Figure(
+                f"{label}: the least a poll making these writes costs (the floor"
+                " and the writes) / bare `/detail`",
+                f"{least / median(samples.bare):.2f}x",
+            )
+        )
     writes = samples.writes
     per_update = writes.total / len(samples.poll)
     busiest = (
