@@ -4,7 +4,7 @@ The keeper also works out the current or last job's times, from the history
 at start-up and then poll by poll.
 """
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any, Final
 
 from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
@@ -19,6 +19,8 @@ from .api import (
     TrackedEvent,
     history_as_data,
     history_from_data,
+    times_as_data,
+    times_from_data,
 )
 from .const import DOMAIN
 
@@ -29,6 +31,8 @@ if TYPE_CHECKING:
 STORAGE_VERSION: Final = 1
 # Jobs start and end rarely; a burst of changes (a reconnect) is one write.
 SAVE_DELAY: Final = 10  # seconds
+# Where the store keeps the job's times beside the history.
+TIMES_KEY: Final = "job_times"
 
 type EventListener = Callable[[TrackedEvent], None]
 
@@ -53,14 +57,17 @@ class PrintHistoryKeeper:
         coordinator: FlashForgeCoordinator,
         store: Store[Any],
         history: PrintHistory,
+        times: JobTimes | None = None,
     ) -> None:
-        """Keep a history read from a store, for a coordinator."""
+        """Keep a history and job times read from a store, for a coordinator."""
         self.coordinator = coordinator
         self.history = history
-        # The current or last job's times; Home Assistant kept them in the history.
-        self.times = JobTimes.kept_in(history)
+        # The current or last job's times, as kept; a store without them
+        # (an older version's) has the history tell them.
+        self.times = JobTimes.kept_in(history) if times is None else times
         self._store = store
         self._saved = history.revision
+        self._saved_times = self.times
         self._event_listeners: list[EventListener] = []
         self._listeners: list[CALLBACK_TYPE] = []
 
@@ -70,7 +77,9 @@ class PrintHistoryKeeper:
     ) -> PrintHistoryKeeper:
         """Read the history saved for the coordinator's entry; a bad store reads empty."""
         store = history_store(hass, coordinator.config_entry)
-        return cls(coordinator, store, history_from_data(await store.async_load()))
+        data = await store.async_load()
+        times = data.get(TIMES_KEY) if isinstance(data, Mapping) else None
+        return cls(coordinator, store, history_from_data(data), times_from_data(times))
 
     @callback
     def async_start(self) -> CALLBACK_TYPE:
@@ -96,9 +105,8 @@ class PrintHistoryKeeper:
 
     async def async_stop(self) -> None:
         """Write what has not been written yet: the entry unloads."""
-        if self.history.revision != self._saved:
-            self._saved = self.history.revision
-            await self._store.async_save(history_as_data(self.history))
+        if self.history.revision != self._saved or self.times != self._saved_times:
+            await self._store.async_save(self._data())
 
     @callback
     def async_add_event_listener(self, listener: EventListener) -> CALLBACK_TYPE:
@@ -134,12 +142,18 @@ class PrintHistoryKeeper:
     @callback
     def _async_advance_times(self) -> None:
         """Work out the job's times from the printer's new state."""
-        if self.coordinator.last_update_success:
+        if not self.coordinator.last_update_success:
             # A failed poll leaves the last detail: no news of the job.
-            self.times = self.times.next(self.coordinator.data, dt_util.utcnow())
+            return
+        last = self.times
+        self.times = last.next(self.coordinator.data, dt_util.utcnow())
+        if (self.times.started, self.times.running) != (last.started, last.running):
+            # A job started or ended: kept, as the history drops a job
+            # whose end nobody saw. A moved estimate waits for the next save.
+            self._store.async_delay_save(self._data, SAVE_DELAY)
 
     @callback
     def _data(self) -> dict[str, Any]:
-        """Return the history to write, noting it written."""
-        self._saved = self.history.revision
-        return history_as_data(self.history)
+        """Return the history and the job's times to write, noting them written."""
+        self._saved, self._saved_times = self.history.revision, self.times
+        return {**history_as_data(self.history), TIMES_KEY: times_as_data(self.times)}

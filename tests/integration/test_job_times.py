@@ -189,3 +189,49 @@ async def test_the_times_of_a_stored_history(
         "2026-11-30T08:00:00+00:00",
         "2026-11-30T09:30:00+00:00",
     )
+
+
+async def finish_and_clear(emu: Emulator, client: FlashForgePrinter) -> None:
+    """Print to the end and clear the plate before the next poll sees the end."""
+    await finish(emu, client)
+    await clear(emu, client)
+
+
+# Jobs whose end no poll saw, so that the print history drops them: the
+# steps, each followed by a poll, and those while Home Assistant is stopped.
+UNSEEN_ENDS: dict[str, tuple[list[Step], list[Step]]] = {
+    "ended and cleared between two polls": ([start_printing, finish_and_clear], []),
+    "ended and cleared while stopped": ([start_printing], [finish, clear]),
+}
+
+
+@pytest.mark.parametrize(("before", "stopped"), UNSEEN_ENDS.values(), ids=UNSEEN_ENDS)
+async def test_times_of_a_job_ended_unseen_stand_across_restarts(
+    hass: HomeAssistant,
+    emulator: Emulator,
+    client: FlashForgePrinter,
+    init_integration: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+    before: list[Step],
+    stopped: list[Step],
+) -> None:
+    """A job the history drops shows the times it showed, restart after restart."""
+    entry_id = init_integration.entry_id
+    for step in before:
+        await step(emulator, client)
+        await poll(hass, init_integration, freezer)
+    shown = [(value(hass, START), value(hass, END))]
+    for steps in (stopped, []):
+        assert await hass.config_entries.async_unload(entry_id)
+        await hass.async_block_till_done()
+        freezer.tick(timedelta(hours=1))
+        for step in steps:
+            await step(emulator, client)
+        assert await hass.config_entries.async_setup(entry_id)
+        await hass.async_block_till_done(wait_background_tasks=True)
+        shown.append((value(hass, START), value(hass, END)))
+
+    assert STATE_UNKNOWN not in shown[1]
+    assert shown[2] == shown[1]
+    if not stopped:
+        assert shown[1] == shown[0]

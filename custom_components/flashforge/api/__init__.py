@@ -57,7 +57,13 @@ from .history import (
     PrintHistory,
     TrackedEvent,
 )
-from .history_data import history_as_data, history_from_data, record_as_data
+from .history_data import (
+    history_as_data,
+    history_from_data,
+    record_as_data,
+    times_as_data,
+    times_from_data,
+)
 from .http import DEFAULT_PORT, FlashForgeHttpClient
 from .job_times import (
     END_TOLERANCE,
@@ -226,5 +232,7 @@ __all__ = [
     "station_ready",
     "station_slot",
     "time_remaining_minutes",
+    "times_as_data",
+    "times_from_data",
     "validate_file_name",
 ]

@@ -5,6 +5,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from .history import DEFAULT_LIMIT, JobRecord, JobResult, OpenJob, PrintHistory
+from .job_times import JobTimes
 
 
 def history_as_data(history: PrintHistory) -> dict[str, Any]:
@@ -64,6 +65,41 @@ def history_from_data(
         history.counts[result] = max(_count(stored), found)
     history.open_job = _open_job(data.get("open_job"))
     return history
+
+
+def times_as_data(times: JobTimes) -> dict[str, Any]:
+    """Return a job's times as data that JSON can hold."""
+    return {
+        "started": None if times.started is None else times.started.isoformat(),
+        "ends": None if times.ends is None else times.ends.isoformat(),
+        "running": times.running,
+        "file_name": times.file_name,
+    }
+
+
+def times_from_data(data: object) -> JobTimes | None:
+    """Return the job's times data holds; None when they are not whole.
+
+    The history does not tell them all: it drops a job whose end nobody saw.
+    """
+    if not isinstance(data, Mapping):
+        return None
+    started, ends, running = data.get("started"), data.get("ends"), data.get("running")
+    file_name = data.get("file_name")
+    times = JobTimes(
+        _time(started),
+        _time(ends),
+        running=running is True,
+        file_name=_optional(file_name, str),
+    )
+    if (
+        not isinstance(running, bool)
+        or (started is not None and times.started is None)
+        or (ends is not None and times.ends is None)
+        or (file_name is not None and times.file_name is None)
+    ):
+        return None
+    return times
 
 
 def _record(item: object) -> JobRecord | None:
