@@ -87,7 +87,7 @@ class FlashForgeJobTimeSensor(FlashForgeHeldSensor):
     """When the current or last job started or ends: steady, and kept once it ended.
 
     The history keeper works the times out, once per poll for the printer,
-    from the history Home Assistant kept across a restart. It listens for
+    and stores them with the history across a restart. It listens for
     the same fields, and before the entities: the coordinator calls it
     first, so the times read here are the poll's.
     """
