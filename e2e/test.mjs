@@ -274,13 +274,20 @@ async function pause(page, device, printerStatus, shotName) {
 
 async function activityLog(page, detail) {
   step('open the activity log and find the print event');
-  await page.goto(`${haUrl}/logbook`);
-  // An entry of the printer's Print status event entity, showing the pause.
+  // An entry of the printer's Print status event entity, showing the pause
+  // in its translated words.
   const entry = page.locator('.entry')
     .filter({ has: page.locator('.subject', { hasText: /^Print status$/ }) })
     .filter({ hasText: /Paused/ })
     .filter({ hasText: detail.name });
-  await entry.first().waitFor({ timeout: TIMEOUT });
+  // On a loaded machine the frontend can draw the log before it has the
+  // entities' translations ("paused", "off") and never draws it again, so
+  // the page is opened afresh until the entry shows.
+  await until('the translated print event in the activity log', async () => {
+    await page.goto(`${haUrl}/logbook`);
+    await entry.first().waitFor({ timeout: 10_000 });
+    return true;
+  }, 2 * TIMEOUT);
   await shot(page, '09-activity-log');
 }
 
