@@ -77,8 +77,7 @@ async def async_setup_entry(hass: HomeAssistant, entry: FlashForgeConfigEntry) -
     # Set before the first read: a retried setup's coordinator finds it there.
     entry.runtime_data = coordinator
     await coordinator.async_config_entry_first_refresh()
-    # Before the entities: the event entity listens to it, and the coordinator
-    # calls it first, so the time sensors read the times of the same poll.
+    # Before the entities: the event entity and the sensors read it.
     coordinator.history = await PrintHistoryKeeper.async_load(hass, coordinator)
     entry.async_on_unload(coordinator.history.async_start())
     entry.async_on_unload(coordinator.history.async_stop)

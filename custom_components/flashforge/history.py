@@ -46,10 +46,10 @@ class PrintHistoryKeeper:
     """Record a printer's jobs as the coordinator reads it, and save them.
 
     It follows the printer whether or not the event entity is enabled; the
-    entity and the history sensors listen to it. It starts listening to the
-    coordinator before the entities do, so the coordinator calls it first:
-    the job's time sensors, which listen for the same JOB_TIME_FIELDS,
-    read the times it advanced in the same poll.
+    entity and the history sensors listen to it. It also works out the
+    current or last job's times, which the time sensors read: once per
+    update, by whichever asks first, so the order in which the coordinator
+    calls them does not matter.
     """
 
     def __init__(
@@ -64,10 +64,12 @@ class PrintHistoryKeeper:
         self.history = history
         # The current or last job's times, as kept; a store without them
         # (an older version's) has the history tell them.
-        self.times = JobTimes.kept_in(history) if times is None else times
+        self._times = JobTimes.kept_in(history) if times is None else times
+        # The update the times were last worked out for: its detail and time.
+        self._timed: tuple[object, object] | None = None
         self._store = store
         self._saved = history.revision
-        self._saved_times = self.times
+        self._saved_times = self._times
         self._event_listeners: list[EventListener] = []
         self._listeners: list[CALLBACK_TYPE] = []
 
@@ -85,14 +87,14 @@ class PrintHistoryKeeper:
     def async_start(self) -> CALLBACK_TYPE:
         """Take the printer's state now as the baseline; follow its job from here."""
         self._async_update()
-        self._async_advance_times()
+        self.job_times()
         coordinator = self.coordinator
         stops = (
             coordinator.async_add_listener(
                 self._async_update, frozenset(HISTORY_FIELDS)
             ),
             coordinator.async_add_listener(
-                self._async_advance_times, frozenset(JOB_TIME_FIELDS)
+                self._async_follow_times, frozenset(JOB_TIME_FIELDS)
             ),
         )
 
@@ -105,7 +107,7 @@ class PrintHistoryKeeper:
 
     async def async_stop(self) -> None:
         """Write what has not been written yet: the entry unloads."""
-        if self.history.revision != self._saved or self.times != self._saved_times:
+        if self.history.revision != self._saved or self._times != self._saved_times:
             await self._store.async_save(self._data())
 
     @callback
@@ -140,20 +142,32 @@ class PrintHistoryKeeper:
                 event_listener(tracked)
 
     @callback
-    def _async_advance_times(self) -> None:
-        """Work out the job's times from the printer's new state."""
-        if not self.coordinator.last_update_success:
-            # A failed poll leaves the last detail: no news of the job.
-            return
-        last = self.times
-        self.times = last.next(self.coordinator.data, dt_util.utcnow())
-        if (self.times.started, self.times.running) != (last.started, last.running):
+    def _async_follow_times(self) -> None:
+        """Work the times out also while no time sensor asks, to store them."""
+        self.job_times()
+
+    @callback
+    def job_times(self) -> JobTimes:
+        """Return the current or last job's times, worked out once per update."""
+        coordinator = self.coordinator
+        # A failed poll leaves the last detail: no news of the job.
+        if not coordinator.last_update_success:
+            return self._times
+        detail, timed = coordinator.data, self._timed
+        update = (detail, coordinator.last_update_success_time)
+        if timed is not None and timed[0] is detail and timed[1] == update[1]:
+            return self._times
+        self._timed = update
+        last = self._times
+        self._times = times = last.next(detail, dt_util.utcnow())
+        if (times.started, times.running) != (last.started, last.running):
             # A job started or ended: kept, as the history drops a job
             # whose end nobody saw. A moved estimate waits for the next save.
             self._store.async_delay_save(self._data, SAVE_DELAY)
+        return times
 
     @callback
     def _data(self) -> dict[str, Any]:
         """Return the history and the job's times to write, noting them written."""
-        self._saved, self._saved_times = self.history.revision, self.times
-        return {**history_as_data(self.history), TIMES_KEY: times_as_data(self.times)}
+        self._saved, self._saved_times = self.history.revision, self._times
+        return {**history_as_data(self.history), TIMES_KEY: times_as_data(self._times)}

@@ -86,17 +86,15 @@ class FlashForgeLastJobSensor(FlashForgeKeptSensor):
 class FlashForgeJobTimeSensor(FlashForgeHeldSensor):
     """When the current or last job started or ends: steady, and kept once it ended.
 
-    The history keeper works the times out, once per poll for the printer,
-    and stores them with the history across a restart. It listens for
-    the same fields, and before the entities: the coordinator calls it
-    first, so the times read here are the poll's.
+    The history keeper works the times out, once per update for the
+    printer, and stores them with the history across a restart.
     """
 
     @override
     def _next_value(self, held: StateType | datetime) -> datetime | None:
         """Return the description's time of the job after the latest poll."""
         name = self.entity_description.job_time
-        times = self.coordinator.history.times
+        times = self.coordinator.history.job_times()
         time: datetime | None = None if name is None else getattr(times, name)
         return time
 

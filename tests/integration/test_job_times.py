@@ -12,8 +12,13 @@ from homeassistant.util import dt as dt_util
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
-from custom_components.flashforge.api import FlashForgePrinter
+from custom_components.flashforge.api import (
+    JOB_TIME_FIELDS,
+    FlashForgePrinter,
+    JobTimes,
+)
 from custom_components.flashforge.const import DOMAIN
+from custom_components.flashforge.history import PrintHistoryKeeper
 from flashforge_emulator import Emulator
 
 from ..conftest import EmulatorFactory
@@ -62,11 +67,11 @@ async def test_the_times_show_in_the_poll_that_changes_them(
     init_integration: MockConfigEntry,
     freezer: FrozenDateTimeFactory,
 ) -> None:
-    """The keeper works the times out before the sensors read them, in each poll.
+    """The sensors show the times of the poll that changes them.
 
-    A sensor called before the keeper would show the last poll's times:
-    unknown at the start, the estimate at the end. Between, a poll that
-    leaves the times as they were writes neither sensor.
+    Times a poll behind would show unknown at the start and the estimate at
+    the end. Between, a poll that leaves the times as they were writes
+    neither sensor.
     """
     keeper = init_integration.runtime_data.history
     await start_printing(emulator, client)
@@ -86,6 +91,40 @@ async def test_the_times_show_in_the_poll_that_changes_them(
     ended = await poll(hass, init_integration, freezer)
     assert value(hass, START) == job.started.isoformat()
     assert value(hass, END) == ended.isoformat()
+
+
+async def test_a_reader_called_before_the_keeper_reads_the_poll_s_times(
+    hass: HomeAssistant,
+    emulator: Emulator,
+    client: FlashForgePrinter,
+    init_integration: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """The times are worked out by whoever asks first: listener order does not matter.
+
+    A second keeper starts after a listener that reads its times, so the
+    coordinator calls that listener first.
+    """
+    coordinator = init_integration.runtime_data
+    keeper = await PrintHistoryKeeper.async_load(hass, coordinator)
+    read: list[JobTimes] = []
+    stop_reading = coordinator.async_add_listener(
+        lambda: read.append(keeper.job_times()), frozenset(JOB_TIME_FIELDS)
+    )
+    stop_keeping = keeper.async_start()
+    try:
+        await start_printing(emulator, client)
+        await poll(hass, init_integration, freezer)
+        assert read
+        assert read[-1].started is not None
+        assert read[-1].started.isoformat() == value(hass, START)
+        await finish(emulator, client)
+        ended = await poll(hass, init_integration, freezer)
+        assert read[-1].ends == ended
+        assert value(hass, END) == ended.isoformat()
+    finally:
+        stop_reading()
+        stop_keeping()
 
 
 # A restart: the steps before Home Assistant stops (each followed by a
